@@ -1,0 +1,96 @@
+// The document model shared by every stage: plain data, no behaviour.
+// Document -> Page -> Table -> Cell; Records are the typed view of coded rows.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace juesuan {
+
+// Axis-aligned box in page pixels of the prepared (deskewed, upright) page image.
+struct Box {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+struct Cell {
+  int r = 0, c = 0, rs = 1, cs = 1;  // anchor position and spans in the table lattice
+  std::string text;                  // normalised text (spaces between Han characters removed)
+  std::string raw;                   // text exactly as the OCR engine / text layer gave it
+  float conf = 0.f;                  // 0..1; 1 for text-layer cells, 0 for empty cells
+  int page = 0;                      // 1-based page number
+  Box bbox;
+};
+
+// Typed view of one coded row (or one code group of a row, for 06-style side-by-side blocks).
+struct Record {
+  std::string code;
+  std::string name;
+  int row = 0;
+  // Column header as printed -> value. nullopt = blank cell (not 0).
+  std::vector<std::pair<std::string, std::optional<std::string>>> values;
+};
+
+struct Table {
+  std::optional<std::string> number;  // "01" for 公开01表, when printed
+  std::string title;
+  std::string kind;  // catalogue kind id, "unknown" when not classified
+  std::vector<int> pages;
+  int n_rows = 0, n_cols = 0, header_rows = 0;
+  std::vector<Cell> cells;  // every anchor cell once, empty ones included, row-major
+  std::vector<std::string> leaf_headers;  // per column
+  std::vector<Record> records;
+  std::vector<std::string> notes;  // 注：/说明： lines printed under the table
+  Box bbox;                        // on the first page
+};
+
+// Text printed around the grids of a page (title, 公开NN表, 部门, 年度, 单位, 注).
+struct TextLine {
+  std::string text;
+  Box bbox;
+  float conf = 0.f;
+};
+
+// Geometry of one detected grid, before OCR: lattice lines and merged-cell layout.
+struct GridCell {
+  int r = 0, c = 0, rs = 1, cs = 1;
+  Box box;  // between the ruling lines
+};
+struct Grid {
+  std::vector<int> xs, ys;  // column / row boundary positions (n_cols+1 / n_rows+1)
+  std::vector<GridCell> cells;
+  Box bbox;
+  int n_rows() const { return ys.empty() ? 0 : static_cast<int>(ys.size()) - 1; }
+  int n_cols() const { return xs.empty() ? 0 : static_cast<int>(xs.size()) - 1; }
+};
+
+// One page's findings: its grids with cell text, and the loose text around them.
+struct PageTable {
+  Grid grid;
+  std::vector<Cell> cells;  // one per grid cell, same order
+};
+struct PageResult {
+  int number = 0;  // 1-based
+  int width = 0, height = 0, dpi = 0;
+  int rotation = 0;       // degrees clockwise applied to make the page upright
+  double skew_deg = 0.0;  // skew that was removed
+  std::string path;       // "ocr" or "text-layer"
+  std::string path_reason;
+  std::vector<PageTable> tables;
+  std::vector<TextLine> lines;  // text outside the grids, top to bottom
+  std::vector<std::string> warnings;
+  double seconds = 0.0;
+};
+
+struct Document {
+  std::string file;
+  std::string sha256;
+  int pages = 0;
+  std::string department, year, unit;
+  std::vector<PageResult> page_results;
+  std::vector<Table> tables;
+  std::vector<std::string> warnings;
+};
+
+}  // namespace juesuan

@@ -1,0 +1,188 @@
+#include "pipeline/extractor.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/flow_graph.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "pipeline/errors.h"
+#include "pipeline/sha256.h"
+#include "stages/grid_detector.h"
+#include "stages/page_preparer.h"
+#include "stages/table_assembler.h"
+#include "stages/table_reader.h"
+
+namespace juesuan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A page on its way through the graph.
+struct PageJob {
+  int index = 0;
+  cv::Mat gray, binary;
+  std::vector<Grid> grids;
+  PageResult result;
+  bool failed = false;
+};
+using JobPtr = std::shared_ptr<PageJob>;
+
+void DrawDebug(const std::string& dir, const PageJob& job) {
+  cv::Mat img;
+  cv::cvtColor(job.gray, img, cv::COLOR_GRAY2BGR);
+  for (const auto& t : job.result.tables) {
+    for (size_t i = 0; i < t.grid.cells.size(); ++i) {
+      const Box& b = t.grid.cells[i].box;
+      const Cell& c = t.cells[i];
+      // Green: confident text, orange: unsure, grey: blank.
+      cv::Scalar colour = c.text.empty() ? cv::Scalar(160, 160, 160)
+                          : c.conf >= 0.8 ? cv::Scalar(0, 170, 0) : cv::Scalar(0, 140, 255);
+      cv::rectangle(img, {b.x + 2, b.y + 2, b.w - 4, b.h - 4}, colour, 2);
+      std::string ascii;
+      for (char ch : c.text)
+        if (static_cast<unsigned char>(ch) < 0x80) ascii += ch;
+      if (!ascii.empty())
+        cv::putText(img, ascii, {b.x + 4, b.y + b.h - 4}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {255, 0, 0}, 1);
+    }
+    const Box& bb = t.grid.bbox;
+    cv::rectangle(img, {bb.x, bb.y, bb.w, bb.h}, {0, 0, 255}, 3);
+  }
+  for (const auto& l : job.result.lines)
+    cv::rectangle(img, {l.bbox.x, l.bbox.y, l.bbox.w, l.bbox.h}, {255, 0, 255}, 2);
+  char name[32];
+  std::snprintf(name, sizeof name, "page-%03d.png", job.index + 1);
+  cv::imwrite((std::filesystem::path(dir) / name).string(), img);
+}
+
+}  // namespace
+
+struct Extractor::Engines {
+  explicit Engines(const OcrOptions& o)
+      : ocr([o] { return std::make_unique<CellOcr>(o); }) {}
+  tbb::enumerable_thread_specific<std::unique_ptr<CellOcr>> ocr;
+  CellOcr& local() { return *ocr.local(); }
+};
+
+Extractor::Extractor(ExtractOptions options)
+    : options_(std::move(options)), engines_(std::make_unique<Engines>(options_.ocr)) {
+  // Fail early (and with a clear message) when a model is missing.
+  engines_->local();
+}
+
+Extractor::~Extractor() = default;
+
+Document Extractor::extract(const std::string& path) {
+  Rasteriser raster(path, options_.raster);  // throws BadInputError
+  Document doc;
+  doc.file = path;
+  doc.sha256 = Sha256File(path);
+  doc.pages = raster.page_count();
+  doc.page_results.resize(doc.pages);
+  if (!options_.debug_dir.empty()) std::filesystem::create_directories(options_.debug_dir);
+
+  const int threads = options_.threads > 0 ? options_.threads
+                                           : std::max(1u, std::thread::hardware_concurrency());
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::flow::graph g;
+    int next = 0;
+    tbb::flow::input_node<int> pages(g, [&](tbb::flow_control& fc) {
+      if (next >= doc.pages) {
+        fc.stop();
+        return 0;
+      }
+      return next++;
+    });
+    tbb::flow::limiter_node<int> limiter(g, static_cast<size_t>(threads) * 2);
+
+    auto guarded = [&](const JobPtr& job, const char* stage, auto&& body) {
+      if (job->failed) return;
+      auto t0 = Clock::now();
+      try {
+        body();
+      } catch (const std::exception& e) {
+        job->failed = true;
+        job->result.warnings.push_back(std::string(stage) + " failed: " + e.what());
+      }
+      job->result.seconds += Since(t0);
+    };
+
+    tbb::flow::function_node<int, JobPtr> rasterise(g, tbb::flow::serial, [&](int index) {
+      auto job = std::make_shared<PageJob>();
+      job->index = index;
+      job->result.number = index + 1;
+      job->result.path = "ocr";
+      job->result.path_reason = "scanned page image";
+      guarded(job, "rasterise", [&] {
+        RenderedPage rp = raster.render(index);
+        job->gray = std::move(rp.gray);
+        job->result.dpi = rp.dpi;
+      });
+      return job;
+    });
+    tbb::flow::function_node<JobPtr, JobPtr> prepare(g, tbb::flow::unlimited, [&](JobPtr job) {
+      guarded(job, "prepare", [&] {
+        const int dpi = job->result.dpi;
+        PagePreparer preparer(dpi);
+        CellOcr& ocr = engines_->local();
+        PreparedPage pp = preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });
+        job->gray = std::move(pp.gray);
+        job->binary = std::move(pp.binary);
+        job->result.rotation = pp.rotation;
+        job->result.skew_deg = pp.skew_deg;
+        job->result.width = job->gray.cols;
+        job->result.height = job->gray.rows;
+      });
+      return job;
+    });
+    tbb::flow::function_node<JobPtr, JobPtr> find_grids(g, tbb::flow::unlimited, [&](JobPtr job) {
+      guarded(job, "find grids", [&] {
+        GridDetector detector(job->result.dpi);
+        job->grids = detector.detect(job->binary);
+      });
+      return job;
+    });
+    tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> read(g, tbb::flow::unlimited, [&](JobPtr job) {
+      guarded(job, "ocr", [&] {
+        const int dpi = job->result.dpi;
+        TableReader reader(engines_->local(), dpi);
+        for (const auto& grid : job->grids)
+          job->result.tables.push_back({grid, reader.read_grid(job->gray, job->binary, grid, job->index + 1)});
+        // Loose text is read only around tables (titles, units, notes); narrative pages are skipped.
+        if (!job->grids.empty()) {
+          GridDetector detector(dpi);
+          job->result.lines = reader.read_lines(job->gray, detector.text_lines_outside(job->binary, job->grids));
+        } else {
+          job->result.warnings.push_back("no ruled table on this page");
+        }
+      });
+      if (!options_.debug_dir.empty() && !job->gray.empty()) DrawDebug(options_.debug_dir, *job);
+      doc.page_results[job->index] = std::move(job->result);
+      return tbb::flow::continue_msg();
+    });
+
+    tbb::flow::make_edge(pages, limiter);
+    tbb::flow::make_edge(limiter, rasterise);
+    tbb::flow::make_edge(rasterise, prepare);
+    tbb::flow::make_edge(prepare, find_grids);
+    tbb::flow::make_edge(find_grids, read);
+    tbb::flow::make_edge(read, limiter.decrementer());
+    pages.activate();
+    g.wait_for_all();
+  });
+
+  for (const auto& p : doc.page_results)
+    for (const auto& w : p.warnings)
+      if (w != "no ruled table on this page") doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
+  TableAssembler().assemble(doc);
+  return doc;
+}
+
+}  // namespace juesuan

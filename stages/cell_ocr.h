@@ -1,0 +1,63 @@
+// Stage 4: read the text of table cells and loose text lines with Tesseract (LSTM).
+// One CellOcr holds its engines for its whole life (Init is costly); create one per worker
+// thread and never share it: TessBaseAPI instances are independent but not thread-safe.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+
+#include "pipeline/document.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace juesuan {
+
+struct OcrOptions {
+  std::string tessdata_dir;             // empty: Tesseract's default / TESSDATA_PREFIX
+  std::string text_model = "chi_sim";   // Chinese text cells and lines
+  std::string digit_model = "eng";      // amounts and codes: eng reads digits and separators best
+};
+
+struct Reading {
+  std::string text;  // normalised: spaces next to Han characters removed, numbers unspaced
+  std::string raw;   // as Tesseract returned it (trailing newline removed)
+  float conf = 0.f;  // mean word confidence 0..1
+  bool numeric = false;
+};
+
+enum class CellHint { kAuto, kText };
+
+class CellOcr {
+ public:
+  // Throws std::runtime_error when a model cannot be loaded.
+  explicit CellOcr(const OcrOptions& options = {});
+  ~CellOcr();
+  CellOcr(const CellOcr&) = delete;
+  CellOcr& operator=(const CellOcr&) = delete;
+
+  // Reads a cleaned cell crop (see CropCell). kAuto tries the digit model first and keeps its
+  // reading when it is a number; everything else is read with the text model.
+  Reading read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHint hint = CellHint::kAuto);
+  // Reads one text line (title, unit line, note) with the text model.
+  Reading read_line(const cv::Mat& crop, int dpi);
+  // 0..1 readability of an image region, for telling upright from upside-down pages.
+  double readability(const cv::Mat& gray, int dpi);
+
+ private:
+  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, bool multiline);
+  std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;
+};
+
+// Crops a cell from the page inside its ruling lines, drops line remnants and specks, and
+// trims to the ink with a white margin. Returns an empty Mat for a blank cell.
+// `multiline` is set when the ink holds more than one text line.
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi, bool* multiline);
+
+// Text helpers shared by the stages that handle OCR output.
+std::string RemoveSpacesNearHan(const std::string& utf8);
+bool LooksNumeric(const std::string& text);
+
+}  // namespace juesuan

@@ -1,0 +1,67 @@
+// Stage 1: PDF page -> grayscale image, with Poppler's C++ API.
+// One Rasteriser owns one poppler::document; Poppler objects are not shared across threads,
+// so each worker that renders opens its own Rasteriser.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+namespace poppler {
+class document;
+}
+
+namespace juesuan {
+
+struct RasterOptions {
+  int dpi = 300;                     // upper bound; image-only scans render at their own resolution
+  bool respect_scan_dpi = true;      // do not upsample a 150-dpi scan to 300
+  long long max_pixels = 80'000'000; // per page: a huge page renders at a lower dpi instead
+};
+
+// A positioned piece of the PDF text layer, in pixels of the rendered page.
+struct TextBox {
+  std::string text;
+  double x = 0, y = 0, w = 0, h = 0;
+};
+
+struct RenderedPage {
+  cv::Mat gray;  // CV_8UC1, page rotation (/Rotate) already applied
+  int dpi = 0;
+  double scale = 1.0;  // pixels per PDF point
+};
+
+class Rasteriser {
+ public:
+  // Throws BadInputError for a file that is missing, not a PDF, damaged, encrypted or empty.
+  explicit Rasteriser(const std::string& path, RasterOptions options = {});
+  ~Rasteriser();
+  Rasteriser(const Rasteriser&) = delete;
+  Rasteriser& operator=(const Rasteriser&) = delete;
+
+  int page_count() const;
+  // Resolution the document's page images were scanned at, 0 when it has none (born digital).
+  int scan_dpi() const { return scan_dpi_; }
+  // Renders page `index` (0-based) at the effective dpi (see RasterOptions).
+  RenderedPage render(int index) const;
+  // Renders at an explicit dpi (still capped by max_pixels).
+  RenderedPage render_at(int index, int dpi) const;
+  // The page's text layer in pixel coordinates for the given scale (pixels per point).
+  std::vector<TextBox> text_boxes(int index, double scale) const;
+
+ private:
+  std::unique_ptr<poppler::document> doc_;
+  RasterOptions options_;
+  int scan_dpi_ = 0;
+};
+
+// Colour page -> grayscale with red ink (seals, stamps) dropped out.
+cv::Mat DropRed(const cv::Mat& bgr);
+
+// Estimates the resolution of full-page images embedded in a PDF from the image XObject
+// dictionaries (streams are never inside object streams, so their /Width is always plain text)
+// and the page size in points. Returns 0 when no page-sized image is found.
+int EstimateScanDpi(const std::string& pdf_bytes, double page_w_pt, double page_h_pt);
+
+}  // namespace juesuan

@@ -1,0 +1,223 @@
+#include "stages/table_assembler.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "stages/cell_ocr.h"
+
+namespace juesuan {
+namespace {
+
+const std::regex kTableNo(R"(公\s*开\s*[0O]?\s*([0-9]{1,2})\s*表)");
+const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*度?)");
+const std::regex kUnit(R"(单\s*位\s*[:：]\s*(万\s*元|千\s*元|元))");
+const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*[:：]\s*(.+))");
+const std::regex kNote(R"(^\s*(注|说\s*明)\s*[:：])");
+
+std::string Strip(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+bool IsMetaLine(const std::string& t) {
+  return std::regex_search(t, kTableNo) || std::regex_search(t, kUnit) || std::regex_search(t, kDept) ||
+         std::regex_search(t, kYear);
+}
+
+const Cell* At(const Table& t, int r, int c) {
+  for (const auto& cell : t.cells)
+    if (cell.r <= r && r < cell.r + cell.rs && cell.c <= c && c < cell.c + cell.cs) return &cell;
+  return nullptr;
+}
+
+bool IsColumnNumberCell(const std::string& s) {
+  // The 栏次 row: "栏次" and small integers that number the columns.
+  static const std::regex kSmallInt(R"(^[0-9]{1,2}$)");
+  return s == "栏次" || std::regex_match(s, kSmallInt);
+}
+
+}  // namespace
+
+bool IsSubjectCode(const std::string& s) {
+  static const std::regex kCode(R"(^[0-9]{3}([0-9]{2}){0,2}$)");
+  return std::regex_match(s, kCode);
+}
+
+bool IsAmount(const std::string& s) {
+  static const std::regex kAmount(R"(^-?[0-9]{1,3}(,?[0-9]{3})*\.[0-9]+$|^-?[0-9]{1,3}(,[0-9]{3})+$)");
+  return std::regex_match(s, kAmount);
+}
+
+int TableAssembler::CountHeaderRows(const Table& t) {
+  for (int r = 0; r < t.n_rows; ++r) {
+    for (const auto& cell : t.cells) {
+      if (cell.r != r) continue;
+      const std::string s = Strip(cell.text);
+      if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1) || s == "合计" || s == "总计")
+        return r;
+    }
+  }
+  return 0;
+}
+
+std::vector<std::string> TableAssembler::LeafHeaders(const Table& t) {
+  std::vector<std::string> out(t.n_cols);
+  for (int c = 0; c < t.n_cols; ++c) {
+    for (int r = t.header_rows - 1; r >= 0; --r) {
+      const Cell* cell = At(t, r, c);
+      if (!cell) continue;
+      std::string s = Strip(cell->text);
+      if (s.empty() || IsColumnNumberCell(s)) continue;
+      out[c] = s;
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
+  // Code columns: most filled body cells hold a subject code.
+  std::vector<int> code_cols;
+  for (int c = 0; c + 1 < t.n_cols; ++c) {
+    int codes = 0, filled = 0;
+    for (const auto& cell : t.cells) {
+      if (cell.c != c || cell.cs != 1 || cell.r < t.header_rows) continue;
+      std::string s = Strip(cell.text);
+      if (s.empty()) continue;
+      ++filled;
+      codes += IsSubjectCode(s);
+    }
+    if (codes >= 1 && codes * 2 >= filled) code_cols.push_back(c);
+  }
+  std::vector<Record> out;
+  for (int r = t.header_rows; r < t.n_rows; ++r) {
+    for (size_t k = 0; k < code_cols.size(); ++k) {
+      int c = code_cols[k];
+      const Cell* code = At(t, r, c);
+      if (!code || code->r != r || code->c != c || !IsSubjectCode(Strip(code->text))) continue;
+      Record rec;
+      rec.code = Strip(code->text);
+      rec.row = r;
+      int end = k + 1 < code_cols.size() ? code_cols[k + 1] : t.n_cols;
+      int name_col = c + code->cs;
+      if (const Cell* name = At(t, r, name_col); name && name_col < end) rec.name = name->text;
+      for (int vc = name_col + 1; vc < end; ++vc) {
+        const Cell* v = At(t, r, vc);
+        if (v && v->c != vc) continue;  // covered by a merged cell: reported once
+        std::string s = v ? Strip(v->text) : "";
+        rec.values.emplace_back(vc < static_cast<int>(t.leaf_headers.size()) ? t.leaf_headers[vc] : "",
+                                s.empty() ? std::nullopt : std::optional<std::string>(s));
+      }
+      out.push_back(std::move(rec));
+    }
+  }
+  return out;
+}
+
+void TableAssembler::AppendContinuation(Table& t, const Table& next) {
+  // Drop leading rows of `next` that repeat t's header rows (same texts in the same columns).
+  auto row_text = [](const Table& tb, int r) {
+    std::string s;
+    for (const auto& c : tb.cells)
+      if (c.r == r) s += Strip(c.text) + "|";
+    return s;
+  };
+  int drop = 0;
+  while (drop < next.n_rows && drop < t.header_rows && !row_text(next, drop).empty() &&
+         row_text(next, drop) == row_text(t, drop))
+    ++drop;
+  for (Cell c : next.cells) {
+    if (c.r < drop) continue;
+    c.r += t.n_rows - drop;
+    t.cells.push_back(std::move(c));
+  }
+  t.n_rows += next.n_rows - drop;
+  t.n_cols = std::max(t.n_cols, next.n_cols);
+  for (int p : next.pages)
+    if (std::find(t.pages.begin(), t.pages.end(), p) == t.pages.end()) t.pages.push_back(p);
+  t.notes.insert(t.notes.end(), next.notes.begin(), next.notes.end());
+}
+
+void TableAssembler::assemble(Document& doc) const {
+  std::map<std::string, int> dept_votes, year_votes, unit_votes;
+  int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
+  bool previous_ends_page = false;
+  for (auto& page : doc.page_results) {
+    for (size_t ti = 0; ti < page.tables.size(); ++ti) {
+      const PageTable& pt = page.tables[ti];
+      const Box& b = pt.grid.bbox;
+      int top_limit = ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
+      int bottom_limit = ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
+      Table t;
+      t.pages = {page.number};
+      t.bbox = b;
+      t.n_rows = pt.grid.n_rows();
+      t.n_cols = pt.grid.n_cols();
+      t.cells = pt.cells;
+      t.kind = "unknown";
+      // Text above the grid: number, title, disclosure facts. Below: notes.
+      const TextLine* title = nullptr;
+      for (const auto& line : page.lines) {
+        int cy = line.bbox.y + line.bbox.h / 2;
+        std::string s = Strip(line.text);
+        if (cy < b.y && cy > top_limit) {
+          std::smatch m;
+          if (std::regex_search(s, m, kTableNo)) t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
+          if (std::regex_search(s, m, kYear)) ++year_votes[m[1]];
+          if (std::regex_search(s, m, kUnit)) ++unit_votes[Strip(m[1])];
+          if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
+            std::string d = Strip(m[1]);
+            if (d.size() >= 6) ++dept_votes[d];
+          }
+          bool titled = s.find("表") != std::string::npos || s.size() >= 12;
+          if (!IsMetaLine(s) && titled && (!title || line.bbox.h > title->bbox.h)) title = &line;
+        } else if (cy > b.y + b.h && cy < bottom_limit) {
+          if (std::regex_search(s, kNote) || (!t.notes.empty() && cy - (b.y + b.h) < page.dpi)) {
+            if (std::regex_search(s, kNote) || t.notes.empty())
+              t.notes.push_back(s);
+            else
+              t.notes.back() += s;  // a note wrapped onto the next line
+          }
+        }
+      }
+      if (title) t.title = Strip(title->text);
+      bool starts_page = b.y < page.height / 5;
+      Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
+      bool follows = prev && prev->pages.back() + 1 == page.number;
+      bool continuation = follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&
+                          prev->n_cols == t.n_cols;
+      bool same_number = follows && t.number && prev->number == t.number;
+      if (continuation || same_number) {
+        AppendContinuation(*prev, t);
+      } else {
+        t.header_rows = CountHeaderRows(t);
+        doc.tables.push_back(std::move(t));
+        previous = static_cast<int>(doc.tables.size()) - 1;
+      }
+      previous_ends_page = b.y + b.h > page.height * 3 / 5;
+    }
+    if (page.tables.empty()) previous_ends_page = false;
+  }
+  for (auto& t : doc.tables) {
+    std::sort(t.cells.begin(), t.cells.end(),
+              [](const Cell& a, const Cell& b) { return a.r != b.r ? a.r < b.r : a.c < b.c; });
+    t.leaf_headers = LeafHeaders(t);
+    t.records = BuildRecords(t);
+  }
+  auto top = [](const std::map<std::string, int>& votes) {
+    std::string best;
+    int n = 0;
+    for (auto& [k, v] : votes)
+      if (v > n) best = k, n = v;
+    return best;
+  };
+  doc.department = top(dept_votes);
+  doc.year = top(year_votes);
+  doc.unit = top(unit_votes);
+  if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
+  if (doc.unit.empty() && !doc.tables.empty()) doc.warnings.push_back("unit (单位：万元) not found");
+}
+
+}  // namespace juesuan
