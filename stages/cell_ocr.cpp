@@ -34,6 +34,8 @@ PixPtr ToPix(const cv::Mat& gray, int pad) {
 }
 
 std::unique_ptr<tesseract::TessBaseAPI> MakeEngine(const OcrOptions& o, const std::string& lang) {
+  // Leptonica prints to stderr when Tesseract hands it a tiny image; our errors are our own.
+  setMsgSeverity(L_SEVERITY_NONE);
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   // Silence Tesseract's per-image chatter ("Estimating resolution…") before Init.
   api->SetVariable("debug_file", "/dev/null");
@@ -54,7 +56,9 @@ bool IsHan(char32_t c) {
          (c >= 0xFF00 && c <= 0xFFEF);
 }
 
-std::u32string Decode(const std::string& s) {
+}  // namespace
+
+std::u32string DecodeUtf8(const std::string& s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
@@ -67,7 +71,7 @@ std::u32string Decode(const std::string& s) {
   return out;
 }
 
-std::string Encode(const std::u32string& s) {
+std::string EncodeUtf8(const std::u32string& s) {
   std::string out;
   for (char32_t c : s) {
     if (c < 0x80) {
@@ -89,10 +93,8 @@ std::string Encode(const std::u32string& s) {
   return out;
 }
 
-}  // namespace
-
 std::string RemoveSpacesNearHan(const std::string& utf8) {
-  std::u32string s = Decode(utf8), out;
+  std::u32string s = DecodeUtf8(utf8), out;
   for (size_t i = 0; i < s.size(); ++i) {
     char32_t c = s[i];
     if (c == U' ' || c == U'\t' || c == U'\n' || c == 0x3000) {
@@ -108,7 +110,7 @@ std::string RemoveSpacesNearHan(const std::string& utf8) {
     }
     out.push_back(c);
   }
-  return Encode(out);
+  return EncodeUtf8(out);
 }
 
 bool LooksNumeric(const std::string& text) {

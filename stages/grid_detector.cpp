@@ -117,20 +117,24 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
       if (inside(s, true)) hs.push_back(s);
     for (auto& s : vsegs)
       if (inside(s, false)) vs.push_back(s);
-    // A vertical piece is a separator only if it meets horizontal rules at two places (its two
-    // ends, or rules it crosses); text strokes inside a cell keep a margin from every rule.
-    // Counting crossings, not ends, keeps separators whose end was broken off in the scan.
-    // Rules physically meet; bold text strokes stop a few pixels short of the border.
-    const int reach = std::max(2, dpi_ / 100);
+    // A vertical piece is a separator only if it meets two long horizontal rules a row apart
+    // (at its ends or where it crosses them). Text strokes inside a cell keep a margin from the
+    // rules, and only long rules count, so strokes of neighbouring glyphs cannot vouch for each
+    // other. Counting crossings, not ends, keeps separators whose end broke off in the scan.
+    const int reach = std::max(2, dpi_ / 100);  // rules physically meet; text stops short
+    const int strong_len = dpi_ * 3 / 5;
+    const int min_row = std::max(2 * tol, dpi_ / 10);
     auto meets = [&](const Segment& v) {
-      int n = 0;
+      int lo = INT32_MAX, hi = INT32_MIN;
       for (auto& h : hs)
-        if (v.a0 - tol <= h.pos && h.pos <= v.a1 + tol && h.a0 - reach <= v.pos && v.pos <= h.a1 + reach) ++n;
-      return n;
+        if (h.a1 - h.a0 >= strong_len && v.a0 - tol <= h.pos && h.pos <= v.a1 + tol &&
+            h.a0 - reach <= v.pos && v.pos <= h.a1 + reach)
+          lo = std::min(lo, h.pos), hi = std::max(hi, h.pos);
+      return lo != INT32_MAX && hi - lo >= min_row;
     };
     std::vector<Segment> vkept;
     for (auto& v : vs)
-      if (meets(v) >= 2) vkept.push_back(v);
+      if (meets(v)) vkept.push_back(v);
     // A horizontal rule must cross or end at two vertical separators.
     std::vector<Segment> hkept;
     for (auto& h : hs) {
@@ -175,22 +179,27 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     auto dedupe = [&](std::vector<int>& v) {
       std::vector<int> out;
       for (int p : v)
-        if (out.empty() || p - out.back() > std::max(2 * tol, dpi_ / 10)) out.push_back(p);
+        if (out.empty() || p - out.back() > min_row) out.push_back(p);
       v.swap(out);
     };
     dedupe(g.xs);
     dedupe(g.ys);
     const int R = g.n_rows(), C = g.n_cols();
     if (R < 1 || C < 1) continue;
+    // Separators are judged on the validated rules only: glyph strokes that happen to sit on a
+    // column's x (a title centred over a merged header) must not split a merged cell.
+    cv::Mat hrules = cv::Mat::zeros(bin.size(), CV_8U), vrules = cv::Mat::zeros(bin.size(), CV_8U);
+    for (auto& h : hkept) cv::line(hrules, {h.a0, h.pos}, {h.a1, h.pos}, 255, 3);
+    for (auto& v : vkept) cv::line(vrules, {v.pos, v.a0}, {v.pos, v.a1}, 255, 3);
     // Missing separators join neighbouring lattice cells into merged cells.
     UnionFind uf(R * C);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < C; ++c) {
         if (c + 1 < C &&
-            Coverage(vmask, false, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol) < 0.5)
+            Coverage(vrules, false, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol) < 0.5)
           uf.unite(r * C + c, r * C + c + 1);
         if (r + 1 < R &&
-            Coverage(hmask, true, g.ys[r + 1], g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol) < 0.5)
+            Coverage(hrules, true, g.ys[r + 1], g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol) < 0.5)
           uf.unite(r * C + c, (r + 1) * C + c);
       }
     std::vector<int> owner(R * C, -1);

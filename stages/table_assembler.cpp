@@ -40,6 +40,20 @@ bool IsColumnNumberCell(const std::string& s) {
 
 }  // namespace
 
+double TextSimilarity(const std::string& a, const std::string& b) {
+  std::u32string x = DecodeUtf8(a), y = DecodeUtf8(b);
+  if (x.empty() && y.empty()) return 1.0;
+  std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= x.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= y.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] != y[j - 1])});
+    prev.swap(cur);
+  }
+  return 1.0 - static_cast<double>(prev[y.size()]) / std::max(x.size(), y.size());
+}
+
 bool IsSubjectCode(const std::string& s) {
   static const std::regex kCode(R"(^[0-9]{3}([0-9]{2}){0,2}$)");
   return std::regex_match(s, kCode);
@@ -117,17 +131,21 @@ std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
 }
 
 void TableAssembler::AppendContinuation(Table& t, const Table& next) {
-  // Drop leading rows of `next` that repeat t's header rows (same texts in the same columns).
+  // A continuation often repeats the header rows; drop its leading non-data rows when they read
+  // like t's header (OCR noise makes exact comparison useless, so compare by similarity).
   auto row_text = [](const Table& tb, int r) {
     std::string s;
     for (const auto& c : tb.cells)
-      if (c.r == r) s += Strip(c.text) + "|";
+      if (c.r == r) s += Strip(c.text);
     return s;
   };
   int drop = 0;
-  while (drop < next.n_rows && drop < t.header_rows && !row_text(next, drop).empty() &&
-         row_text(next, drop) == row_text(t, drop))
-    ++drop;
+  const int lead = CountHeaderRows(next);
+  if (lead > 0 && lead <= t.header_rows) {
+    std::string a, b;
+    for (int r = 0; r < lead; ++r) a += row_text(next, r), b += row_text(t, r);
+    if (TextSimilarity(a, b) >= 0.6) drop = lead;
+  }
   for (Cell c : next.cells) {
     if (c.r < drop) continue;
     c.r += t.n_rows - drop;

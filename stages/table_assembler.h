@@ -25,5 +25,7 @@ class TableAssembler {
 // Cell-text classes used by assembly and checks.
 bool IsSubjectCode(const std::string& s);  // 3, 5 or 7 digits
 bool IsAmount(const std::string& s);       // a number with a decimal point or separators
+// 1 - edit distance / longer length, over Unicode code points.
+double TextSimilarity(const std::string& a, const std::string& b);
 
 }  // namespace juesuan

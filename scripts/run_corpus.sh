@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs `juesuan extract` on every ../shared/corpus/<doc>/<variant>.pdf and scores the outputs.
+#   scripts/run_corpus.sh [scan|digital] [OUTDIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+variant=${1:-scan}
+out=${2:-$here/out/corpus-$variant}
+corpus=${CORPUS:-$here/../shared/corpus}
+mkdir -p "$out"
+for d in "$corpus"/*/; do
+  doc=$(basename "$d")
+  [ -f "$d/$variant.pdf" ] || continue
+  "$here/build/juesuan" extract "$d/$variant.pdf" -o "$out/$doc.json" ${JUESUAN_ARGS:-}
+done
+python3 "$corpus/../tools/corpus/score.py" --truth "$corpus" --pred "$out"
