@@ -113,10 +113,63 @@ std::string RemoveSpacesNearHan(const std::string& utf8) {
   return EncodeUtf8(out);
 }
 
+std::string StripStrayMarks(const std::string& text) {
+  // A number with stray marks around it ("。556.56", "30203…", "“43.86"): keep the number.
+  static const std::regex kNumberCore(R"(^[^0-9\-]*?(-?[0-9][0-9,]*(\.[0-9]+)?)[^0-9]*$)");
+  std::smatch m;
+  std::string compact;
+  for (char c : text)
+    if (c != ' ') compact += c;
+  if (std::regex_match(compact, m, kNumberCore)) {
+    // Only when the marks are punctuation, not letters or Han characters that carry meaning.
+    bool only_marks = true;
+    std::u32string rest = DecodeUtf8(compact.substr(0, m.position(1)) + compact.substr(m.position(1) + m.length(1)));
+    for (char32_t c : rest)
+      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|[](){}。，：；、·‘’“”…°").find(c) != std::u32string_view::npos;
+    if (only_marks) return m[1];
+  }
+  // Text: marks hanging at the end of a cell are specks read as punctuation.
+  std::u32string u = DecodeUtf8(text);
+  static const std::u32string_view kTrailing = U".,:;'\"*`^~_|。，：；、·‘’”…";
+  while (!u.empty() && kTrailing.find(u.back()) != std::u32string_view::npos) u.pop_back();
+  static const std::u32string_view kLeading = U".,:;'*`^~_|。，：；、·‘’”…";
+  size_t i = 0;
+  while (i < u.size() && kLeading.find(u[i]) != std::u32string_view::npos) ++i;
+  // A leading opening quote without its closing partner is a speck too.
+  if (i < u.size() && (u[i] == U'“' || u[i] == U'"') && u.find_first_of(U"”\"", i + 1) == std::u32string::npos) ++i;
+  return EncodeUtf8(u.substr(i));
+}
+
 bool LooksNumeric(const std::string& text) {
   static const std::regex kNumber(R"(^[-+]?\(?[0-9][0-9,.\s]*\)?%?$)");
   return std::regex_match(text, kNumber);
 }
+
+namespace {
+
+// Vertical extents of the text lines in a binary image: overlapping extents of components
+// taller than `min_h` merge into one line; small marks (dots, commas) never start a line.
+std::vector<std::pair<int, int>> LineBands(const cv::Mat& labels, const cv::Mat& stats, int n,
+                                           const std::vector<bool>& keep, int min_h) {
+  std::vector<std::pair<int, int>> spans;
+  for (int i = 1; i < n; ++i)
+    if (keep[i] && stats.at<int>(i, cv::CC_STAT_HEIGHT) >= min_h)
+      spans.emplace_back(stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_TOP) + stats.at<int>(i, cv::CC_STAT_HEIGHT));
+  (void)labels;
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<int, int>> lines;
+  for (auto [a, b] : spans) {
+    // Overlap of at least a third of the shorter extent joins a line (punctuation, 一).
+    if (!lines.empty() && a < lines.back().second - std::min(b - a, lines.back().second - lines.back().first) / 3)
+      lines.back().second = std::max(lines.back().second, b);
+    else
+      lines.emplace_back(a, b);
+  }
+  return lines;
+}
+
+}  // namespace
 
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi, bool* multiline) {
   const int inset = std::max(2, dpi / 75);
@@ -127,46 +180,52 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
   cv::Mat bin = binary(r);
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
-  const int min_h = std::max(4, dpi / 30), min_w = std::max(6, dpi / 15);
+  // Glyph-sized: taller than a third of a 10.5 pt digit, or as wide as a dash. Scanner specks
+  // are smaller; they survive only as decimal points or commas inside a text line (below).
+  const int min_h = std::max(4, dpi / 20), min_w = std::max(6, dpi / 15);
   const int thin = std::max(3, dpi / 40);
-  int x0 = INT32_MAX, y0 = INT32_MAX, x1 = -1, y1 = -1;
-  std::vector<std::pair<int, int>> spans;  // vertical extents of significant components
+  // Text = glyph-sized components that are not bits of ruling lines.
+  std::vector<bool> glyph(n, false);
   for (int i = 1; i < n; ++i) {
     int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
     int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     bool remnant = (w > r.width * 3 / 5 && h <= thin) || (h > r.height * 3 / 5 && w <= thin);
     bool touches_edge = x == 0 || y == 0 || x + w == r.width || y + h == r.height;
-    if (remnant || (touches_edge && (h <= thin || w <= thin))) continue;  // bits of ruling lines
-    if (h < min_h && w < min_w) continue;  // specks (decimal points inside numbers come back below)
-    x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x + w), y1 = std::max(y1, y + h);
-    spans.emplace_back(y, y + h);
+    if (remnant || (touches_edge && (h <= thin || w <= thin))) continue;
+    glyph[i] = h >= min_h || w >= min_w;
   }
-  if (x1 < 0) return {};
-  if (multiline) {
-    // Count text lines: merge overlapping vertical extents of the ink.
-    std::sort(spans.begin(), spans.end());
-    int lines = 0, end = -1;
-    for (auto [a, b] : spans) {
-      if (a > end - 2) ++lines;
-      end = std::max(end, b);
-    }
-    *multiline = lines > 1;
+  auto lines = LineBands(labels, stats, n, glyph, min_h);
+  if (lines.empty()) return {};
+  // Small marks count only inside a text line and next to its glyphs (decimal points, commas,
+  // dots of 丶); specks in the margins are scanner noise and are whitened.
+  int x0 = INT32_MAX, x1 = -1;
+  for (int i = 1; i < n; ++i)
+    if (glyph[i])
+      x0 = std::min(x0, stats.at<int>(i, cv::CC_STAT_LEFT)),
+      x1 = std::max(x1, stats.at<int>(i, cv::CC_STAT_LEFT) + stats.at<int>(i, cv::CC_STAT_WIDTH));
+  std::vector<bool> keep = glyph;
+  for (int i = 1; i < n; ++i) {
+    if (glyph[i]) continue;
+    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (w > min_w || h > min_h) continue;  // line remnants
+    bool in_line = false;
+    for (auto [a, b] : lines) in_line |= y >= a - 2 && y + h <= b + 2;
+    if (in_line && x >= x0 && x + w <= x1) keep[i] = true;
   }
+  if (multiline) *multiline = lines.size() > 1;
+  int y0 = lines.front().first, y1 = lines.back().second;
   const int m = 2;
   cv::Rect ink(std::max(0, x0 - m), std::max(0, y0 - m), 0, 0);
   ink.width = std::min(r.width, x1 + m) - ink.x;
   ink.height = std::min(r.height, y1 + m) - ink.y;
-  cv::Mat crop = gray(r)(ink).clone();
-  // Whiten ink that is not part of the text (line remnants inside the trimmed box).
-  cv::Mat keep = cv::Mat::zeros(bin.size(), CV_8U);
-  for (int i = 1; i < n; ++i) {
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    bool remnant = (w > r.width * 3 / 5 && h <= thin) || (h > r.height * 3 / 5 && w <= thin);
-    bool touches_edge = x == 0 || y == 0 || x + w == r.width || y + h == r.height;
-    if (remnant || (touches_edge && (h <= thin || w <= thin))) keep.setTo(255, labels == i);
-  }
-  crop.setTo(255, keep(ink));
+  // Whiten everything that is not text: specks, line remnants, bleed from neighbours.
+  cv::Mat text_mask = cv::Mat::zeros(bin.size(), CV_8U);
+  for (int i = 1; i < n; ++i)
+    if (keep[i]) text_mask.setTo(255, labels == i);
+  cv::dilate(text_mask, text_mask, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::Mat crop(ink.size(), CV_8U, cv::Scalar(255));
+  gray(r)(ink).copyTo(crop, text_mask(ink));
   return crop;
 }
 
@@ -176,12 +235,39 @@ CellOcr::CellOcr(const OcrOptions& options)
 CellOcr::~CellOcr() = default;  // TessBaseAPI's destructor calls End()
 
 Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, bool multiline) {
-  // A generous white margin matters more than anything else for short cells (anchors.md §5).
-  const int pad = std::max(10, std::min(crop.rows, dpi / 8) / 2);
-  PixPtr pix = ToPix(crop, pad);
-  api.SetPageSegMode(multiline ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_SINGLE_LINE);
+  if (multiline) {
+    // Wrapped cells: read line by line (PSM 7 on each) and join. Measured on the corpus, block
+    // mode (PSM 6) on the whole cell dropped the first characters of long wrapped names.
+    cv::Mat bin;
+    cv::threshold(crop, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
+    auto bands = LineBands(labels, stats, n, std::vector<bool>(n, true), std::max(4, dpi / 30));
+    if (bands.size() > 1) {
+      Reading out;
+      float conf_sum = 0;
+      for (auto [a, b] : bands) {
+        cv::Mat line = crop.rowRange(std::max(0, a - 2), std::min(crop.rows, b + 2));
+        Reading r = run(api, line, dpi, false);
+        out.raw += (out.raw.empty() ? "" : "\n") + r.raw;
+        conf_sum += r.conf;
+      }
+      out.conf = conf_sum / bands.size();
+      out.text = RemoveSpacesNearHan(out.raw);
+      return out;
+    }
+  }
+  // Tesseract's LSTM reads best with text about 32 px high and a margin of half that
+  // (measured: 99.5 % exact on amounts vs 97.7 % at the page's own scale, 300 dpi).
+  constexpr double kTargetHeight = 32.0;
+  cv::Mat img = crop;
+  double scale = kTargetHeight / std::max(1, crop.rows);
+  if (scale < 0.95 || scale > 1.05)
+    cv::resize(crop, img, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+  PixPtr pix = ToPix(img, static_cast<int>(kTargetHeight / 2));
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   api.SetImage(pix.get());
-  api.SetSourceResolution(dpi);
+  api.SetSourceResolution(std::max(70, static_cast<int>(dpi * scale)));
   std::unique_ptr<char[], TextDeleter> text(api.GetUTF8Text());
   Reading out;
   out.raw = text ? text.get() : "";
@@ -195,9 +281,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
 Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHint hint) {
   if (hint == CellHint::kAuto && !multiline) {
     Reading digits = run(*digits_, crop, dpi, false);
-    std::string compact;
-    for (char c : digits.text)
-      if (c != ' ') compact += c;
+    std::string compact = StripStrayMarks(digits.text);
     if (LooksNumeric(compact) && digits.conf >= 0.5f) {
       digits.text = compact;
       digits.numeric = true;
@@ -205,13 +289,8 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
     }
   }
   Reading text = run(*text_, crop, dpi, multiline);
-  std::string compact;
-  for (char c : text.text)
-    if (c != ' ') compact += c;
-  if (LooksNumeric(compact)) {
-    text.text = compact;
-    text.numeric = true;
-  }
+  text.text = StripStrayMarks(text.text);
+  if (LooksNumeric(text.text)) text.numeric = true;
   return text;
 }
 

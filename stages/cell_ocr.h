@@ -59,6 +59,9 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
 // Text helpers shared by the stages that handle OCR output.
 std::string RemoveSpacesNearHan(const std::string& utf8);
 bool LooksNumeric(const std::string& text);
+// Drops punctuation that scanner specks become at the ends of a cell ("。556.56" -> "556.56",
+// "事业运行." -> "事业运行"). The raw reading is kept alongside.
+std::string StripStrayMarks(const std::string& text);
 std::u32string DecodeUtf8(const std::string& s);
 std::string EncodeUtf8(const std::u32string& s);
 
