@@ -234,8 +234,22 @@ CellOcr::CellOcr(const OcrOptions& options)
 
 CellOcr::~CellOcr() = default;  // TessBaseAPI's destructor calls End()
 
-Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, bool multiline) {
-  if (multiline) {
+Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout) {
+  if (layout == Layout::kBlock) {
+    // A region of several lines at the page's own scale (orientation checks).
+    PixPtr pix = ToPix(crop, 10);
+    api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+    api.SetImage(pix.get());
+    api.SetSourceResolution(dpi);
+    std::unique_ptr<char[], TextDeleter> text(api.GetUTF8Text());
+    Reading out;
+    out.raw = text ? text.get() : "";
+    out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
+    api.Clear();
+    out.text = RemoveSpacesNearHan(out.raw);
+    return out;
+  }
+  if (layout == Layout::kWrapped) {
     // Wrapped cells: read line by line (PSM 7 on each) and join. Measured on the corpus, block
     // mode (PSM 6) on the whole cell dropped the first characters of long wrapped names.
     cv::Mat bin;
@@ -248,7 +262,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
       float conf_sum = 0;
       for (auto [a, b] : bands) {
         cv::Mat line = crop.rowRange(std::max(0, a - 2), std::min(crop.rows, b + 2));
-        Reading r = run(api, line, dpi, false);
+        Reading r = run(api, line, dpi, Layout::kLine);
         out.raw += (out.raw.empty() ? "" : "\n") + r.raw;
         conf_sum += r.conf;
       }
@@ -280,7 +294,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
 
 Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHint hint) {
   if (hint == CellHint::kAuto && !multiline) {
-    Reading digits = run(*digits_, crop, dpi, false);
+    Reading digits = run(*digits_, crop, dpi, Layout::kLine);
     std::string compact = StripStrayMarks(digits.text);
     if (LooksNumeric(compact) && digits.conf >= 0.5f) {
       digits.text = compact;
@@ -288,16 +302,16 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
       return digits;
     }
   }
-  Reading text = run(*text_, crop, dpi, multiline);
+  Reading text = run(*text_, crop, dpi, multiline ? Layout::kWrapped : Layout::kLine);
   text.text = StripStrayMarks(text.text);
   if (LooksNumeric(text.text)) text.numeric = true;
   return text;
 }
 
-Reading CellOcr::read_line(const cv::Mat& crop, int dpi) { return run(*text_, crop, dpi, false); }
+Reading CellOcr::read_line(const cv::Mat& crop, int dpi) { return run(*text_, crop, dpi, Layout::kLine); }
 
 double CellOcr::readability(const cv::Mat& gray, int dpi) {
-  Reading r = run(*text_, gray, dpi, true);
+  Reading r = run(*text_, gray, dpi, Layout::kBlock);
   // Upside-down text still yields characters, but with low confidence; empty text scores 0.
   return r.text.empty() ? 0.0 : r.conf;
 }

@@ -47,7 +47,8 @@ class CellOcr {
   double readability(const cv::Mat& gray, int dpi);
 
  private:
-  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, bool multiline);
+  enum class Layout { kLine, kWrapped, kBlock };
+  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
   std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;
 };
 
