@@ -124,17 +124,30 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     const int reach = std::max(2, dpi_ / 100);  // rules physically meet; text stops short
     const int strong_len = dpi_ * 3 / 5;
     const int min_row = std::max(2 * tol, dpi_ / 10);
+    // Returns 0, 1 or 2: how many distinct long rules (a row apart) the piece meets.
     auto meets = [&](const Segment& v) {
       int lo = INT32_MAX, hi = INT32_MIN;
       for (auto& h : hs)
         if (h.a1 - h.a0 >= strong_len && v.a0 - tol <= h.pos && h.pos <= v.a1 + tol &&
             h.a0 - reach <= v.pos && v.pos <= h.a1 + reach)
           lo = std::min(lo, h.pos), hi = std::max(hi, h.pos);
-      return lo != INT32_MAX && hi - lo >= min_row;
+      return lo == INT32_MAX ? 0 : hi - lo >= min_row ? 2 : 1;
     };
-    std::vector<Segment> vkept;
-    for (auto& v : vs)
-      if (meets(v)) vkept.push_back(v);
+    std::vector<Segment> vkept, vmaybe;
+    for (auto& v : vs) {
+      int m = meets(v);
+      if (m == 2) vkept.push_back(v);
+      if (m == 1) vmaybe.push_back(v);
+    }
+    // A piece broken off a separator meets only one rule; it counts when it continues a
+    // separator that is already established.
+    const size_t established = vkept.size();
+    for (auto& v : vmaybe)
+      for (size_t k = 0; k < established; ++k)
+        if (std::abs(vkept[k].pos - v.pos) <= tol) {
+          vkept.push_back(v);
+          break;
+        }
     // A horizontal rule must cross or end at two vertical separators.
     std::vector<Segment> hkept;
     for (auto& h : hs) {
@@ -191,16 +204,21 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     cv::Mat hrules = cv::Mat::zeros(bin.size(), CV_8U), vrules = cv::Mat::zeros(bin.size(), CV_8U);
     for (auto& h : hkept) cv::line(hrules, {h.a0, h.pos}, {h.a1, h.pos}, 255, 3);
     for (auto& v : vkept) cv::line(vrules, {v.pos, v.a0}, {v.pos, v.a1}, 255, 3);
-    // Missing separators join neighbouring lattice cells into merged cells.
+    // Missing separators join neighbouring lattice cells into merged cells. A separator of a
+    // merged cell is absent (coverage ~0); a scanned rule with breaks or faded stretches keeps
+    // well over a third of its length.
+    constexpr double kMinCoverage = 0.3;
     UnionFind uf(R * C);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < C; ++c) {
-        if (c + 1 < C &&
-            Coverage(vrules, false, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol) < 0.5)
-          uf.unite(r * C + c, r * C + c + 1);
-        if (r + 1 < R &&
-            Coverage(hrules, true, g.ys[r + 1], g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol) < 0.5)
-          uf.unite(r * C + c, (r + 1) * C + c);
+        if (c + 1 < C) {
+          double cv = Coverage(vrules, false, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
+          if (cv < kMinCoverage) uf.unite(r * C + c, r * C + c + 1);
+        }
+        if (r + 1 < R) {
+          double cv = Coverage(hrules, true, g.ys[r + 1], g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
+          if (cv < kMinCoverage) uf.unite(r * C + c, (r + 1) * C + c);
+        }
       }
     std::vector<int> owner(R * C, -1);
     for (int r = 0; r < R; ++r)

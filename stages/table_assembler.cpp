@@ -65,12 +65,18 @@ bool IsAmount(const std::string& s) {
 }
 
 int TableAssembler::CountHeaderRows(const Table& t) {
+  // The header ends at the first row that carries data: an amount, a subject code in the left
+  // half, or a 合计/总计 row label. "合计" as a column title (04: 支出/合计) is not a row label,
+  // so only the row's first filled cell counts for that.
   for (int r = 0; r < t.n_rows; ++r) {
+    bool first = true;
     for (const auto& cell : t.cells) {
       if (cell.r != r) continue;
       const std::string s = Strip(cell.text);
-      if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1) || s == "合计" || s == "总计")
-        return r;
+      if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1)) return r;
+      if (s.empty()) continue;
+      if (first && (s == "合计" || s == "总计") && cell.c <= 1) return r;
+      first = false;
     }
   }
   return 0;
