@@ -53,6 +53,8 @@ def main():
     # The same 公开02表 page turned on its side with /Rotate, as a sideways-scanned page renders.
     subprocess.run(["qpdf", "--empty", "--pages", scan, "4", "--", "--rotate=+90:1",
                     os.path.join(out, "scan_sideways.pdf")], check=True)
+    subprocess.run(["qpdf", "--empty", "--pages", scan, "12", "--", "--rotate=180:1",
+                    os.path.join(out, "scan_upside_down.pdf")], check=True)
     subprocess.run(["qpdf", "--encrypt", "secret", "owner", "256", "--", os.path.join(out, "scan_tables.pdf"),
                     os.path.join(out, "encrypted.pdf")], check=True)
     with open(os.path.join(out, "scan_tables.pdf"), "rb") as fh:

@@ -235,20 +235,6 @@ CellOcr::CellOcr(const OcrOptions& options)
 CellOcr::~CellOcr() = default;  // TessBaseAPI's destructor calls End()
 
 Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout) {
-  if (layout == Layout::kBlock) {
-    // A region of several lines at the page's own scale (orientation checks).
-    PixPtr pix = ToPix(crop, 10);
-    api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-    api.SetImage(pix.get());
-    api.SetSourceResolution(dpi);
-    std::unique_ptr<char[], TextDeleter> text(api.GetUTF8Text());
-    Reading out;
-    out.raw = text ? text.get() : "";
-    out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
-    api.Clear();
-    out.text = RemoveSpacesNearHan(out.raw);
-    return out;
-  }
   if (layout == Layout::kWrapped) {
     // Wrapped cells: read line by line (PSM 7 on each) and join. Measured on the corpus, block
     // mode (PSM 6) on the whole cell dropped the first characters of long wrapped names.
@@ -311,7 +297,7 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
 Reading CellOcr::read_line(const cv::Mat& crop, int dpi) { return run(*text_, crop, dpi, Layout::kLine); }
 
 double CellOcr::readability(const cv::Mat& gray, int dpi) {
-  Reading r = run(*text_, gray, dpi, Layout::kBlock);
+  Reading r = run(*text_, gray, dpi, Layout::kLine);
   // Upside-down text still yields characters, but with low confidence; empty text scores 0.
   return r.text.empty() ? 0.0 : r.conf;
 }

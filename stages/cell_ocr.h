@@ -47,7 +47,7 @@ class CellOcr {
   double readability(const cv::Mat& gray, int dpi);
 
  private:
-  enum class Layout { kLine, kWrapped, kBlock };
+  enum class Layout { kLine, kWrapped };
   Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
   std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;
 };

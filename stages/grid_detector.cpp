@@ -78,6 +78,19 @@ double Coverage(const cv::Mat& mask, bool horizontal, int pos, int a0, int a1, i
   return static_cast<double>(hit) / n;
 }
 
+// True when ink runs without a gap from the rule at `from` for `len` pixels in direction `dir`
+// along a separator at `pos` (within +-tol across it). A separator physically joins the rule;
+// a glyph stroke that happens to sit on the separator's line stops short of it.
+bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, int len, int tol) {
+  for (int k = 0; k <= len; ++k) {
+    int a = from + dir * k;
+    cv::Rect probe = vertical ? cv::Rect(pos - tol, a, 2 * tol + 1, 1) : cv::Rect(a, pos - tol, 1, 2 * tol + 1);
+    probe &= cv::Rect(0, 0, bin.cols, bin.rows);
+    if (probe.area() == 0 || cv::countNonZero(bin(probe)) == 0) return false;
+  }
+  return true;
+}
+
 struct UnionFind {
   std::vector<int> p;
   explicit UnionFind(int n) : p(n) { std::iota(p.begin(), p.end(), 0); }
@@ -212,12 +225,18 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < C; ++c) {
         if (c + 1 < C) {
-          double cv = Coverage(vrules, false, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
-          if (cv < kMinCoverage) uf.unite(r * C + c, r * C + c + 1);
+          const int x = g.xs[c + 1];
+          double cv = Coverage(vrules, false, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
+          bool joined = JoinsRule(bin, true, x, g.ys[r], 1, 2 * tol, tol) ||
+                        JoinsRule(bin, true, x, g.ys[r + 1], -1, 2 * tol, tol);
+          if (cv < kMinCoverage || !joined) uf.unite(r * C + c, r * C + c + 1);
         }
         if (r + 1 < R) {
-          double cv = Coverage(hrules, true, g.ys[r + 1], g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
-          if (cv < kMinCoverage) uf.unite(r * C + c, (r + 1) * C + c);
+          const int y = g.ys[r + 1];
+          double cv = Coverage(hrules, true, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
+          bool joined = JoinsRule(bin, false, y, g.xs[c], 1, 2 * tol, tol) ||
+                        JoinsRule(bin, false, y, g.xs[c + 1], -1, 2 * tol, tol);
+          if (cv < kMinCoverage || !joined) uf.unite(r * C + c, (r + 1) * C + c);
         }
       }
     std::vector<int> owner(R * C, -1);

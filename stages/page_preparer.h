@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace juesuan {
 
@@ -29,6 +30,8 @@ class PagePreparer {
   double estimate_skew(const cv::Mat& binary) const;
   // True when text lines run vertically (the page is on its side).
   bool text_runs_vertically(const cv::Mat& binary) const;
+  // Boxes of up to `count` long text lines (rules removed), widest first.
+  std::vector<cv::Rect> SampleTextLines(const cv::Mat& binary, size_t count) const;
 
  private:
   int dpi_;
