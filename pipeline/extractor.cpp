@@ -17,6 +17,7 @@
 #include "stages/page_preparer.h"
 #include "stages/table_assembler.h"
 #include "stages/table_reader.h"
+#include "stages/text_layer.h"
 
 namespace juesuan {
 namespace {
@@ -29,6 +30,8 @@ struct PageJob {
   int index = 0;
   cv::Mat gray, binary;
   std::vector<Grid> grids;
+  std::vector<TextBox> words;  // the page's text layer, when it is used instead of OCR
+  bool text_layer = false;
   PageResult result;
   bool failed = false;
 };
@@ -118,12 +121,22 @@ Document Extractor::extract(const std::string& path) {
       auto job = std::make_shared<PageJob>();
       job->index = index;
       job->result.number = index + 1;
-      job->result.path = "ocr";
-      job->result.path_reason = "scanned page image";
       guarded(job, "rasterise", [&] {
-        RenderedPage rp = raster.render(index);
+        if (options_.ocr_mode != OcrMode::kAlways) {
+          const int dpi = options_.text_layer_dpi;
+          job->words = raster.text_boxes(index, dpi / 72.0);
+          TextLayerVerdict verdict = JudgeTextLayer(job->words);
+          job->text_layer = verdict.usable || options_.ocr_mode == OcrMode::kNever;
+          job->result.path_reason = verdict.reason;
+          if (!verdict.usable && job->text_layer) job->result.path_reason += "; OCR disabled (--ocr never)";
+        } else {
+          job->result.path_reason = "OCR forced (--ocr always)";
+        }
+        job->result.path = job->text_layer ? "text-layer" : "ocr";
+        RenderedPage rp = job->text_layer ? raster.render_at(index, options_.text_layer_dpi) : raster.render(index);
         job->gray = std::move(rp.gray);
         job->result.dpi = rp.dpi;
+        if (!job->text_layer) job->words.clear();
       });
       return job;
     });
@@ -131,14 +144,19 @@ Document Extractor::extract(const std::string& path) {
       guarded(job, "prepare", [&] {
         const int dpi = job->result.dpi;
         PagePreparer preparer(dpi);
+        job->result.width = job->gray.cols;
+        job->result.height = job->gray.rows;
+        if (job->text_layer) {
+          // The text layer's coordinates are those of the page as rendered: no turning.
+          job->binary = preparer.binarise(job->gray);
+          return;
+        }
         CellOcr& ocr = engines_->local();
         PreparedPage pp = preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });
         job->gray = std::move(pp.gray);
         job->binary = std::move(pp.binary);
         job->result.rotation = pp.rotation;
         job->result.skew_deg = pp.skew_deg;
-        job->result.width = job->gray.cols;
-        job->result.height = job->gray.rows;
       });
       return job;
     });
@@ -150,8 +168,15 @@ Document Extractor::extract(const std::string& path) {
       return job;
     });
     tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> read(g, tbb::flow::unlimited, [&](JobPtr job) {
-      guarded(job, "ocr", [&] {
+      guarded(job, job->text_layer ? "text layer" : "ocr", [&] {
         const int dpi = job->result.dpi;
+        if (job->grids.empty()) job->result.warnings.push_back("no ruled table on this page");
+        if (job->text_layer) {
+          for (const auto& grid : job->grids)
+            job->result.tables.push_back({grid, FillGridFromText(grid, job->words, job->index + 1)});
+          job->result.lines = TextLinesOutside(job->words, job->grids);
+          return;
+        }
         TableReader reader(engines_->local(), dpi);
         for (const auto& grid : job->grids)
           job->result.tables.push_back({grid, reader.read_grid(job->gray, job->binary, grid, job->index + 1)});
@@ -159,8 +184,6 @@ Document Extractor::extract(const std::string& path) {
         if (!job->grids.empty()) {
           GridDetector detector(dpi);
           job->result.lines = reader.read_lines(job->gray, detector.text_lines_outside(job->binary, job->grids));
-        } else {
-          job->result.warnings.push_back("no ruled table on this page");
         }
       });
       if (!options_.debug_dir.empty() && !job->gray.empty()) DrawDebug(options_.debug_dir, *job);

@@ -17,8 +17,13 @@
 
 namespace juesuan {
 
+// Which pages are read with OCR: auto = pages whose text layer is missing or unusable.
+enum class OcrMode { kAuto, kAlways, kNever };
+
 struct ExtractOptions {
   RasterOptions raster;
+  OcrMode ocr_mode = OcrMode::kAuto;
+  int text_layer_dpi = 150;  // grid finding only: text comes from the PDF, so less is enough
   OcrOptions ocr;
   int threads = 0;        // 0: all cores
   std::string debug_dir;  // when set: one PNG per page with the grid, cells and text drawn

@@ -32,6 +32,8 @@ extract options:
       --tessdata DIR    directory with chi_sim.traineddata / eng.traineddata
                         (default: $TESSDATA_PREFIX or Tesseract's built-in path)
       --text-model NAME Tesseract model for Chinese cells (default chi_sim)
+      --ocr MODE        auto (default): use a page's text layer when it is usable, OCR the
+                        rest; always: OCR every page; never: text layer only
 
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
@@ -80,6 +82,12 @@ int Extract(const std::vector<std::string>& args) {
       if (!value(&opt.ocr.tessdata_dir)) return Usage("missing value for --tessdata");
     } else if (a == "--text-model") {
       if (!value(&opt.ocr.text_model)) return Usage("missing value for --text-model");
+    } else if (a == "--ocr") {
+      if (!value(&v)) return Usage("missing value for --ocr");
+      if (v == "auto") opt.ocr_mode = juesuan::OcrMode::kAuto;
+      else if (v == "always") opt.ocr_mode = juesuan::OcrMode::kAlways;
+      else if (v == "never") opt.ocr_mode = juesuan::OcrMode::kNever;
+      else return Usage("--ocr takes auto, always or never");
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else if (input.empty()) {
@@ -92,7 +100,8 @@ int Extract(const std::vector<std::string>& args) {
   try {
     juesuan::Extractor extractor(opt);
     juesuan::Document doc = extractor.extract(input);
-    std::string json = juesuan::ToJson(doc).dump(1) + "\n";
+    // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
+    std::string json = juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (output.empty())
       std::cout << json;
     else

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "pipeline/errors.h"
+#include "stages/cell_ocr.h"
 
 namespace juesuan {
 namespace {
@@ -132,10 +133,16 @@ std::vector<TextBox> Rasteriser::text_boxes(int index, double scale) const {
   std::unique_ptr<poppler::page> page(doc_->create_page(index));
   std::vector<TextBox> out;
   if (!page) return out;
+  auto px = [scale](const poppler::rectf& r) {
+    return cv::Rect2d(r.x() * scale, r.y() * scale, r.width() * scale, r.height() * scale);
+  };
   for (const auto& tb : page->text_list()) {
-    auto r = tb.bbox();
-    out.push_back({Utf8(tb.text()), r.x() * scale, r.y() * scale, r.width() * scale,
-                   r.height() * scale});
+    TextBox box;
+    box.text = DecodeUtf8(Utf8(tb.text()));
+    box.box = px(tb.bbox());
+    box.space_after = tb.has_space_after();
+    for (size_t i = 0; i < box.text.size(); ++i) box.chars.push_back(px(tb.char_bbox(i)));
+    out.push_back(std::move(box));
   }
   return out;
 }

@@ -20,10 +20,13 @@ struct RasterOptions {
   long long max_pixels = 80'000'000; // per page: a huge page renders at a lower dpi instead
 };
 
-// A positioned piece of the PDF text layer, in pixels of the rendered page.
+// A word of the PDF text layer with one box per character, in pixels of the rendered page
+// (top-left origin, the page's /Rotate applied, like the rendered image).
 struct TextBox {
-  std::string text;
-  double x = 0, y = 0, w = 0, h = 0;
+  std::u32string text;
+  cv::Rect2d box;
+  std::vector<cv::Rect2d> chars;  // one per code point of `text`
+  bool space_after = false;
 };
 
 struct RenderedPage {
