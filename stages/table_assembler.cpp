@@ -146,12 +146,9 @@ void TableAssembler::AppendContinuation(Table& t, const Table& next) {
     return s;
   };
   int drop = 0;
-  const int lead = CountHeaderRows(next);
-  if (lead > 0 && lead <= t.header_rows) {
-    std::string a, b;
-    for (int r = 0; r < lead; ++r) a += row_text(next, r), b += row_text(t, r);
-    if (TextSimilarity(a, b) >= 0.6) drop = lead;
-  }
+  while (drop < t.header_rows && drop < next.n_rows && !row_text(next, drop).empty() &&
+         TextSimilarity(row_text(next, drop), row_text(t, drop)) >= 0.6)
+    ++drop;
   for (Cell c : next.cells) {
     if (c.r < drop) continue;
     c.r += t.n_rows - drop;
