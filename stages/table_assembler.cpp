@@ -12,9 +12,9 @@ namespace {
 
 const std::regex kTableNo(R"(公\s*开\s*[0O]?\s*([0-9]{1,2})\s*表)");
 const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*度?)");
-const std::regex kUnit(R"(单\s*位\s*[:：]\s*(万\s*元|千\s*元|元))");
-const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*[:：]\s*(.+))");
-const std::regex kNote(R"(^\s*(注|说\s*明)\s*[:：])");
+const std::regex kUnit(R"(单\s*位\s*(?::|：)\s*(万\s*元|千\s*元|元))");
+const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)\s*(.+))");
+const std::regex kNote(R"(^\s*(注|说\s*明)\s*(?::|：))");
 
 std::string Strip(std::string s) {
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
