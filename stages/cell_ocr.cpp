@@ -140,6 +140,17 @@ std::string StripStrayMarks(const std::string& text) {
   return EncodeUtf8(u.substr(i));
 }
 
+std::string NormaliseReading(const std::string& raw) {
+  // chi_sim reads the full-width bracket （ as the angle bracket 〈 (U+3008), which these
+  // documents never print; map the pair back. Everything else is as read.
+  std::u32string u = DecodeUtf8(RemoveSpacesNearHan(raw));
+  for (char32_t& c : u) {
+    if (c == 0x3008) c = U'（';
+    if (c == 0x3009) c = U'）';
+  }
+  return EncodeUtf8(u);
+}
+
 bool LooksNumeric(const std::string& text) {
   static const std::regex kNumber(R"(^[-+]?\(?[0-9][0-9,.\s]*\)?%?$)");
   return std::regex_match(text, kNumber);
@@ -189,7 +200,12 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
   for (int i = 1; i < n; ++i) {
     int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
     int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    bool remnant = (w > r.width * 3 / 5 && h <= thin) || (h > r.height * 3 / 5 && w <= thin);
+    // Bits of ruling lines are thin and lie along an edge of the crop. A dash (——) or a "1"
+    // is just as thin but sits inside the cell, away from the edges.
+    bool near_top_bottom = y < r.height / 5 || y + h > r.height * 4 / 5;
+    bool near_left_right = x < r.width / 8 || x + w > r.width * 7 / 8;
+    bool remnant = (w > r.width * 3 / 5 && h <= thin && near_top_bottom) ||
+                   (h > r.height * 3 / 5 && w <= thin && near_left_right);
     bool touches_edge = x == 0 || y == 0 || x + w == r.width || y + h == r.height;
     if (remnant || (touches_edge && (h <= thin || w <= thin))) continue;
     glyph[i] = h >= min_h || w >= min_w;
@@ -253,7 +269,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
         conf_sum += r.conf;
       }
       out.conf = conf_sum / bands.size();
-      out.text = RemoveSpacesNearHan(out.raw);
+      out.text = NormaliseReading(out.raw);
       return out;
     }
   }
@@ -274,7 +290,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
   while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' ')) out.raw.pop_back();
   out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
   api.Clear();
-  out.text = RemoveSpacesNearHan(out.raw);
+  out.text = NormaliseReading(out.raw);
   return out;
 }
 

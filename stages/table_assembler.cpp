@@ -145,10 +145,19 @@ void TableAssembler::AppendContinuation(Table& t, const Table& next) {
       if (c.r == r) s += Strip(c.text);
     return s;
   };
+  // Compare the leading block of k rows as a whole: a broken rule in the repeated header can
+  // merge cells across its rows, so row-by-row comparison is too strict.
+  auto block = [&](const Table& tb, int k) {
+    std::string s;
+    for (int r = 0; r < k; ++r) s += row_text(tb, r);
+    return s;
+  };
   int drop = 0;
-  while (drop < t.header_rows && drop < next.n_rows && !row_text(next, drop).empty() &&
-         TextSimilarity(row_text(next, drop), row_text(t, drop)) >= 0.6)
-    ++drop;
+  for (int k = std::min(t.header_rows, next.n_rows); k > 0 && drop == 0; --k) {
+    bool crosses = false;
+    for (const auto& c : next.cells) crosses |= c.r < k && c.r + c.rs > k;
+    if (!crosses && !block(next, k).empty() && TextSimilarity(block(next, k), block(t, k)) >= 0.6) drop = k;
+  }
   for (Cell c : next.cells) {
     if (c.r < drop) continue;
     c.r += t.n_rows - drop;

@@ -1,0 +1,367 @@
+#include "stages/repairer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "stages/amount.h"
+#include "stages/table_assembler.h"
+#include "stages/table_view.h"
+#include "stages/text_match.h"
+
+namespace juesuan {
+namespace {
+
+bool HasHan(const std::string& s) {
+  for (char32_t c : Utf8ToU32(s))
+    if (c >= 0x3400 && c <= 0x9FFF) return true;
+  return false;
+}
+
+bool FoldEqual(const std::string& a, const std::string& b) {
+  std::u32string x = Utf8ToU32(StripSpaces(a)), y = Utf8ToU32(StripSpaces(b));
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i)
+    if (FoldChar(x[i]) != FoldChar(y[i])) return false;
+  return true;
+}
+
+double NormDistance(const std::string& a, const std::string& b) {
+  double n = static_cast<double>(std::max(U32Length(a), U32Length(b)));
+  return n == 0 ? 0 : ConfusionDistance(a, b) / n;
+}
+
+std::string Fmt(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+bool IsSmallIntOrLanci(const std::string& s) {
+  if (s == "栏次") return true;
+  return !s.empty() && s.size() <= 2 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool DigitConfusable(char a, char b) {
+  return SubstitutionCost(static_cast<char32_t>(a), static_cast<char32_t>(b)) < 0.5;
+}
+
+}  // namespace
+
+std::optional<std::string> Repairer::CleanCode(const std::string& text) {
+  std::string out;
+  for (char32_t c : Utf8ToU32(text)) {
+    if (c >= U'0' && c <= U'9') out += static_cast<char>(c);
+    else if (c >= 0xFF10 && c <= 0xFF19) out += static_cast<char>(c - 0xFEE0);
+    else if (c == U'O' || c == U'o' || c == U'〇' || c == U'D') out += '0';
+    else if (c == U'l' || c == U'I' || c == U'|') out += '1';
+    else if (IsStrayChar(c)) continue;
+    else return std::nullopt;
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, const std::string& name,
+                                                      const std::string& prev, const std::string& next,
+                                                      bool economic) const {
+  auto allowed = [&](const CodeEntry* e) {
+    return e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
+  };
+  std::string pname = StripSpaces(name);
+  auto name_d = [&](const CodeEntry* e) { return pname.empty() ? 1.0 : NormDistance(pname, e->name); };
+  const CodeEntry* cur = dict_.Find(read);
+  bool cur_ok = allowed(cur);
+  if (cur_ok && (pname.empty() || name_d(cur) <= 0.34)) return std::nullopt;
+  auto order_ok = [&](const std::string& c) { return (prev.empty() || prev < c) && (next.empty() || c < next); };
+  auto family_ok = [&](const std::string& c) {
+    auto same = [&](const std::string& o) { return !o.empty() && o.substr(0, 3) == c.substr(0, 3); };
+    return same(prev) || same(next);
+  };
+  struct Cand {
+    const CodeEntry* e;
+    double edit, nd;
+    bool order, family;
+  };
+  std::vector<Cand> cands;
+  std::set<std::string> seen;
+  auto consider = [&](const std::string& c, double edit) {
+    if (c == read || !seen.insert(c).second) return;
+    const CodeEntry* e = dict_.Find(c);
+    if (!allowed(e)) return;
+    cands.push_back({e, edit, name_d(e), order_ok(c), family_ok(c)});
+  };
+  for (size_t i = 0; i < read.size(); ++i)
+    for (char d = '0'; d <= '9'; ++d) {
+      if (d == read[i]) continue;
+      std::string c = read;
+      c[i] = d;
+      consider(c, DigitConfusable(read[i], d) ? 0.3 : 1.0);
+    }
+  if (read.size() % 2 == 0 || read.size() > 7)  // 4/6/8 digits: an extra digit
+    for (size_t i = 0; i < read.size(); ++i) consider(read.substr(0, i) + read.substr(i + 1), 1.0);
+  if (read.size() % 2 == 0 && read.size() < 7)  // 2/4/6 digits: a lost digit
+    for (size_t i = 0; i <= read.size(); ++i)
+      for (char d = '0'; d <= '9'; ++d) consider(read.substr(0, i) + d + read.substr(i), 1.0);
+  if (cands.empty()) return std::nullopt;
+  // 1. The printed name proves the code.
+  std::vector<const Cand*> strong;
+  for (const auto& c : cands)
+    if (!pname.empty() && c.nd <= (cur_ok ? 0.1 : 0.2) && (c.order || prev.empty() || next.empty() || !cur_ok))
+      strong.push_back(&c);
+  if (!strong.empty()) {
+    std::sort(strong.begin(), strong.end(), [](const Cand* a, const Cand* b) {
+      return std::tie(a->nd, a->edit) < std::tie(b->nd, b->edit) ||
+             (a->nd == b->nd && a->edit == b->edit && a->order && !b->order);
+    });
+    bool unique = strong.size() == 1 || strong[1]->nd > strong[0]->nd + 0.05 ||
+                  (strong[0]->order && !strong[1]->order);
+    if (unique && (!cur_ok || strong[0]->nd + 0.2 < name_d(cur))) {
+      const Cand& c = *strong[0];
+      double conf = 0.8 + (c.nd == 0 ? 0.1 : 0) + (c.order && c.family ? 0.05 : 0) + (c.edit < 0.5 ? 0.04 : 0);
+      std::string why = std::string(cur_ok ? "code " + read + " is " + cur->name + ", but the printed name"
+                                           : "code " + read + " is not a " + (economic ? "economic" : "function") +
+                                                 " code; the printed name") +
+                        " matches " + c.e->code + " " + c.e->name;
+      if (c.order) why += "; fits between neighbours " + (prev.empty() ? "-" : prev) + " and " + (next.empty() ? "-" : next);
+      return CodeFix{c.e->code, why, std::min(conf, 0.99)};
+    }
+  }
+  // 2. No usable name: the neighbouring codes prove it (one confusable digit, unique fit).
+  if (cur_ok) return std::nullopt;
+  std::vector<const Cand*> fits;
+  for (const auto& c : cands)
+    if (c.order && c.family && c.edit < 0.5 && (pname.empty() || c.nd <= 0.5)) fits.push_back(&c);
+  if (fits.size() == 1 && !prev.empty() && !next.empty()) {
+    const Cand& c = *fits[0];
+    return CodeFix{c.e->code,
+                   "code " + read + " is not in the dictionary; the only one-confusable-digit reading that fits between " +
+                       prev + " and " + next + " is " + c.e->code + " " + c.e->name,
+                   0.6};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Repairer::RepairName(const std::string& code, const std::string& printed, double* distance,
+                                                bool* far) const {
+  if (far) *far = false;
+  const CodeEntry* e = dict_.Find(code);
+  if (!e) return std::nullopt;
+  std::string p = StripSpaces(printed);
+  if (p.empty() || p == e->name || FoldEqual(p, e->name)) return std::nullopt;
+  double d = ConfusionDistance(printed, e->name);
+  if (distance) *distance = d;
+  double n = static_cast<double>(std::max(U32Length(p), U32Length(e->name)));
+  double limit = e->sure ? std::max(0.65, 0.25 * n) : 0.65;
+  if (d <= limit + 1e-9 && d / n <= 0.34) return e->name;
+  if (far) *far = true;
+  return std::nullopt;
+}
+
+std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std::string>* warnings) const {
+  std::vector<Repair> out;
+  std::string tname = t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?");
+  auto warn = [&](const Cell& cell, const std::string& msg) {
+    if (warnings)
+      warnings->push_back("table " + tname + " r" + std::to_string(cell.r) + " c" + std::to_string(cell.c) + ": " + msg);
+  };
+  auto record = [&](Cell& cell, const std::string& field, const std::string& after, const std::string& reason,
+                    double conf) {
+    Repair rp;
+    rp.table = table_index;
+    rp.table_number = t.number ? *t.number : "";
+    rp.r = cell.r;
+    rp.c = cell.c;
+    rp.field = field;
+    rp.before = cell.text;
+    rp.after = after;
+    rp.reason = reason;
+    rp.confidence = conf;
+    if (cell.raw.empty()) cell.raw = cell.text;
+    cell.text = after;
+    out.push_back(std::move(rp));
+  };
+  const TableKind* kind = catalogue_.Find(t.kind);
+  std::vector<std::string> roles = ColumnRoles(t, catalogue_);
+  std::string code_type = DetectCodeType(t);
+  if (kind && kind->code_type != "none") code_type = kind->code_type;
+  bool economic = code_type == "economic";
+
+  // 1. Header cells against the catalogue words of the kind.
+  if (kind) {
+    std::vector<std::string> words;
+    for (const auto& col : kind->columns) words.insert(words.end(), col.headers.begin(), col.headers.end());
+    for (const auto& sig : kind->header_signature) {
+      size_t start = 0;
+      while (true) {
+        size_t bar = sig.find('|', start);
+        words.push_back(sig.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+      }
+    }
+    for (auto& cell : t.cells) {
+      if (cell.r >= t.header_rows) continue;
+      std::string s = StripSpaces(cell.text);
+      if (s.empty() || IsSmallIntOrLanci(s)) continue;
+      bool exact = false;
+      for (const auto& w : words) exact = exact || FoldEqual(s, w);
+      if (exact) continue;
+      double best = 1e9, second = 1e9;
+      std::string best_w;
+      for (const auto& w : words) {
+        double d = ConfusionDistance(s, w);
+        if (w == best_w) continue;
+        if (d < best) second = best, best = d, best_w = w;
+        else if (d < second) second = d;
+      }
+      double n = static_cast<double>(std::max(U32Length(s), U32Length(best_w)));
+      if (best <= std::max(0.35, 0.2 * n) && second > best + 0.2)
+        record(cell, "header", best_w, "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
+               best <= 0.35 ? 0.9 : 0.75);
+    }
+  }
+
+  // 2. Codes and 3. names.
+  std::vector<int> code_cols = CodeColumns(t);
+  for (int c = 0; c < t.n_cols; ++c)
+    if (c < static_cast<int>(roles.size()) && roles[c] == "code" &&
+        std::find(code_cols.begin(), code_cols.end(), c) == code_cols.end())
+      code_cols.push_back(c);
+  for (int c : code_cols) {
+    std::vector<Cell*> col;
+    for (auto& cell : t.cells)
+      if (cell.c == c && cell.cs == 1 && cell.r >= t.header_rows) col.push_back(&cell);
+    std::sort(col.begin(), col.end(), [](const Cell* a, const Cell* b) { return a->r < b->r; });
+    std::vector<std::string> clean(col.size());
+    for (size_t i = 0; i < col.size(); ++i) {
+      std::string s = StripSpaces(col[i]->text);
+      if (s.empty() || IsTotalLabel(s) || HasHan(s)) continue;
+      auto cc = CleanCode(s);
+      if (!cc) {
+        warn(*col[i], "code cell '" + col[i]->text + "' is not a code; kept as read");
+        continue;
+      }
+      clean[i] = *cc;
+      if (*cc != s && IsSubjectCode(*cc))
+        record(*col[i], "code", *cc, "OCR characters in a code (letters/full-width/stray marks -> digits)", 0.9);
+    }
+    for (size_t i = 0; i < col.size(); ++i) {
+      if (clean[i].empty()) continue;
+      std::string prev, next;
+      for (size_t k = i; k-- > 0;)
+        if (!clean[k].empty()) { prev = clean[k]; break; }
+      for (size_t k = i + 1; k < col.size(); ++k)
+        if (!clean[k].empty()) { next = clean[k]; break; }
+      Cell* name_cell = AnchorAt(t, col[i]->r, c + 1);
+      std::string name = name_cell ? name_cell->text : "";
+      if (auto fix = RepairCode(clean[i], name, prev, next, economic)) {
+        record(*col[i], "code", fix->code, fix->reason, fix->confidence);
+        clean[i] = fix->code;
+      }
+      const CodeEntry* e = dict_.Find(clean[i]);
+      bool ok_system = e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
+      if (!ok_system) {
+        warn(*col[i], "code " + clean[i] + " is not in the " + std::string(economic ? "economic" : "function") +
+                          " classification dictionary; kept as read");
+        continue;
+      }
+      if (!name_cell || StripSpaces(name_cell->text).empty()) continue;
+      double d = 0;
+      bool far = false;
+      if (auto canon = RepairName(clean[i], name_cell->text, &d, &far)) {
+        record(*name_cell, "name", *canon,
+               "name repaired against dictionary entry " + clean[i] + " (confusion-aware distance " + Fmt(d) + ")",
+               e->sure ? (d <= 0.65 ? 0.95 : 0.85) : 0.7);
+      } else if (far) {
+        warn(*name_cell, "name '" + name_cell->text + "' differs from the dictionary name of " + clean[i] + " '" + e->name +
+                             "'; kept as read");
+      }
+    }
+  }
+
+  // 4. Amounts.
+  std::set<int> lanci_rows;
+  for (int r = t.header_rows; r < t.n_rows; ++r) {
+    bool any = false, all = true;
+    for (const auto& cell : t.cells)
+      if (cell.r == r) {
+        std::string s = StripSpaces(cell.text);
+        if (s.empty()) continue;
+        any = true;
+        all = all && IsSmallIntOrLanci(s);
+      }
+    if (any && all && t.n_cols > 3) lanci_rows.insert(r);
+  }
+  std::vector<bool> amount_col(static_cast<size_t>(t.n_cols), false);
+  bool have_roles = false;
+  for (int c = 0; c < t.n_cols; ++c)
+    if (c < static_cast<int>(roles.size()) && !roles[c].empty()) have_roles = true, amount_col[c] = roles[c] == "amount";
+  if (!have_roles) {
+    for (int c = 0; c < t.n_cols; ++c) {
+      if (std::find(code_cols.begin(), code_cols.end(), c) != code_cols.end()) continue;
+      int filled = 0, amounts = 0;
+      for (const auto& cell : t.cells) {
+        if (cell.c != c || cell.r < t.header_rows || lanci_rows.count(cell.r)) continue;
+        std::string s = StripSpaces(cell.text);
+        if (s.empty()) continue;
+        ++filled;
+        std::string why;
+        auto n = NormalizeAmountText(s, &why);
+        if (n && (n->find('.') != std::string::npos || n->find("—") != std::string::npos)) ++amounts;
+      }
+      amount_col[c] = amounts >= 2 && amounts * 2 >= filled;
+    }
+  }
+  for (auto& cell : t.cells) {
+    if (cell.r < t.header_rows || lanci_rows.count(cell.r) || cell.c >= t.n_cols || !amount_col[cell.c]) continue;
+    std::string s = cell.text;
+    if (StripSpaces(s).empty() || HasHan(s)) continue;
+    std::string why;
+    auto n = NormalizeAmountText(s, &why);
+    if (!n) {
+      warn(cell, "amount '" + s + "' cannot be read; kept as read");
+      continue;
+    }
+    if (*n != s) record(cell, "amount", *n, why.empty() ? "amount text normalised" : why, 0.9);
+  }
+
+  // 5. Row labels of the line-keyed tables (01, 04, 10) against the catalogue labels.
+  if (kind) {
+    std::vector<std::string> labels;
+    const auto& raw = catalogue_.raw();
+    if (raw.contains("row_labels"))
+      for (const auto& [group, list] : raw.at("row_labels").items())
+        for (const auto& item : list) {
+          if (item.contains("labels"))
+            for (const auto& l : item.at("labels")) labels.push_back(l.get<std::string>());
+          if (item.contains("label")) labels.push_back(item.at("label").get<std::string>());
+        }
+    for (auto& cell : t.cells) {
+      if (cell.r < t.header_rows || cell.c >= static_cast<int>(roles.size()) || roles[cell.c] != "item") continue;
+      std::string full = StripSpaces(cell.text);
+      std::string label = StripOrdinal(full);
+      if (label.empty()) continue;
+      bool exact = false;
+      for (const auto& l : labels) exact = exact || FoldEqual(label, l);
+      if (exact) continue;
+      double best = 1e9, second = 1e9;
+      std::string best_l;
+      for (const auto& l : labels) {
+        if (l == best_l) continue;
+        double d = ConfusionDistance(label, l);
+        if (d < best) second = best, best = d, best_l = l;
+        else if (d < second) second = d;
+      }
+      double n = static_cast<double>(std::max(U32Length(label), U32Length(best_l)));
+      if (best <= std::max(0.65, 0.2 * n) && best / n <= 0.3 && second > best + 0.3) {
+        std::string prefix = full.substr(0, full.size() - label.size());
+        record(cell, "label", prefix + best_l,
+               "row label repaired against the catalogue (distance " + Fmt(best) + ")", best <= 0.65 ? 0.9 : 0.75);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace juesuan

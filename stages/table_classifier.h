@@ -1,0 +1,66 @@
+// Table kinds (models/table_kinds.json): classify a table by title + header signature + code
+// type (never by its printed number alone) and name its columns with canonical ids.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/document.h"
+
+namespace juesuan {
+
+struct ColumnSpec {
+  std::string id, role;  // role: code | name | amount | line | item
+  std::vector<std::string> headers;
+};
+
+struct TableKind {
+  std::string id, rule_prefix, code_type;  // code_type: function | economic | none
+  std::vector<std::string> title_any, title_none, header_signature, header_forbid;
+  bool repeat_columns = false;
+  std::vector<ColumnSpec> columns;
+  std::string row_total;               // row identity: total column id ...
+  std::vector<std::string> row_parts;  // ... = Σ these column ids
+  std::vector<std::string> personnel_classes;
+};
+
+class TableCatalogue {
+ public:
+  explicit TableCatalogue(const std::string& path);  // throws std::runtime_error
+  static TableCatalogue FromJson(const nlohmann::json& j);
+  // Loaded once from DefaultPath().
+  static const TableCatalogue& Default();
+  // JUESUAN_MODELS_DIR "/table_kinds.json" (environment variable JUESUAN_MODELS_DIR overrides).
+  static std::string DefaultPath();
+
+  const std::vector<TableKind>& kinds() const { return kinds_; }
+  const TableKind* Find(const std::string& id) const;
+  const nlohmann::json& raw() const { return raw_; }
+
+ private:
+  TableCatalogue() = default;
+  void Parse(const nlohmann::json& j);
+  std::vector<TableKind> kinds_;
+  nlohmann::json raw_;
+};
+
+// "function" when the body's subject codes are 2xx function codes, "economic" for 3xx/5xx,
+// "none" when the table has no code column.
+std::string DetectCodeType(const Table& t);
+
+// The kind id, or "unknown".
+std::string ClassifyTable(const Table& t);
+std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue);
+
+// Canonical column id per column (same length as t.n_cols), "" where unknown; uses t.kind.
+std::vector<std::string> CanonicalColumnIds(const Table& t);
+std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue);
+// Role per column ("code", "name", "amount", "line", "item" or "").
+std::vector<std::string> ColumnRoles(const Table& t, const TableCatalogue& catalogue);
+
+// Header text equals a catalogue word up to OCR noise.
+bool HeaderMatches(const std::string& text, const std::string& word);
+
+}  // namespace juesuan
