@@ -210,7 +210,8 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
     if (remnant || (touches_edge && (h <= thin || w <= thin))) continue;
     glyph[i] = h >= min_h || w >= min_w;
   }
-  auto lines = LineBands(labels, stats, n, glyph, min_h);
+  // Every glyph-sized component may start a line, including a lone dash (——) in a cell.
+  auto lines = LineBands(labels, stats, n, glyph, 0);
   if (lines.empty()) return {};
   // Small marks count only inside a text line and next to its glyphs (decimal points, commas,
   // dots of 丶); specks in the margins are scanner noise and are whitened.
@@ -295,6 +296,17 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
 }
 
 Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHint hint) {
+  // A lone bar is a dash ("-", "—", "——": not applicable). Tesseract reads a bar without any
+  // glyph around it as noise, so it is recognised from its length in ems of 10.5 pt type:
+  // a hyphen is under half an em, one em-dash's ink under 1.2 em, a double dash longer.
+  if (crop.rows <= std::max(6, dpi / 25) + 4 && crop.cols >= 3 * crop.rows) {
+    const double ems = crop.cols / (dpi * 10.5 / 72.0);
+    Reading dash;
+    dash.raw = ems < 0.5 ? "-" : ems < 1.2 ? "—" : "——";
+    dash.text = dash.raw;
+    dash.conf = 0.9f;
+    return dash;
+  }
   if (hint == CellHint::kAuto && !multiline) {
     Reading digits = run(*digits_, crop, dpi, Layout::kLine);
     std::string compact = StripStrayMarks(digits.text);
