@@ -86,6 +86,7 @@ struct PageResult {
 struct Document {
   std::string file;
   std::string sha256;
+  std::string config_hash;  // see ConfigHash(): same input + same config = same output
   int pages = 0;
   std::string department, year, unit;
   std::vector<PageResult> page_results;

@@ -8,7 +8,7 @@ namespace juesuan {
 
 enum class ExitCode : int {
   kOk = 0,
-  kInternal = 1,     // a bug or an unexpected failure inside a stage
+  kInternal = 1,     // a bug or an unexpected failure inside a stage; or -o cannot be written
   kUsage = 2,        // bad command line
   kBadInput = 3,     // not a PDF, truncated, encrypted, zero pages, unreadable file
   kSomeFailed = 4,   // batch: at least one input failed, the others were written

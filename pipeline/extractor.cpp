@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <mutex>
 #include <thread>
 
 #include "pipeline/errors.h"
 #include "pipeline/sha256.h"
+#include "pipeline/version.h"
 #include "stages/grid_detector.h"
 #include "stages/page_preparer.h"
 #include "stages/table_assembler.h"
@@ -25,8 +27,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+struct DocState;
+
 // A page on its way through the graph.
 struct PageJob {
+  std::shared_ptr<DocState> doc;
   int index = 0;
   cv::Mat gray, binary;
   std::vector<Grid> grids;
@@ -81,32 +86,104 @@ Extractor::Extractor(ExtractOptions options)
 
 Extractor::~Extractor() = default;
 
-Document Extractor::extract(const std::string& path) {
-  Rasteriser raster(path, options_.raster);  // throws BadInputError
-  Document doc;
-  doc.file = path;
-  doc.sha256 = Sha256File(path);
-  doc.pages = raster.page_count();
-  doc.page_results.resize(doc.pages);
-  if (!options_.debug_dir.empty()) std::filesystem::create_directories(options_.debug_dir);
+namespace {
 
+// A document on its way through the graph.
+struct DocState {
+  std::string path;
+  std::unique_ptr<Rasteriser> raster;
+  std::mutex render_lock;  // Poppler: one document, one thread at a time
+  Document doc;
+  std::atomic<int> remaining{0};
+  std::atomic<bool> timed_out{false};
+  Clock::time_point started;
+};
+
+}  // namespace
+
+std::string ConfigHash(const ExtractOptions& o) {
+  std::string s = std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) + "|scan_dpi " +
+                  std::to_string(o.raster.respect_scan_dpi) + "|max_px " + std::to_string(o.raster.max_pixels) +
+                  "|ocr " + std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
+                  std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" + o.ocr.text_model +
+                  "+" + o.ocr.digit_model;
+  return Sha256Hex(s).substr(0, 16);
+}
+
+Document Extractor::extract(const std::string& path) {
+  std::optional<Outcome> result;
+  extract_many({path}, [&](Outcome&& o) { result = std::move(o); });
+  if (!result) throw std::runtime_error("document was not processed");
+  if (!result->doc) {
+    if (result->bad_input) throw BadInputError(result->error);
+    throw std::runtime_error(result->stage + ": " + result->error);
+  }
+  return std::move(*result->doc);
+}
+
+void Extractor::extract_many(const std::vector<std::string>& paths, const std::function<void(Outcome&&)>& on_finished,
+                             const std::atomic<bool>* stop, const std::function<void()>& on_page) {
+  if (!options_.debug_dir.empty()) std::filesystem::create_directories(options_.debug_dir);
+  const std::string config_hash = ConfigHash(options_);
   const int threads = options_.threads > 0 ? options_.threads
                                            : std::max(1u, std::thread::hardware_concurrency());
+  auto stopped = [stop] { return stop && stop->load(); };
+  std::mutex finish_lock;  // on_finished is called one at a time
+  auto finish = [&](Outcome&& o) {
+    std::lock_guard<std::mutex> lock(finish_lock);
+    on_finished(std::move(o));
+  };
+
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::flow::graph g;
-    int next = 0;
-    tbb::flow::input_node<int> pages(g, [&](tbb::flow_control& fc) {
-      if (next >= doc.pages) {
-        fc.stop();
-        return 0;
+    // The source walks documents and their pages; opening a document happens here, serially.
+    size_t next_doc = 0;
+    std::shared_ptr<DocState> current;
+    int next_page = 0;
+    tbb::flow::input_node<JobPtr> source(g, [&](tbb::flow_control& fc) -> JobPtr {
+      while (!stopped()) {
+        if (current && next_page < current->doc.pages) {
+          auto job = std::make_shared<PageJob>();
+          job->doc = current;
+          job->index = next_page++;
+          job->result.number = job->index + 1;
+          return job;
+        }
+        current.reset();
+        if (next_doc >= paths.size()) break;
+        auto state = std::make_shared<DocState>();
+        state->path = paths[next_doc++];
+        state->started = Clock::now();
+        try {
+          state->raster = std::make_unique<Rasteriser>(state->path, options_.raster);
+          state->doc.file = state->path;
+          state->doc.sha256 = Sha256File(state->path);
+          state->doc.config_hash = config_hash;
+          state->doc.pages = state->raster->page_count();
+          state->doc.page_results.resize(state->doc.pages);
+          state->remaining = state->doc.pages;
+          current = state;
+          next_page = 0;
+        } catch (const BadInputError& e) {
+          finish({state->path, std::nullopt, "open", e.what(), true, Since(state->started)});
+        } catch (const std::exception& e) {
+          finish({state->path, std::nullopt, "open", e.what(), false, Since(state->started)});
+        }
       }
-      return next++;
+      fc.stop();
+      return {};
     });
-    tbb::flow::limiter_node<int> limiter(g, static_cast<size_t>(threads) * 2);
+    tbb::flow::limiter_node<JobPtr> limiter(g, static_cast<size_t>(threads) * 2);
 
     auto guarded = [&](const JobPtr& job, const char* stage, auto&& body) {
       if (job->failed) return;
+      const double timeout = options_.document_timeout;
+      if (timeout > 0 && Since(job->doc->started) > timeout) {
+        job->doc->timed_out = true;
+        job->failed = true;
+        return;
+      }
       auto t0 = Clock::now();
       try {
         body();
@@ -117,11 +194,17 @@ Document Extractor::extract(const std::string& path) {
       job->result.seconds += Since(t0);
     };
 
-    tbb::flow::function_node<int, JobPtr> rasterise(g, tbb::flow::serial, [&](int index) {
-      auto job = std::make_shared<PageJob>();
-      job->index = index;
-      job->result.number = index + 1;
+    tbb::flow::function_node<JobPtr, JobPtr> rasterise(g, tbb::flow::unlimited, [&](JobPtr job) {
+      const int index = job->index;
       guarded(job, "rasterise", [&] {
+        std::lock_guard<std::mutex> lock(job->doc->render_lock);
+        // Poppler's first render initialises process-wide state (colour management) that is not
+        // safe to race; every later render of different documents may run in parallel.
+        static std::mutex first_render;
+        static std::atomic<bool> warmed{false};
+        std::unique_lock<std::mutex> warm(first_render, std::defer_lock);
+        if (!warmed.load()) warm.lock();
+        const Rasteriser& raster = *job->doc->raster;
         if (options_.ocr_mode != OcrMode::kAlways) {
           const int dpi = options_.text_layer_dpi;
           job->words = raster.text_boxes(index, dpi / 72.0);
@@ -137,6 +220,7 @@ Document Extractor::extract(const std::string& path) {
         job->gray = std::move(rp.gray);
         job->result.dpi = rp.dpi;
         if (!job->text_layer) job->words.clear();
+        warmed = true;
       });
       return job;
     });
@@ -167,7 +251,7 @@ Document Extractor::extract(const std::string& path) {
       });
       return job;
     });
-    tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> read(g, tbb::flow::unlimited, [&](JobPtr job) {
+    tbb::flow::function_node<JobPtr, JobPtr> read(g, tbb::flow::unlimited, [&](JobPtr job) {
       guarded(job, job->text_layer ? "text layer" : "ocr", [&] {
         const int dpi = job->result.dpi;
         if (job->grids.empty()) job->result.warnings.push_back("no ruled table on this page");
@@ -187,25 +271,50 @@ Document Extractor::extract(const std::string& path) {
         }
       });
       if (!options_.debug_dir.empty() && !job->gray.empty()) DrawDebug(options_.debug_dir, *job);
-      doc.page_results[job->index] = std::move(job->result);
+      job->gray.release();  // images are the bulk of a page's memory: free them now
+      job->binary.release();
+      return job;
+    });
+    // A finished page: the last page of a document assembles and reports it.
+    tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> page_done(g, tbb::flow::unlimited, [&](JobPtr job) {
+      DocState& state = *job->doc;
+      state.doc.page_results[job->index] = std::move(job->result);
+      if (on_page) on_page();
+      if (--state.remaining == 0) {
+        Outcome out{state.path, std::nullopt, "", "", false, Since(state.started)};
+        if (state.timed_out) {
+          out.stage = "timeout";
+          out.error = "document took longer than " + std::to_string(options_.document_timeout) + " s";
+        } else {
+          try {
+            Document& doc = state.doc;
+            for (const auto& p : doc.page_results)
+              for (const auto& w : p.warnings)
+                if (w != "no ruled table on this page")
+                  doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
+            TableAssembler().assemble(doc);
+            out.doc = std::move(doc);
+          } catch (const std::exception& e) {
+            out.stage = "assemble";
+            out.error = e.what();
+          }
+        }
+        state.raster.reset();
+        finish(std::move(out));
+      }
       return tbb::flow::continue_msg();
     });
 
-    tbb::flow::make_edge(pages, limiter);
+    tbb::flow::make_edge(source, limiter);
     tbb::flow::make_edge(limiter, rasterise);
     tbb::flow::make_edge(rasterise, prepare);
     tbb::flow::make_edge(prepare, find_grids);
     tbb::flow::make_edge(find_grids, read);
-    tbb::flow::make_edge(read, limiter.decrementer());
-    pages.activate();
+    tbb::flow::make_edge(read, page_done);
+    tbb::flow::make_edge(page_done, limiter.decrementer());
+    source.activate();
     g.wait_for_all();
   });
-
-  for (const auto& p : doc.page_results)
-    for (const auto& w : p.warnings)
-      if (w != "no ruled table on this page") doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
-  TableAssembler().assemble(doc);
-  return doc;
 }
 
 }  // namespace juesuan

@@ -1,6 +1,7 @@
 #include "pipeline/json_output.h"
 
-#include <cstdlib>
+#include <cmath>
+#include <regex>
 #include <string>
 
 #include "pipeline/version.h"
@@ -14,16 +15,15 @@ nlohmann::json BoxJson(const Box& b) { return {b.x, b.y, b.w, b.h}; }
 // "861.56" as 861.56); anything else (dashes, damaged text) stays a string for the checks.
 nlohmann::json ValueJson(const std::optional<std::string>& v) {
   if (!v) return nullptr;
+  static const std::regex kDecimal(R"(^-?[0-9]+(\.[0-9]+)?$)");  // not nan, inf, 0x1A
   std::string s;
   for (char c : *v)
     if (c != ',') s += c;
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (!s.empty() && end && *end == '\0') return d;
+  if (std::regex_match(s, kDecimal)) return std::stod(s);
   return *v;
 }
 
-double Round3(double v) { return static_cast<double>(static_cast<long long>(v * 1000 + 0.5)) / 1000; }
+double Round3(double v) { return std::round(v * 1000) / 1000; }
 
 }  // namespace
 
@@ -68,7 +68,7 @@ nlohmann::json ToJson(const Document& doc) {
                      {"warnings", p.warnings}});
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   return {{"schema_version", kSchemaVersion},
-          {"generator", {{"name", "juesuan"}, {"version", kVersion}}},
+          {"generator", {{"name", "juesuan"}, {"version", kVersion}, {"config_hash", doc.config_hash}}},
           {"source", {{"file", doc.file}, {"sha256", doc.sha256}, {"pages", doc.pages}}},
           {"disclosure", {{"department", opt(doc.department)}, {"year", opt(doc.year)}, {"unit", opt(doc.unit)}}},
           {"pages", pages},

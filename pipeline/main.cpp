@@ -102,10 +102,16 @@ int Extract(const std::vector<std::string>& args) {
     juesuan::Document doc = extractor.extract(input);
     // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
     std::string json = juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (output.empty())
+    if (output.empty()) {
       std::cout << json;
-    else
-      juesuan::WriteFileAtomically(output, json);
+    } else {
+      try {
+        juesuan::WriteFileAtomically(output, json);
+      } catch (const std::exception& e) {
+        std::cerr << "juesuan: cannot write output: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::kInternal);
+      }
+    }
     return static_cast<int>(ExitCode::kOk);
   } catch (const juesuan::BadInputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";

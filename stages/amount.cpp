@@ -74,12 +74,18 @@ Amount ParseAmount(const std::string& text) {
 std::string FormatCents(int64_t cents, bool grouped) {
   bool neg = cents < 0;
   uint64_t v = neg ? static_cast<uint64_t>(-cents) : static_cast<uint64_t>(cents);
-  std::string whole = std::to_string(v / 100);
-  if (grouped)
-    for (int k = static_cast<int>(whole.size()) - 3; k > 0; k -= 3) whole.insert(static_cast<size_t>(k), ",");
-  std::string frac = std::to_string(v % 100);
-  if (frac.size() < 2) frac = "0" + frac;
-  return (neg ? "-" : "") + whole + "." + frac;
+  std::string digits = std::to_string(v / 100);
+  std::string out;
+  out.reserve(digits.size() * 2 + 4);
+  if (neg) out.push_back('-');
+  for (size_t k = 0; k < digits.size(); ++k) {
+    if (grouped && k > 0 && (digits.size() - k) % 3 == 0) out.push_back(',');
+    out.push_back(digits[k]);
+  }
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + (v % 100) / 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+  return out;
 }
 
 namespace {

@@ -202,8 +202,10 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
     }
     for (auto& cell : t.cells) {
       if (cell.r >= t.header_rows) continue;
-      std::string s = StripSpaces(cell.text);
+      std::string full = StripSpaces(cell.text);
+      std::string s = StripOrdinal(full);  // keep "一、" style prefixes as printed
       if (s.empty() || IsSmallIntOrLanci(s)) continue;
+      std::string prefix = full.substr(0, full.size() - s.size());
       bool exact = false;
       for (const auto& w : words) exact = exact || FoldEqual(s, w);
       if (exact) continue;
@@ -217,7 +219,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
       }
       double n = static_cast<double>(std::max(U32Length(s), U32Length(best_w)));
       if (best <= std::max(0.35, 0.2 * n) && second > best + 0.2)
-        record(cell, "header", best_w, "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
+        record(cell, "header", prefix + best_w, "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
                best <= 0.35 ? 0.9 : 0.75);
     }
   }

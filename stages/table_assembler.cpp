@@ -12,7 +12,8 @@ namespace {
 
 const std::regex kTableNo(R"(公\s*开\s*[0O]?\s*([0-9]{1,2})\s*表)");
 const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*度?)");
-const std::regex kUnit(R"(单\s*位\s*(?::|：)\s*(万\s*元|千\s*元|元))");
+// "单位" means both the unit of measure (单位：万元) and the organisation (单位：某某中心).
+const std::regex kUnit(R"(单\s*位\s*(?::|：)?\s*[.．·,，]?\s*(万\s*元|千\s*元|元)\s*$)");
 const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)\s*(.+))");
 const std::regex kNote(R"(^\s*(注|说\s*明)\s*(?::|：))");
 
@@ -75,7 +76,8 @@ int TableAssembler::CountHeaderRows(const Table& t) {
       const std::string s = Strip(cell.text);
       if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1)) return r;
       if (s.empty()) continue;
-      if (first && (s == "合计" || s == "总计") && cell.c <= 1) return r;
+      // A 合计 row label sits in one row; a 合计 column title (09) spans header rows.
+      if (first && (s == "合计" || s == "总计") && cell.c <= 1 && cell.rs == 1) return r;
       first = false;
     }
   }
@@ -199,7 +201,7 @@ void TableAssembler::assemble(Document& doc) const {
           if (std::regex_search(s, m, kUnit)) ++unit_votes[Strip(m[1])];
           if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
             std::string d = Strip(m[1]);
-            if (d.size() >= 6) ++dept_votes[d];
+            if (d.size() >= 6 && d.find("元") == std::string::npos) ++dept_votes[d];
           }
           bool titled = s.find("表") != std::string::npos || s.size() >= 12;
           if (!IsMetaLine(s) && titled && (!title || line.bbox.h > title->bbox.h)) title = &line;

@@ -77,6 +77,7 @@ void TableCatalogue::Parse(const nlohmann::json& j) {
     kind.title_none = Strings(k, "title_none");
     kind.header_signature = Strings(k, "header_signature");
     kind.header_forbid = Strings(k, "header_forbid");
+    kind.header_required = Strings(k, "header_required");
     kind.repeat_columns = k.value("repeat_columns", false);
     if (k.contains("columns"))
       for (const auto& c : k.at("columns"))
@@ -156,6 +157,12 @@ Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::strin
   for (const auto& w : k.header_forbid)
     for (const auto& h : headers)
       if (HeaderMatches(h, w)) s.excluded = true;
+  if (!s.title_ok)
+    for (const auto& w : k.header_required) {
+      bool hit = false;
+      for (const auto& h : headers) hit = hit || HeaderMatches(h, w);
+      if (!hit) s.header = 0;
+    }
   if (k.code_type != code_type) {
     // A coded kind needs its code type; an empty coded table (07/08 with only 合计) has none.
     if (code_type != "none") s.excluded = true;
@@ -173,6 +180,8 @@ std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   std::vector<std::string> headers = HeaderTexts(t);
   for (const auto& h : t.leaf_headers)
     if (!h.empty()) headers.push_back(StripSpaces(h));
+  for (size_t i = 0, n = headers.size(); i < n; ++i)
+    if (std::string s = StripOrdinal(headers[i]); s != headers[i] && !s.empty()) headers.push_back(s);
   std::string code_type = DetectCodeType(t);
   struct Cand {
     std::string id;

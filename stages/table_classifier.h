@@ -18,7 +18,7 @@ struct ColumnSpec {
 
 struct TableKind {
   std::string id, rule_prefix, code_type;  // code_type: function | economic | none
-  std::vector<std::string> title_any, title_none, header_signature, header_forbid;
+  std::vector<std::string> title_any, title_none, header_signature, header_forbid, header_required;
   bool repeat_columns = false;
   std::vector<ColumnSpec> columns;
   std::string row_total;               // row identity: total column id ...

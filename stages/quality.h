@@ -1,0 +1,27 @@
+// Stage 6: classify -> repair -> rebuild records -> constrained numeric repair -> checks, and the
+// JSON block for the results.
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/document.h"
+#include "pipeline/quality.h"
+#include "stages/code_dictionary.h"
+#include "stages/table_classifier.h"
+
+namespace juesuan {
+
+// Sets each table's kind, repairs codes/names/headers/labels/amounts (warnings go to
+// doc.warnings), rebuilds leaf headers and records, runs the constrained numeric repair, rebuilds
+// records again and fills `checks` with the final checks. Either output pointer may be null.
+void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repair>* repairs, std::vector<Check>* checks);
+void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
+                    std::vector<Repair>* repairs, std::vector<Check>* checks);
+
+// {"repairs": [...], "checks": [...], "checks_summary": {"pass", "fail", "warning", "total"}}.
+// Amounts are JSON numbers in the table unit (exact decimal text, e.g. 1285.83).
+nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks);
+
+}  // namespace juesuan

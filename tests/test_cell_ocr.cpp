@@ -1,0 +1,216 @@
+// CellOcr and its text helpers: normalisation, numeric detection, cell cropping, and reading
+// real cells of the 200-dpi scan in testdata/scan_tables.pdf with Tesseract.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <opencv2/imgproc.hpp>
+#include <optional>
+#include <string>
+
+#include "stages/cell_ocr.h"
+#include "stages/grid_detector.h"
+#include "stages/page_preparer.h"
+#include "stages/rasteriser.h"
+#include "test_support.h"
+
+namespace juesuan {
+namespace {
+
+TEST(RemoveSpacesNearHan, DropsSpacesBetweenHanCharacters) {
+  EXPECT_EQ(RemoveSpacesNearHan("一般 公共 服务"), "一般公共服务");
+  EXPECT_EQ(RemoveSpacesNearHan("事业\n运行"), "事业运行");  // wrapped cell
+  EXPECT_EQ(RemoveSpacesNearHan("合计  1,285.83"), "合计1,285.83");
+  EXPECT_EQ(RemoveSpacesNearHan("因公出国 (境) 费"), "因公出国(境)费");
+}
+
+TEST(RemoveSpacesNearHan, KeepsSpacesBetweenLatinWords) {
+  EXPECT_EQ(RemoveSpacesNearHan("Hello world"), "Hello world");
+  EXPECT_EQ(RemoveSpacesNearHan("Hello   world"), "Hello world");  // runs collapse to one
+  EXPECT_EQ(RemoveSpacesNearHan("  trimmed "), "trimmed");
+  EXPECT_EQ(RemoveSpacesNearHan(""), "");
+}
+
+TEST(LooksNumeric, Numbers) {
+  EXPECT_TRUE(LooksNumeric("1,285.83"));
+  EXPECT_TRUE(LooksNumeric("0.00"));
+  EXPECT_TRUE(LooksNumeric("-12.5"));
+  EXPECT_TRUE(LooksNumeric("2010350"));
+  EXPECT_TRUE(LooksNumeric("12%"));
+  EXPECT_FALSE(LooksNumeric("一般"));
+  EXPECT_FALSE(LooksNumeric("合计1,285.83"));
+  EXPECT_FALSE(LooksNumeric("——"));
+  EXPECT_FALSE(LooksNumeric(""));
+  EXPECT_FALSE(LooksNumeric("abc"));
+}
+
+TEST(StripStrayMarks, KeepsTheNumberOrTheText) {
+  EXPECT_EQ(StripStrayMarks("。556.56"), "556.56");
+  EXPECT_EQ(StripStrayMarks("事业运行."), "事业运行");
+  EXPECT_EQ(StripStrayMarks("“43.86"), "43.86");
+  EXPECT_EQ(StripStrayMarks("事业运行"), "事业运行");
+  EXPECT_EQ(StripStrayMarks("因公出国(境)费"), "因公出国(境)费");
+}
+
+TEST(Utf8, RoundTrip) {
+  const std::string s = "公开02表 1,285.83 万元";
+  std::u32string u = DecodeUtf8(s);
+  EXPECT_EQ(u.size(), 17u);
+  EXPECT_EQ(u[0], U'公');
+  EXPECT_EQ(EncodeUtf8(u), s);
+}
+
+// A 300-dpi cell of 600 x 120 px with its ruling lines, and optional text inside.
+struct CellImage {
+  cv::Mat gray;
+  Box box{100, 100, 600, 120};
+};
+
+CellImage DrawCell(const std::string& text, int lines = 1) {
+  CellImage c;
+  c.gray = cv::Mat(400, 900, CV_8U, cv::Scalar(255));
+  cv::rectangle(c.gray, cv::Rect(c.box.x, c.box.y, c.box.w, c.box.h), cv::Scalar(0), 3);
+  for (int i = 0; i < lines; ++i)
+    cv::putText(c.gray, text, {c.box.x + 40, c.box.y + (lines == 1 ? 80 : 50 + 50 * i)},
+                cv::FONT_HERSHEY_SIMPLEX, lines == 1 ? 1.5 : 1.0, cv::Scalar(0), 2);
+  return c;
+}
+
+TEST(CropCell, BlankCellIsEmpty) {
+  CellImage c = DrawCell("");
+  // Specks inside the cell are noise, not text.
+  cv::circle(c.gray, {300, 150}, 1, cv::Scalar(0), cv::FILLED);
+  cv::Mat bin = PagePreparer(300).binarise(c.gray);
+  bool multiline = true;
+  cv::Mat crop = CropCell(c.gray, bin, c.box, 300, &multiline);
+  EXPECT_TRUE(crop.empty());
+  EXPECT_FALSE(multiline);
+}
+
+TEST(CropCell, TextCellIsTrimmedToItsInk) {
+  CellImage c = DrawCell("556.56");
+  cv::Mat bin = PagePreparer(300).binarise(c.gray);
+  bool multiline = true;
+  cv::Mat crop = CropCell(c.gray, bin, c.box, 300, &multiline);
+  ASSERT_FALSE(crop.empty());
+  EXPECT_FALSE(multiline);
+  EXPECT_EQ(crop.type(), CV_8UC1);
+  EXPECT_LT(crop.cols, c.box.w / 2);  // the text, not the whole cell
+  EXPECT_LT(crop.rows, c.box.h / 2);
+  EXPECT_GT(crop.rows, 20);
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(crop, &lo, &hi);
+  EXPECT_LT(lo, 64);   // ink
+  EXPECT_EQ(hi, 255);  // white margin
+  // No border remnant: the outermost columns of the crop are blank.
+  EXPECT_EQ(cv::countNonZero(crop.col(0) < 128), 0);
+  EXPECT_EQ(cv::countNonZero(crop.col(crop.cols - 1) < 128), 0);
+}
+
+TEST(CropCell, TwoTextLinesAreMultiline) {
+  CellImage c = DrawCell("ABC 123", 2);
+  cv::Mat bin = PagePreparer(300).binarise(c.gray);
+  bool multiline = false;
+  cv::Mat crop = CropCell(c.gray, bin, c.box, 300, &multiline);
+  ASSERT_FALSE(crop.empty());
+  EXPECT_TRUE(multiline);
+}
+
+TEST(CellOcr, ReadsARenderedNumber) {
+  CellOcr ocr;
+  cv::Mat img(160, 700, CV_8U, cv::Scalar(255));
+  cv::putText(img, "12345.67", {30, 110}, cv::FONT_HERSHEY_SIMPLEX, 2.5, cv::Scalar(0), 2);
+  Reading r = ocr.read_cell(img, 300, false);
+  EXPECT_TRUE(r.numeric);
+  EXPECT_EQ(r.text, "12345.67");
+  EXPECT_GT(r.conf, 0.5f);
+  EXPECT_LE(r.conf, 1.0f);
+}
+
+TEST(CellOcr, MissingModelThrows) {
+  OcrOptions o;
+  o.text_model = "no_such_model_xyz";
+  EXPECT_THROW(CellOcr{o}, std::runtime_error);
+}
+
+// Page 1 of scan_tables.pdf (公开02表 收入决算表, 200-dpi scan), prepared and gridded once
+// per process.
+struct ScanPage {
+  int dpi = 0;
+  PreparedPage page;
+  Grid grid;
+};
+
+const ScanPage& Page1() {
+  static const std::unique_ptr<ScanPage> page = [] {
+    auto p = std::make_unique<ScanPage>();
+    Rasteriser raster(testing::TestData("scan_tables.pdf"));
+    RenderedPage rp = raster.render(0);
+    p->dpi = rp.dpi;
+    p->page = PagePreparer(rp.dpi).prepare(rp.gray);
+    auto grids = GridDetector(rp.dpi).detect(p->page.binary);
+    if (!grids.empty()) p->grid = grids.front();
+    return p;
+  }();
+  return *page;
+}
+
+class ScanCells : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ocr_ = std::make_unique<CellOcr>(); }
+  static void TearDownTestSuite() { ocr_.reset(); }
+
+  // The anchor cell at (r, c), if the grid has one there.
+  static std::optional<GridCell> At(int r, int c) {
+    for (const GridCell& g : Page1().grid.cells)
+      if (g.r == r && g.c == c) return g;
+    return std::nullopt;
+  }
+  static Reading Read(const GridCell& g, CellHint hint = CellHint::kAuto) {
+    const ScanPage& p = Page1();
+    bool multiline = false;
+    cv::Mat crop = CropCell(p.page.gray, p.page.binary, g.box, p.dpi, &multiline);
+    if (crop.empty()) return {};
+    return ocr_->read_cell(crop, p.dpi, multiline, hint);
+  }
+
+  static std::unique_ptr<CellOcr> ocr_;
+};
+std::unique_ptr<CellOcr> ScanCells::ocr_;
+
+TEST_F(ScanCells, PageIsAScanWithOneTable) {
+  const ScanPage& p = Page1();
+  EXPECT_EQ(p.dpi, 200);  // rendered at the scan's own resolution
+  EXPECT_EQ(p.page.rotation, 0);
+  EXPECT_EQ(p.grid.n_rows(), 27);
+  EXPECT_EQ(p.grid.n_cols(), 9);
+}
+
+TEST_F(ScanCells, HeaderCell) {
+  auto g = At(0, 3);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->rs, 2);
+  EXPECT_EQ(g->cs, 1);
+  Reading r = Read(*g, CellHint::kText);
+  EXPECT_EQ(r.text, "财政拨款收入");
+  EXPECT_FALSE(r.numeric);
+}
+
+TEST_F(ScanCells, CodedRow) {
+  // Find the row whose code column reads 2010350, then read its name and total.
+  int row = -1;
+  for (int r = 3; r < Page1().grid.n_rows() && row < 0; ++r) {
+    auto g = At(r, 0);
+    if (g && Read(*g).text == "2010350") row = r;
+  }
+  ASSERT_GE(row, 0) << "no row with code 2010350";
+  auto name = At(row, 1), total = At(row, 2);
+  ASSERT_TRUE(name && total);
+  EXPECT_EQ(Read(*name).text, "事业运行");
+  Reading amount = Read(*total);
+  EXPECT_EQ(amount.text, "556.56");
+  EXPECT_TRUE(amount.numeric);
+  EXPECT_GT(amount.conf, 0.5f);
+}
+
+}  // namespace
+}  // namespace juesuan
