@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+
 #include "pipeline/atomic_file.h"
+#include "pipeline/batch.h"
 #include "pipeline/errors.h"
 #include "pipeline/extractor.h"
 #include "pipeline/json_output.h"
@@ -19,7 +22,8 @@ using juesuan::ExitCode;
 constexpr const char* kUsage = R"(juesuan — Chinese 决算 disclosure PDFs to checked, structured JSON
 
 Usage:
-  juesuan extract FILE.pdf [options]   one PDF -> one JSON document (stdout by default)
+  juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
+  juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
   juesuan --version | --help
 
 extract options:
@@ -35,12 +39,38 @@ extract options:
       --ocr MODE        auto (default): use a page's text layer when it is usable, OCR the
                         rest; always: OCR every page; never: text layer only
 
+batch options (plus --dpi, --ocr, --tessdata, --text-model above):
+  INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
+                        (a text file with one path per line; # comments)
+  -o, --output DIR      output directory; outputs mirror the input tree below the inputs'
+                        common folder: DIR/<relative path>.pdf.json
+      --jobs N          worker threads (pages of different documents run in parallel)
+      --force           redo inputs whose output is up to date (same sha256, version, config)
+      --timeout SEC     per-document time limit; pages not started by then are skipped and the
+                        document is reported as failed (stage "timeout")
+      --records-jsonl F every record of every document as one JSON line (for COPY / read_json)
+      --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
+      --quiet           no progress output
+      --json-log        progress and events as JSON lines on stderr
+  Writes OUTDIR/_errors.jsonl (one line per failed input) and OUTDIR/_summary.json.
+  Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130.
+
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
   1  internal error (a bug; please report with the input)
   2  usage error
   3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages
+  4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
+  130 batch: interrupted by SIGINT/SIGTERM
 )";
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnSignal(int) {
+  g_stop = true;
+  // A second Ctrl-C ends the process at once; completed outputs are already on disk.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
 
 int Usage(const std::string& msg) {
   std::cerr << "juesuan: " << msg << "\n(see juesuan --help)\n";
@@ -59,11 +89,101 @@ bool ParseInt(const std::string& s, int lo, int hi, int* out) {
   }
 }
 
-int Extract(const std::vector<std::string>& args) {
-  juesuan::ExtractOptions opt;
-  std::string input, output;
+// Options shared by extract and batch. Returns 1 if consumed (advancing i), 0 if not ours,
+// -1 on a usage error (message in *err).
+int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::ExtractOptions& opt, std::string* err) {
+  const std::string& a = args[i];
+  auto value = [&](std::string* out) {
+    if (i + 1 >= args.size()) {
+      *err = "missing value for " + a;
+      return false;
+    }
+    *out = args[++i];
+    return true;
+  };
+  std::string v;
+  if (a == "--dpi") {
+    if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi)) return *err = "--dpi needs a number 50..1200", -1;
+  } else if (a == "--tessdata") {
+    if (!value(&opt.ocr.tessdata_dir)) return -1;
+  } else if (a == "--text-model") {
+    if (!value(&opt.ocr.text_model)) return -1;
+  } else if (a == "--ocr") {
+    if (!value(&v)) return -1;
+    if (v == "auto") opt.ocr_mode = juesuan::OcrMode::kAuto;
+    else if (v == "always") opt.ocr_mode = juesuan::OcrMode::kAlways;
+    else if (v == "never") opt.ocr_mode = juesuan::OcrMode::kNever;
+    else return *err = "--ocr takes auto, always or never", -1;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+int Batch(const std::vector<std::string>& args) {
+  juesuan::BatchOptions opt;
+  std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    int common = ParseCommon(args, i, opt.extract, &err);
+    if (common < 0) return Usage(err);
+    if (common > 0) continue;
+    auto value = [&](std::string* out) {
+      if (i + 1 >= args.size()) return false;
+      *out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "-o" || a == "--output") {
+      if (!value(&opt.out_dir)) return Usage("missing value for " + a);
+    } else if (a == "--jobs" || a == "--threads") {
+      if (!value(&v) || !ParseInt(v, 1, 256, &opt.extract.threads)) return Usage(a + " needs a number 1..256");
+    } else if (a == "--timeout") {
+      int t = 0;
+      if (!value(&v) || !ParseInt(v, 1, 864000, &t)) return Usage("--timeout needs seconds");
+      opt.extract.document_timeout = t;
+    } else if (a == "--force") {
+      opt.force = true;
+    } else if (a == "--quiet") {
+      opt.quiet = true;
+    } else if (a == "--json-log") {
+      opt.json_log = true;
+    } else if (a == "--records-jsonl") {
+      if (!value(&opt.records_jsonl)) return Usage("missing value for --records-jsonl");
+    } else if (a == "--shard") {
+      int k = 0, n = 0;
+      auto slash = value(&v) ? v.find('/') : std::string::npos;
+      if (slash == std::string::npos || !ParseInt(v.substr(0, slash), 1, 100000, &k) ||
+          !ParseInt(v.substr(slash + 1), 1, 100000, &n) || k > n)
+        return Usage("--shard takes K/N with 1 <= K <= N");
+      opt.shard_index = k - 1;
+      opt.shard_count = n;
+    } else if (!a.empty() && a[0] == '-') {
+      return Usage("unknown option " + a);
+    } else {
+      opt.inputs.push_back(a);
+    }
+  }
+  if (opt.inputs.empty()) return Usage("batch needs at least one input");
+  if (opt.out_dir.empty()) return Usage("batch needs -o OUTDIR");
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  try {
+    return juesuan::RunBatch(opt, g_stop);
+  } catch (const std::exception& e) {
+    std::cerr << "juesuan: batch: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}
+
+int Extract(const std::vector<std::string>& args) {
+  juesuan::ExtractOptions opt;
+  std::string input, output, err;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    int common = ParseCommon(args, i, opt, &err);
+    if (common < 0) return Usage(err);
+    if (common > 0) continue;
     auto value = [&](std::string* out) {
       if (i + 1 >= args.size()) return false;
       *out = args[++i];
@@ -72,22 +192,10 @@ int Extract(const std::vector<std::string>& args) {
     std::string v;
     if (a == "-o" || a == "--output") {
       if (!value(&output)) return Usage("missing value for " + a);
-    } else if (a == "--dpi") {
-      if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi)) return Usage("--dpi needs a number 50..1200");
     } else if (a == "--threads") {
       if (!value(&v) || !ParseInt(v, 1, 256, &opt.threads)) return Usage("--threads needs a number 1..256");
     } else if (a == "--debug-dir") {
       if (!value(&opt.debug_dir)) return Usage("missing value for --debug-dir");
-    } else if (a == "--tessdata") {
-      if (!value(&opt.ocr.tessdata_dir)) return Usage("missing value for --tessdata");
-    } else if (a == "--text-model") {
-      if (!value(&opt.ocr.text_model)) return Usage("missing value for --text-model");
-    } else if (a == "--ocr") {
-      if (!value(&v)) return Usage("missing value for --ocr");
-      if (v == "auto") opt.ocr_mode = juesuan::OcrMode::kAuto;
-      else if (v == "always") opt.ocr_mode = juesuan::OcrMode::kAlways;
-      else if (v == "never") opt.ocr_mode = juesuan::OcrMode::kNever;
-      else return Usage("--ocr takes auto, always or never");
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else if (input.empty()) {
@@ -142,5 +250,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "extract") return Extract({args.begin() + 1, args.end()});
+  if (args[0] == "batch") return Batch({args.begin() + 1, args.end()});
   return Usage("unknown command '" + args[0] + "'");
 }

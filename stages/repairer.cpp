@@ -72,7 +72,10 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
   auto name_d = [&](const CodeEntry* e) { return pname.empty() ? 1.0 : NormDistance(pname, e->name); };
   const CodeEntry* cur = dict_.Find(read);
   bool cur_ok = allowed(cur);
-  if (cur_ok && (pname.empty() || name_d(cur) <= 0.34)) return std::nullopt;
+  // A valid code whose parent is not the 款/类 being listed above it (a generic name such as
+  // 事业运行 exists under many 款, so the name alone cannot vouch for the code).
+  bool context_ok = !cur_ok || cur->parent.empty() || prev.empty() || prev.compare(0, cur->parent.size(), cur->parent) == 0;
+  if (cur_ok && context_ok && (pname.empty() || name_d(cur) <= 0.34)) return std::nullopt;
   auto order_ok = [&](const std::string& c) { return (prev.empty() || prev < c) && (next.empty() || c < next); };
   auto family_ok = [&](const std::string& c) {
     auto same = [&](const std::string& o) { return !o.empty() && o.substr(0, 3) == c.substr(0, 3); };
@@ -106,8 +109,12 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
   if (cands.empty()) return std::nullopt;
   // 1. The printed name proves the code.
   std::vector<const Cand*> strong;
+  auto parent_fits = [&](const CodeEntry* e) {
+    return e->parent.empty() || prev.empty() || prev.compare(0, e->parent.size(), e->parent) == 0;
+  };
   for (const auto& c : cands)
-    if (!pname.empty() && c.nd <= (cur_ok ? 0.1 : 0.2) && (c.order || prev.empty() || next.empty() || !cur_ok))
+    if (!pname.empty() && c.nd <= (cur_ok ? 0.1 : 0.2) && (c.order || prev.empty() || next.empty() || !cur_ok) &&
+        (context_ok || (c.order && parent_fits(c.e))))
       strong.push_back(&c);
   if (!strong.empty()) {
     std::sort(strong.begin(), strong.end(), [](const Cand* a, const Cand* b) {
@@ -116,10 +123,11 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
     });
     bool unique = strong.size() == 1 || strong[1]->nd > strong[0]->nd + 0.05 ||
                   (strong[0]->order && !strong[1]->order);
-    if (unique && (!cur_ok || strong[0]->nd + 0.2 < name_d(cur))) {
+    if (unique && (!cur_ok || !context_ok || strong[0]->nd + 0.2 < name_d(cur))) {
       const Cand& c = *strong[0];
       double conf = 0.8 + (c.nd == 0 ? 0.1 : 0) + (c.order && c.family ? 0.05 : 0) + (c.edit < 0.5 ? 0.04 : 0);
-      std::string why = std::string(cur_ok ? "code " + read + " is " + cur->name + ", but the printed name"
+      std::string why = std::string(cur_ok ? "code " + read + " is " + cur->name + " under " + cur->parent +
+                                                 (context_ok ? "" : " (not the block above it)") + ", but the printed name"
                                            : "code " + read + " is not a " + (economic ? "economic" : "function") +
                                                  " code; the printed name") +
                         " matches " + c.e->code + " " + c.e->name;

@@ -1,0 +1,192 @@
+// The arithmetic checks and the constrained numeric repair.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "quality_fixtures.h"
+#include "stages/checker.h"
+#include "stages/quality.h"
+#include "stages/table_classifier.h"
+
+namespace juesuan {
+namespace {
+
+Document Doc(std::vector<Table> tables) {
+  Document d;
+  for (auto& t : tables) {
+    t.kind = ClassifyTable(t);
+    d.tables.push_back(std::move(t));
+  }
+  return d;
+}
+
+std::map<std::string, int> Count(const std::vector<Check>& checks) {
+  std::map<std::string, int> m;
+  for (const auto& c : checks) ++m[c.status];
+  return m;
+}
+
+const Check* Find(const std::vector<Check>& checks, const std::string& id) {
+  for (const auto& c : checks)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+void Set(Document& d, int t, int r, int c, const std::string& s) { testing::CellRC(d.tables[t], r, c)->text = s; }
+
+TEST(Checker, CorrectTablePasses) {
+  Document d = Doc({testing::Table02()});
+  int trivial = 0;
+  auto checks = Checker().check(d, &trivial);
+  auto n = Count(checks);
+  // 7 类 + 7 款 parents with children, over 2 non-zero columns; 24 row sums; 2 合计 columns.
+  EXPECT_EQ(n["pass"], 28 + 24 + 2);
+  EXPECT_EQ(n["fail"], 0);
+  EXPECT_EQ(n["warning"], 0);
+  EXPECT_GT(trivial, 0);  // the all-zero columns are left out
+  const Check* c = Find(checks, "T02.hier[201][total_income]");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->actual, 86156);
+  EXPECT_EQ(c->expected, 86156);
+  EXPECT_EQ(c->cells.size(), 2u);  // 201 and its one 款 20103
+  const Check* total = Find(checks, "T02.total[total_income]");
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ(total->actual, 128583);
+}
+
+TEST(Checker, PerturbedCellFailsAndRoundingIsTolerated) {
+  Document d = Doc({testing::Table02()});
+  Set(d, 0, 4, 3, "556.57");  // 2010350 财政拨款收入 off by 0.01: within rounding
+  auto checks = Checker().check(d);
+  const Check* row = Find(checks, "T02.row[2010350]");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "pass");
+  EXPECT_EQ(row->difference, -1);  // 556.56 vs 556.57
+  EXPECT_EQ(Count(checks)["fail"], 0);
+
+  Set(d, 0, 4, 3, "556.66");  // off by 0.10: fails
+  checks = Checker().check(d);
+  row = Find(checks, "T02.row[2010350]");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "fail");
+  EXPECT_EQ(row->difference, -10);
+  const Check* hier = Find(checks, "T02.hier[20103][fiscal_grant_income]");
+  ASSERT_NE(hier, nullptr);
+  EXPECT_EQ(hier->status, "fail");
+  EXPECT_EQ(hier->difference, -10);
+  EXPECT_EQ(Count(checks)["fail"], 2);
+}
+
+TEST(Checker, ToleranceGrowsWithOperandsButStaysSmall) {
+  EXPECT_EQ(Checker::Tolerance(2), 1);
+  EXPECT_EQ(Checker::Tolerance(3), 1);
+  EXPECT_EQ(Checker::Tolerance(6), 3);
+  EXPECT_EQ(Checker::Tolerance(30), 3);
+}
+
+TEST(Checker, ThreePublicSums) {
+  Document d = Doc({testing::Table09()});
+  auto checks = Checker().check(d);
+  EXPECT_EQ(Count(checks)["pass"], 4);  // T09.a and T09.b for 预算数 and 决算数
+  Set(d, 0, 2, 11, "0.35");  // 公务接待费 决算数 0.25 -> 0.35
+  checks = Checker().check(d);
+  const Check* a = Find(checks, "T09.a[actual][r2]");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->status, "fail");
+  EXPECT_EQ(a->expected, 368);
+  EXPECT_EQ(a->actual, 358);
+}
+
+TEST(Checker, GovFundBalanceAndDashes) {
+  Table g = testing::MakeTable("07", "政府性基金预算财政拨款收入支出决算表",
+                               {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出",
+                                 "年末结转和结余"},
+                                {"", "合计", "0.00", "222.06", "222.06", "0.00", "222.06", "0.00"},
+                                {"212", "城乡社区支出", "0.00", "222.06", "222.06", "—", "222.06", "0.00"}},
+                               1);
+  Document d = Doc({g});
+  EXPECT_EQ(d.tables[0].kind, "gov_fund");
+  auto checks = Checker().check(d);
+  EXPECT_EQ(Count(checks)["fail"], 0);
+  EXPECT_NE(Find(checks, "T07.bal[212]"), nullptr);
+  EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "pass");
+  Set(d, 0, 2, 7, "10.00");  // 年末 should be 0
+  checks = Checker().check(d);
+  EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "fail");
+  // An unreadable operand makes a warning, not a pass.
+  Set(d, 0, 2, 7, "1O.x");
+  checks = Checker().check(d);
+  EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "warning");
+}
+
+TEST(Checker, CrossTableHardAndConditional) {
+  // 02 and 03 of 000a share the 合计 (1285.83): X02_03.code is conditional -> warning on mismatch.
+  Table t03 = testing::MakeTable("03", "支出决算表",
+                                 {{"功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出",
+                                   "经营支出", "对附属单位补助支出"},
+                                  {"", "合计", "1,285.83", "702.00", "583.83", "0.00", "0.00", "0.00"},
+                                  {"201", "一般公共服务支出", "861.56", "556.56", "305.00", "0.00", "0.00", "0.00"}},
+                                 1);
+  Document d = Doc({testing::Table02(), t03});
+  auto checks = Checker().check(d);
+  const Check* x = Find(checks, "X02_03.code[201]");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->status, "pass");
+  EXPECT_TRUE(x->conditional);
+  EXPECT_EQ(x->tables.size(), 2u);
+  Set(d, 1, 2, 2, "860.56");
+  Set(d, 1, 2, 3, "555.56");
+  checks = Checker().check(d);
+  x = Find(checks, "X02_03.code[201]");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->status, "warning");  // conditional identity: never "fail"
+}
+
+TEST(Checker, NumericRepairNeedsRowAndColumnEvidence) {
+  // Two checks point at the cell with the same difference: repaired and logged.
+  Document d = Doc({testing::Table02()});
+  Set(d, 0, 4, 2, "566.56");
+  auto repairs = Checker().RepairNumbers(d);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].r, 4);
+  EXPECT_EQ(repairs[0].c, 2);
+  EXPECT_EQ(repairs[0].before, "566.56");
+  EXPECT_EQ(repairs[0].after, "556.56");
+  EXPECT_NE(repairs[0].reason.find("T02.row[2010350]"), std::string::npos);
+  EXPECT_EQ(Count(Checker().check(d))["fail"], 0);
+
+  // A single failing check (三公 接待费 only takes part in T09.a): never corrected.
+  Document e = Doc({testing::Table09()});
+  Set(e, 0, 2, 11, "0.85");
+  EXPECT_TRUE(Checker().RepairNumbers(e).empty());
+  EXPECT_EQ(testing::CellRC(e.tables[0], 2, 11)->text, "0.85");
+
+  // Row and column fail, but no single OCR-plausible re-reading fits (off by 123.45): unchanged.
+  Document f = Doc({testing::Table02()});
+  Set(f, 0, 4, 2, "679.01");
+  EXPECT_TRUE(Checker().RepairNumbers(f).empty());
+  EXPECT_EQ(testing::CellRC(f.tables[0], 4, 2)->text, "679.01");
+}
+
+TEST(Quality, JsonShape) {
+  Document d = Doc({testing::Table02()});
+  Set(d, 0, 4, 3, "556.66");
+  std::vector<Check> checks = Checker().check(d);
+  auto j = QualityJson({}, checks);
+  EXPECT_EQ(j["checks_summary"]["fail"], 2);
+  EXPECT_EQ(j["checks_summary"]["total"], checks.size());
+  bool seen = false;
+  for (const auto& c : j["checks"])
+    if (c["id"] == "T02.row[2010350]") {
+      seen = true;
+      EXPECT_EQ(c["status"], "fail");
+      EXPECT_DOUBLE_EQ(c["difference"].get<double>(), -0.10);
+      EXPECT_DOUBLE_EQ(c["actual"].get<double>(), 556.56);
+      EXPECT_EQ(c["tables"][0], "02");
+      EXPECT_EQ(c["cells"].size(), 7u);
+    }
+  EXPECT_TRUE(seen);
+}
+
+}  // namespace
+}  // namespace juesuan

@@ -1,0 +1,135 @@
+// The subject-code dictionary, the table catalogue and the classifier.
+#include <gtest/gtest.h>
+
+#include "quality_fixtures.h"
+#include "stages/code_dictionary.h"
+#include "stages/table_classifier.h"
+
+namespace juesuan {
+namespace {
+
+const CodeDictionary& Dict() {
+  static const CodeDictionary d(CodeDictionary::DefaultPath());
+  return d;
+}
+
+TEST(CodeDictionary, LoadsTheModelFile) {
+  EXPECT_GT(Dict().size(), 1800u);
+  const CodeEntry* e = Dict().Find("30921");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name, "文物和陈列品购置");
+  EXPECT_EQ(e->level, "款");
+  EXPECT_EQ(e->parent, "309");
+  EXPECT_EQ(e->system, CodeSystem::kEconDept);
+  EXPECT_TRUE(e->sure);
+  const CodeEntry* f = Dict().Find("2010350");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->name, "事业运行");
+  EXPECT_EQ(f->level, "项");
+  EXPECT_EQ(f->system, CodeSystem::kFunction);
+  EXPECT_EQ(Dict().Find("2010350", CodeSystem::kEconDept), nullptr);
+}
+
+TEST(CodeDictionary, UnknownCodesAndUnsureEntries) {
+  EXPECT_EQ(Dict().Find("20921"), nullptr);  // the OCR misread of 30921 is not an entry
+  EXPECT_EQ(Dict().Find("99999"), nullptr);
+  const CodeEntry* e = Dict().Find("31101");
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->sure);
+}
+
+TEST(CodeDictionary, ChildrenAndNamesUnderAParent) {
+  auto kids = Dict().Children("20103");
+  bool has_2010350 = false;
+  for (const auto* k : kids) has_2010350 = has_2010350 || k->code == "2010350";
+  EXPECT_TRUE(has_2010350);
+  for (const auto* k : kids) EXPECT_EQ(k->parent, "20103");
+  // The same name exists under several parents: resolve through the parent.
+  EXPECT_TRUE(Dict().NameExistsUnder("行政运行", "20103"));
+  EXPECT_EQ(Dict().FindNameUnder("行政运行", "20131")->code, "2013101");
+  EXPECT_FALSE(Dict().NameExistsUnder("行政运行", "20805"));
+  EXPECT_GE(Dict().FindByName("其他支出").size(), 3u);  // 229, 22999, 2299999, 399, 39999...
+}
+
+TEST(CodeDictionary, ParsesTextAndRejectsBadRows) {
+  auto d = CodeDictionary::FromString(
+      "# comment\nsystem\tcode\tname\tlevel\tparent\teditions\tcertainty\n"
+      "econ_dept\t301\t工资福利支出\t类\t\t2023-2025\tsure\n"
+      "econ_dept\t30101\t基本工资\t款\t301\t2023-2025\tunsure\n");
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_FALSE(d.Find("30101")->sure);
+  EXPECT_EQ(d.Children("301").size(), 1u);
+  EXPECT_THROW(CodeDictionary::FromString("bogus\t1\tx\t类\t\t\t\n"), std::runtime_error);
+  EXPECT_THROW(CodeDictionary("/nonexistent/subject_codes.tsv"), std::runtime_error);
+}
+
+TEST(TableClassifier, ClassifiesByTitleHeadersAndCodeType) {
+  using testing::MakeTable;
+  Table t02 = testing::Table02();
+  EXPECT_EQ(ClassifyTable(t02), "income_by_function");
+  t02.title = "";  // header signature alone is enough for 02
+  EXPECT_EQ(ClassifyTable(t02), "income_by_function");
+  EXPECT_EQ(ClassifyTable(testing::Table06Block()), "general_budget_basic_by_economic");
+  EXPECT_EQ(ClassifyTable(testing::Table09()), "three_public");
+}
+
+TEST(TableClassifier, NeverByNumberAlone) {
+  using testing::MakeTable;
+  // Numbered 07, but the title and the economic codes say 项目支出 by economic class (Yunnan 003).
+  Table p = MakeTable("07", "一般公共预算财政拨款项目支出决算表",
+                      {{"科目编码", "科目名称", "金额"}, {"303", "对个人和家庭的补助", "7.40"}, {"30305", "生活补助", "7.40"}}, 1);
+  EXPECT_EQ(ClassifyTable(p), "general_budget_project_by_economic");
+  // Numbered 08, titled as the government-fund table.
+  Table g = MakeTable("08", "政府性基金预算财政拨款收入支出决算表",
+                      {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出",
+                        "年末结转和结余"},
+                       {"", "合计", "", "", "", "", "", ""}},
+                      1);
+  EXPECT_EQ(ClassifyTable(g), "gov_fund");
+  // A number and nothing else: unknown.
+  Table n = MakeTable("02", "", {{"a", "b"}, {"1.00", "2.00"}}, 1);
+  EXPECT_EQ(ClassifyTable(n), "unknown");
+  // A function-code table titled like 06 is rejected by its code type.
+  Table wrong = MakeTable("06", "一般公共预算财政拨款基本支出决算明细表",
+                          {{"经济分类科目编码", "科目名称", "决算数"}, {"201", "一般公共服务支出", "1.00"},
+                           {"20103", "政府办公厅（室）及相关机构事务", "1.00"}},
+                          1);
+  EXPECT_EQ(ClassifyTable(wrong), "unknown");
+}
+
+TEST(TableClassifier, TitleVariantsAndOcrNoise) {
+  using testing::MakeTable;
+  std::vector<std::vector<std::string>> rows = {{"项目", "行次", "金额", "项目", "行次", "金额"},
+                                                {"一、一般公共预算财政拨款收入", "1", "1.00", "一、一般公共服务支出", "31", "1.00"}};
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算总表", rows, 1)), "income_expenditure_summary");
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算表", rows, 1)), "income_expenditure_summary");  // 003
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收人支出决算总表", rows, 1)), "income_expenditure_summary");  // 入->人
+  std::vector<std::vector<std::string>> rows04 = {
+      {"项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+       "国有资本经营预算财政拨款"},
+      {"一、一般公共预算财政拨款", "1", "1.00", "一、一般公共服务支出", "33", "1.00", "1.00", "0.00", "0.00"}};
+  EXPECT_EQ(ClassifyTable(MakeTable("04", "财政拨款收入支出决算总表", rows04, 1)), "fiscal_summary");
+}
+
+TEST(TableClassifier, CanonicalColumnIds) {
+  Table t = testing::Table02();
+  t.kind = ClassifyTable(t);
+  auto ids = CanonicalColumnIds(t);
+  ASSERT_EQ(ids.size(), 9u);
+  EXPECT_EQ(ids[0], "code");
+  EXPECT_EQ(ids[1], "name");
+  EXPECT_EQ(ids[2], "total_income");
+  EXPECT_EQ(ids[8], "other_income");
+  Table u = testing::Table09();
+  u.kind = ClassifyTable(u);
+  ids = CanonicalColumnIds(u);
+  EXPECT_EQ(ids[0], "budget_total");
+  EXPECT_EQ(ids[6], "actual_total");
+  EXPECT_EQ(ids[10], "actual_car_running");
+  Table unknown = testing::Table02();
+  unknown.kind = "unknown";
+  for (const auto& id : CanonicalColumnIds(unknown)) EXPECT_EQ(id, "");
+}
+
+}  // namespace
+}  // namespace juesuan

@@ -1,0 +1,236 @@
+// The repair stage: amounts, codes, names, headers/labels, and a table with planted misreads.
+#include <gtest/gtest.h>
+
+#include "quality_fixtures.h"
+#include "stages/amount.h"
+#include "stages/quality.h"
+#include "stages/repairer.h"
+#include "stages/text_match.h"
+
+namespace juesuan {
+namespace {
+
+const CodeDictionary& Dict() {
+  static const CodeDictionary d(CodeDictionary::DefaultPath());
+  return d;
+}
+
+std::string Norm(const std::string& s) {
+  std::string why;
+  auto n = NormalizeAmountText(s, &why);
+  return n ? *n : "<none>";
+}
+
+TEST(Amount, ParsesExactDecimalsAndKeepsBlankZeroDashDistinct) {
+  EXPECT_EQ(ParseAmount("1,285.83").cents, 128583);
+  EXPECT_EQ(ParseAmount("7.4").cents, 740);
+  EXPECT_EQ(ParseAmount("8").cents, 800);
+  EXPECT_EQ(ParseAmount("-3.20").cents, -320);
+  EXPECT_EQ(ParseAmount("").kind, Amount::Kind::kBlank);
+  EXPECT_EQ(ParseAmount("0").kind, Amount::Kind::kNumber);
+  EXPECT_EQ(ParseAmount("0").decimals, 0);
+  EXPECT_EQ(ParseAmount("0.00").decimals, 2);
+  EXPECT_EQ(ParseAmount("—").kind, Amount::Kind::kDash);
+  EXPECT_EQ(ParseAmount("——").kind, Amount::Kind::kDash);
+  EXPECT_EQ(ParseAmount("12.345").kind, Amount::Kind::kInvalid);  // not a 2-decimal amount
+  EXPECT_EQ(ParseAmount("1,28.5").kind, Amount::Kind::kInvalid);  // bad grouping
+  EXPECT_EQ(ParseAmount("abc").kind, Amount::Kind::kInvalid);
+  // No binary floating point: 0.1 + 0.2 is exactly 0.3.
+  EXPECT_EQ(ParseAmount("0.1").cents + ParseAmount("0.2").cents, ParseAmount("0.3").cents);
+  EXPECT_EQ(FormatCents(128583), "1,285.83");
+  EXPECT_EQ(FormatCents(-5, false), "-0.05");
+}
+
+TEST(Amount, NormalisesOcrNoise) {
+  EXPECT_EQ(Norm("８６１．５６"), "861.56");        // full-width digits and stop
+  EXPECT_EQ(Norm("86l.56"), "861.56");             // l -> 1
+  EXPECT_EQ(Norm("1O5.OO"), "105.00");             // O -> 0
+  EXPECT_EQ(Norm("1.285.83"), "1,285.83");         // full stop for the thousands comma
+  EXPECT_EQ(Norm("1,285,83"), "1,285.83");         // comma for the decimal point
+  EXPECT_EQ(Norm("285,83"), "285.83");
+  EXPECT_EQ(Norm("1 285.83"), "1285.83");          // space inside the number
+  EXPECT_EQ(Norm("。556.56"), "556.56");            // stray mark
+  EXPECT_EQ(Norm("556.56'"), "556.56");
+  EXPECT_EQ(Norm("——"), "——");                      // dashes stay dashes
+  EXPECT_EQ(Norm("一"), "—");                        // 一 alone in an amount cell is a dash
+  EXPECT_EQ(Norm("1,285.83"), "1,285.83");         // clean input unchanged
+  EXPECT_EQ(Norm("0.00"), "0.00");
+  // Failing inputs: not amounts.
+  EXPECT_EQ(Norm("事业运行"), "<none>");
+  EXPECT_EQ(Norm("12.345"), "<none>");
+  EXPECT_EQ(Norm("5万6"), "<none>");
+}
+
+TEST(TextMatch, ConfusionAwareDistance) {
+  EXPECT_DOUBLE_EQ(ConfusionDistance("支出", "支出"), 0.0);
+  EXPECT_NEAR(ConfusionDistance("支山", "支出"), 0.3, 1e-9);          // 出/山
+  EXPECT_NEAR(ConfusionDistance("古山", "支出"), 0.6, 1e-9);          // 支/古 + 出/山
+  EXPECT_NEAR(ConfusionDistance("支 出", "支出"), 0.1, 1e-9);         // stray space
+  EXPECT_NEAR(ConfusionDistance("已", "己"), 0.3, 1e-9);
+  EXPECT_NEAR(ConfusionDistance("(室)", "（室）"), 0.1, 1e-9);       // width variants
+  EXPECT_DOUBLE_EQ(ConfusionDistance("收入", "支出"), 2.0);          // unrelated glyphs cost 1 each
+  EXPECT_TRUE(FuzzyContains("2024年一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算表"));
+}
+
+TEST(Repairer, CodeFromNameAndNeighbours) {
+  Repairer rep(Dict());
+  // 20921 in an economic block between 30919 and 30922, printed name 文物和陈列品购置.
+  auto fix = rep.RepairCode("20921", "文物和陈列品购置", "30919", "30922", true);
+  ASSERT_TRUE(fix);
+  EXPECT_EQ(fix->code, "30921");
+  EXPECT_GE(fix->confidence, 0.9);
+  // Same misread without a legible name: the neighbours alone prove it (one confusable digit).
+  fix = rep.RepairCode("20921", "", "30919", "30922", true);
+  ASSERT_TRUE(fix);
+  EXPECT_EQ(fix->code, "30921");
+  EXPECT_LT(fix->confidence, 0.9);
+  // A function code misread 2010550 for 事业运行 under 20103.
+  fix = rep.RepairCode("2010550", "事业运行", "20103", "2010399", false);
+  ASSERT_TRUE(fix);
+  EXPECT_EQ(fix->code, "2010350");
+}
+
+TEST(Repairer, CodeLeftAloneWhenRightOrUnproven) {
+  Repairer rep(Dict());
+  EXPECT_FALSE(rep.RepairCode("30921", "文物和陈列品购置", "30919", "30922", true));  // correct
+  EXPECT_FALSE(rep.RepairCode("2010350", "事业运行", "20103", "2010399", false));    // correct
+  EXPECT_FALSE(rep.RepairCode("98765", "", "", "", true));                              // no evidence
+  EXPECT_FALSE(rep.RepairCode("20921", "", "", "", true));                              // no neighbours, no name
+  // A name that matches nothing near: no change.
+  EXPECT_FALSE(rep.RepairCode("20921", "某某不存在的科目", "30919", "30922", true));
+  EXPECT_EQ(Repairer::CleanCode("2O1 03"), "20103");
+  EXPECT_EQ(Repairer::CleanCode("２０１"), "201");
+  EXPECT_FALSE(Repairer::CleanCode("合计"));
+}
+
+TEST(Repairer, NameAgainstDictionaryWithinTheCodeContext) {
+  Repairer rep(Dict());
+  double d = 0;
+  bool far = false;
+  auto n = rep.RepairName("21219", "国有土地使用权出让收入对应专项债务收入安排的支 山", &d, &far);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, "国有土地使用权出让收入对应专项债务收入安排的支出");
+  n = rep.RepairName("2121999", "其他国有土地使用权出让收入对应专项债务收入安排 的古山", &d, &far);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, "其他国有土地使用权出让收入对应专项债务收入安排的支出");
+  EXPECT_FALSE(rep.RepairName("2010350", "事业运行"));                       // already right
+  EXPECT_FALSE(rep.RepairName("20103", "政府办公厅(室)及相关机构事务"));     // width variant only
+  // Far from the dictionary name: kept, flagged.
+  EXPECT_FALSE(rep.RepairName("31101", "资本金注入（基本建设）", &d, &far));
+  EXPECT_TRUE(far);
+  // 行政运行 is right under 20103 but is not the name of 2080505: no "repair" into it.
+  EXPECT_FALSE(rep.RepairName("2080505", "行政运行", &d, &far));
+  EXPECT_TRUE(far);
+}
+
+TEST(Repairer, HeadersAndLabelsAgainstTheCatalogue) {
+  Repairer rep(Dict());
+  Table t = testing::Table02();
+  testing::CellRC(t, 0, 2)->text = testing::CellRC(t, 0, 2)->raw = "本年收人合计";  // 入 -> 人
+  testing::CellRC(t, 0, 8)->text = "其他收入";
+  t.kind = ClassifyTable(t);
+  ASSERT_EQ(t.kind, "income_by_function");
+  auto repairs = rep.repair(t, 1);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].field, "header");
+  EXPECT_EQ(repairs[0].after, "本年收入合计");
+  EXPECT_EQ(testing::CellRC(t, 0, 2)->raw, "本年收人合计");
+
+  Table s = testing::MakeTable("01", "收入支出决算总表",
+                               {{"项目", "行次", "金额", "项目", "行次", "金额"},
+                                {"一、一般公共预算财政拨款收人", "1", "1.00", "一、一般公共服务支山", "31", "1.00"},
+                                {"本年收入合计", "27", "1.00", "本年支出合计", "57", "1.00"}},
+                               1);
+  s.kind = ClassifyTable(s);
+  repairs = rep.repair(s, 0);
+  ASSERT_EQ(repairs.size(), 2u);
+  EXPECT_EQ(testing::CellRC(s, 1, 0)->text, "一、一般公共预算财政拨款收入");
+  EXPECT_EQ(testing::CellRC(s, 1, 3)->text, "一、一般公共服务支出");
+}
+
+// Plants misreads into a correct 02 table and an 06 block, runs the full stage, and checks that
+// each one is repaired and logged, nothing else changes, and every check passes afterwards.
+TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
+  Document doc;
+  doc.tables.push_back(testing::Table02());
+  doc.tables.push_back(testing::Table06Block());
+  const Document clean = doc;
+  Table& t = doc.tables[0];
+  struct Plant {
+    int table, r, c;
+    std::string misread, field;
+  };
+  std::vector<Plant> plants = {
+      {0, 17, 1, "国有土地使用权出让收入对应专项债务收入安排的支 山", "name"},
+      {0, 18, 1, "其他国有土地使用权出让收入对应专项债务收入安排 的古山", "name"},
+      {0, 1, 2, "1.285.83", "amount"},     // full stop for the thousands comma
+      {0, 2, 3, "86l.56", "amount"},       // l for 1
+      {0, 6, 4, "0. 00", "amount"},        // space inside
+      {0, 9, 2, "５９.５７", "amount"},     // full-width
+      {0, 4, 2, "566.56", "amount"},       // 5 -> 6: only the checks can tell (row + column)
+      {0, 5, 3, "30500", "amount"},        // lost decimal point (row + column)
+      {0, 10, 0, "2O805", "code"},         // O for 0
+      {1, 4, 0, "20921", "code"},          // 3 -> 2 inside the 309 block
+  };
+  for (const auto& p : plants) {
+    Cell* c = testing::CellRC(doc.tables[p.table], p.r, p.c);
+    c->text = c->raw = p.misread;
+  }
+  t.records = TableAssembler::BuildRecords(t);
+  std::vector<Repair> repairs;
+  std::vector<Check> checks;
+  RepairAndCheck(doc, Dict(), &repairs, &checks);
+  for (const auto& p : plants) {
+    const Cell* fixed = testing::CellRC(doc.tables[p.table], p.r, p.c);
+    const Cell* truth = testing::CellRC(const_cast<Document&>(clean).tables[p.table], p.r, p.c);
+    EXPECT_EQ(fixed->text, truth->text) << "planted " << p.misread;
+    EXPECT_EQ(fixed->raw, p.misread);
+    bool logged = false;
+    for (const auto& r : repairs)
+      if (r.table == p.table && r.r == p.r && r.c == p.c && r.field == p.field && r.after == truth->text) logged = true;
+    EXPECT_TRUE(logged) << "no repair record for " << p.misread;
+  }
+  // Nothing else changed.
+  for (size_t ti = 0; ti < doc.tables.size(); ++ti)
+    for (const auto& cell : doc.tables[ti].cells) {
+      bool planted = false;
+      for (const auto& p : plants) planted = planted || (p.table == static_cast<int>(ti) && p.r == cell.r && p.c == cell.c);
+      if (!planted) {
+        EXPECT_EQ(cell.text, testing::CellRC(const_cast<Document&>(clean).tables[ti], cell.r, cell.c)->text);
+      }
+    }
+  EXPECT_EQ(repairs.size(), plants.size());
+  for (const auto& c : checks) EXPECT_EQ(c.status, "pass") << c.id << " diff " << c.difference;
+  EXPECT_EQ(doc.tables[0].kind, "income_by_function");
+  // Records are rebuilt from the repaired cells.
+  bool found = false;
+  for (const auto& rec : doc.tables[0].records)
+    if (rec.code == "21219") {
+      found = true;
+      EXPECT_EQ(rec.name, "国有土地使用权出让收入对应专项债务收入安排的支出");
+    }
+  EXPECT_TRUE(found);
+  auto j = QualityJson(repairs, checks);
+  EXPECT_EQ(j["repairs"].size(), plants.size());
+  EXPECT_EQ(j["checks_summary"]["fail"], 0);
+  EXPECT_EQ(j["checks_summary"]["pass"], checks.size());
+}
+
+TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
+  Repairer rep(Dict());
+  Table t = testing::Table02();
+  testing::CellRC(t, 7, 0)->text = "29876";  // not a code; no one-digit reading fits the name
+  testing::CellRC(t, 13, 1)->text = "完全不同的名称文字";         // far from 卫生健康支出
+  t.kind = ClassifyTable(t);
+  std::vector<std::string> warnings;
+  auto repairs = rep.repair(t, 0, &warnings);
+  EXPECT_TRUE(repairs.empty());
+  EXPECT_EQ(testing::CellRC(t, 7, 0)->text, "29876");
+  EXPECT_EQ(testing::CellRC(t, 13, 1)->text, "完全不同的名称文字");
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("29876"), std::string::npos);
+  EXPECT_NE(warnings[1].find("完全不同的名称文字"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace juesuan
