@@ -156,7 +156,7 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   for (size_t k = 0; k < core.size(); ++k) {
     char32_t c = core[k];
     if (c >= U'0' && c <= U'9') continue;
-    if (c == U',' || c == U'.' || c == U'\'' || c == U'`') {
+    if (c == U',' || c == U'.' || c == U'\'' || c == U'`' || c == U':' || c == U'：' || c == U';' || c == U'；') {
       seps.push_back(k);
       continue;
     }

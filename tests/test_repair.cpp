@@ -48,6 +48,7 @@ TEST(Amount, NormalisesOcrNoise) {
   EXPECT_EQ(Norm("1.285.83"), "1,285.83");         // full stop for the thousands comma
   EXPECT_EQ(Norm("1,285,83"), "1,285.83");         // comma for the decimal point
   EXPECT_EQ(Norm("285,83"), "285.83");
+  EXPECT_EQ(Norm("0:00"), "0.00");                 // colon for the decimal point (seen in scan_tables.pdf)
   EXPECT_EQ(Norm("1 285.83"), "1285.83");          // space inside the number
   EXPECT_EQ(Norm("。556.56"), "556.56");            // stray mark
   EXPECT_EQ(Norm("556.56'"), "556.56");
