@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/quality.h"
+
 namespace juesuan {
 
 // Axis-aligned box in page pixels of the prepared (deskewed, upright) page image.
@@ -91,6 +93,8 @@ struct Document {
   std::string department, year, unit;
   std::vector<PageResult> page_results;
   std::vector<Table> tables;
+  std::vector<Repair> repairs;  // every change made after reading, with before/after/why
+  std::vector<Check> checks;    // every arithmetic check, with its status
   std::vector<std::string> warnings;
 };
 

@@ -18,6 +18,9 @@
 #include "stages/grid_detector.h"
 #include "stages/page_preparer.h"
 #include "stages/table_assembler.h"
+#include "stages/checker.h"
+#include "stages/quality.h"
+#include "stages/table_classifier.h"
 #include "stages/table_reader.h"
 #include "stages/text_layer.h"
 
@@ -80,8 +83,9 @@ struct Extractor::Engines {
 
 Extractor::Extractor(ExtractOptions options)
     : options_(std::move(options)), engines_(std::make_unique<Engines>(options_.ocr)) {
-  // Fail early (and with a clear message) when a model is missing.
+  // Fail early (and with a clear message) when a model or the dictionary is missing.
   engines_->local();
+  dictionary_ = std::make_unique<CodeDictionary>(CodeDictionary::DefaultPath());
 }
 
 Extractor::~Extractor() = default;
@@ -106,7 +110,7 @@ std::string ConfigHash(const ExtractOptions& o) {
                   std::to_string(o.raster.respect_scan_dpi) + "|max_px " + std::to_string(o.raster.max_pixels) +
                   "|ocr " + std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
                   std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" + o.ocr.text_model +
-                  "+" + o.ocr.digit_model;
+                  "+" + o.ocr.digit_model + "|repair " + std::to_string(o.repair);
   return Sha256Hex(s).substr(0, 16);
 }
 
@@ -293,6 +297,14 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
                 if (w != "no ruled table on this page")
                   doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
             TableAssembler().assemble(doc);
+            // Repairs are recorded (before, after, why) and checks are always run; with
+            // repair off the checks judge the numbers exactly as read.
+            if (options_.repair) {
+              RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
+            } else {
+              for (auto& t : doc.tables) t.kind = ClassifyTable(t);
+              doc.checks = Checker().check(doc);
+            }
             out.doc = std::move(doc);
           } catch (const std::exception& e) {
             out.stage = "assemble";

@@ -19,6 +19,7 @@
 
 #include "pipeline/document.h"
 #include "stages/cell_ocr.h"
+#include "stages/code_dictionary.h"
 #include "stages/rasteriser.h"
 
 namespace juesuan {
@@ -31,6 +32,7 @@ struct ExtractOptions {
   OcrMode ocr_mode = OcrMode::kAuto;
   int text_layer_dpi = 150;  // grid finding only: text comes from the PDF, so less is enough
   OcrOptions ocr;
+  bool repair = true;            // dictionary/confusion repair and constrained numeric repair
   int threads = 0;               // 0: all cores
   double document_timeout = 0;   // seconds; 0 = none. Pages not started by then are skipped.
   std::string debug_dir;         // when set: one PNG per page with the grid, cells and text drawn
@@ -66,6 +68,7 @@ class Extractor {
  private:
   struct Engines;  // per-thread OCR engines, created on first use and reused
   ExtractOptions options_;
+  std::unique_ptr<const CodeDictionary> dictionary_;  // loaded once
   std::unique_ptr<Engines> engines_;
 };
 

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "pipeline/version.h"
+#include "stages/quality.h"
+#include "stages/table_classifier.h"
 
 namespace juesuan {
 namespace {
@@ -49,6 +51,7 @@ nlohmann::json ToJson(const Document& doc) {
                       {"n_cols", t.n_cols},
                       {"header_rows", t.header_rows},
                       {"leaf_headers", t.leaf_headers},
+                      {"column_ids", CanonicalColumnIds(t)},
                       {"bbox", BoxJson(t.bbox)},
                       {"notes", t.notes},
                       {"cells", cells},
@@ -67,12 +70,16 @@ nlohmann::json ToJson(const Document& doc) {
                      {"seconds", Round3(p.seconds)},
                      {"warnings", p.warnings}});
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json quality = QualityJson(doc.repairs, doc.checks);
   return {{"schema_version", kSchemaVersion},
           {"generator", {{"name", "juesuan"}, {"version", kVersion}, {"config_hash", doc.config_hash}}},
           {"source", {{"file", doc.file}, {"sha256", doc.sha256}, {"pages", doc.pages}}},
           {"disclosure", {{"department", opt(doc.department)}, {"year", opt(doc.year)}, {"unit", opt(doc.unit)}}},
           {"pages", pages},
           {"tables", tables},
+          {"repairs", quality["repairs"]},
+          {"checks", quality["checks"]},
+          {"checks_summary", quality["checks_summary"]},
           {"warnings", doc.warnings}};
 }
 

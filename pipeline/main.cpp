@@ -36,6 +36,7 @@ extract options:
       --tessdata DIR    directory with chi_sim.traineddata / eng.traineddata
                         (default: $TESSDATA_PREFIX or Tesseract's built-in path)
       --text-model NAME Tesseract model for Chinese cells (default chi_sim)
+      --no-repair       keep every reading exactly as read (checks still run)
       --ocr MODE        auto (default): use a page's text layer when it is usable, OCR the
                         rest; always: OCR every page; never: text layer only
 
@@ -108,6 +109,8 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
     if (!value(&opt.ocr.tessdata_dir)) return -1;
   } else if (a == "--text-model") {
     if (!value(&opt.ocr.text_model)) return -1;
+  } else if (a == "--no-repair") {
+    opt.repair = false;
   } else if (a == "--ocr") {
     if (!value(&v)) return -1;
     if (v == "auto") opt.ocr_mode = juesuan::OcrMode::kAuto;
