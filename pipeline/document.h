@@ -83,6 +83,7 @@ struct PageResult {
   std::vector<TextLine> lines;  // text outside the grids, top to bottom
   std::vector<std::string> warnings;
   double seconds = 0.0;
+  std::vector<std::pair<std::string, double>> stage_seconds;  // rasterise, prepare, find grids, ocr
 };
 
 struct Document {

@@ -195,7 +195,9 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
         job->failed = true;
         job->result.warnings.push_back(std::string(stage) + " failed: " + e.what());
       }
-      job->result.seconds += Since(t0);
+      const double took = Since(t0);
+      job->result.seconds += took;
+      job->result.stage_seconds.emplace_back(stage, took);
     };
 
     tbb::flow::function_node<JobPtr, JobPtr> rasterise(g, tbb::flow::unlimited, [&](JobPtr job) {

@@ -58,7 +58,9 @@ nlohmann::json ToJson(const Document& doc) {
                       {"records", records}});
   }
   json pages = json::array();
-  for (const auto& p : doc.page_results)
+  for (const auto& p : doc.page_results) {
+    json stages = json::object();
+    for (const auto& [stage, secs] : p.stage_seconds) stages[stage] = Round3(secs);
     pages.push_back({{"page", p.number},
                      {"path", p.path},
                      {"path_reason", p.path_reason},
@@ -68,7 +70,9 @@ nlohmann::json ToJson(const Document& doc) {
                      {"skew_deg", Round3(p.skew_deg)},
                      {"tables", p.tables.size()},
                      {"seconds", Round3(p.seconds)},
+                     {"stage_seconds", stages},
                      {"warnings", p.warnings}});
+  }
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json quality = QualityJson(doc.repairs, doc.checks);
   return {{"schema_version", kSchemaVersion},
