@@ -91,6 +91,36 @@ bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, in
   return true;
 }
 
+// A rule broken over most of a cell edge still joins a crossing rule at one end (checked by the
+// caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs at all, or text running across the position.
+// `along` is the range of the edge, `across` the extent of the two cells on either side.
+bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0, int across1,
+                int thin) {
+  if (along1 <= along0 || across1 <= across0) return false;
+  int stubs = 0;
+  for (int a = along0; a <= along1; ++a) {
+    cv::Rect probe = vertical ? cv::Rect(pos - 1, a, 3, 1) : cv::Rect(a, pos - 1, 1, 3);
+    probe &= cv::Rect(0, 0, bin.cols, bin.rows);
+    stubs += probe.area() > 0 && cv::countNonZero(bin(probe)) > 0;
+  }
+  if (stubs * 10 < along1 - along0 + 1) return false;
+  cv::Rect region = vertical ? cv::Rect(across0, along0, across1 - across0, along1 - along0)
+                             : cv::Rect(along0, across0, along1 - along0, across1 - across0);
+  region &= cv::Rect(0, 0, bin.cols, bin.rows);
+  if (region.area() == 0) return false;
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(bin(region), labels, stats, centroids, 8);
+  const int p = pos - (vertical ? region.x : region.y);
+  for (int i = 1; i < n; ++i) {
+    int lo = stats.at<int>(i, vertical ? cv::CC_STAT_LEFT : cv::CC_STAT_TOP);
+    int len = stats.at<int>(i, vertical ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
+    int other = stats.at<int>(i, vertical ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH);
+    if (len <= thin || other <= thin) continue;  // stubs of rules, specks
+    if (lo < p - thin && lo + len > p + thin) return false;  // a glyph runs across: merged cell
+  }
+  return true;
+}
+
 struct UnionFind {
   std::vector<int> p;
   explicit UnionFind(int n) : p(n) { std::iota(p.begin(), p.end(), 0); }
@@ -229,14 +259,20 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
           double cv = Coverage(vrules, false, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, true, x, g.ys[r], 1, 2 * tol, tol) ||
                         JoinsRule(bin, true, x, g.ys[r + 1], -1, 2 * tol, tol);
-          if (cv < kMinCoverage || !joined) uf.unite(r * C + c, r * C + c + 1);
+          if ((cv < kMinCoverage || !joined) &&
+              !(joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, g.xs[c] + 2 * tol,
+                          g.xs[c + 2] - 2 * tol, max_thick)))
+            uf.unite(r * C + c, r * C + c + 1);
         }
         if (r + 1 < R) {
           const int y = g.ys[r + 1];
           double cv = Coverage(hrules, true, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, false, y, g.xs[c], 1, 2 * tol, tol) ||
                         JoinsRule(bin, false, y, g.xs[c + 1], -1, 2 * tol, tol);
-          if (cv < kMinCoverage || !joined) uf.unite(r * C + c, (r + 1) * C + c);
+          if ((cv < kMinCoverage || !joined) &&
+              !(joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, g.ys[r] + 2 * tol,
+                          g.ys[r + 2] - 2 * tol, max_thick)))
+            uf.unite(r * C + c, (r + 1) * C + c);
         }
       }
     std::vector<int> owner(R * C, -1);
