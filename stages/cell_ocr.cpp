@@ -299,12 +299,17 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   // A lone bar is a dash ("-", "—", "——": not applicable). Tesseract reads a bar without any
   // glyph around it as noise, so it is recognised from its length in ems of 10.5 pt type:
   // a hyphen is under half an em, one em-dash's ink under 1.2 em, a double dash longer.
-  if (crop.rows <= std::max(6, dpi / 25) + 4 && crop.cols >= 3 * crop.rows) {
+  auto dash_of_length = [&](const std::string& raw) {
     const double ems = crop.cols / (dpi * 10.5 / 72.0);
     Reading dash;
-    dash.raw = ems < 0.5 ? "-" : ems < 1.2 ? "—" : "——";
-    dash.text = dash.raw;
+    dash.raw = raw;
+    dash.text = ems < 0.5 ? "-" : ems < 1.2 ? "—" : "——";
     dash.conf = 0.9f;
+    return dash;
+  };
+  if (crop.rows <= std::max(6, dpi / 25) + 4 && crop.cols >= 3 * crop.rows) {
+    Reading dash = dash_of_length("");
+    dash.raw = dash.text;  // recognised by shape: no engine reading to keep
     return dash;
   }
   if (hint == CellHint::kAuto && !multiline) {
@@ -317,6 +322,9 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
     }
   }
   Reading text = run(*text_, crop, dpi, multiline ? Layout::kWrapped : Layout::kLine);
+  // A cell read as nothing but bars (一, -, —, _) holds a dash; its length says which.
+  static const std::regex kBars("^(一|-|—|―|─|_|~|－)+$");
+  if (std::regex_match(text.text, kBars)) return dash_of_length(text.raw);
   text.text = StripStrayMarks(text.text);
   if (LooksNumeric(text.text)) text.numeric = true;
   return text;

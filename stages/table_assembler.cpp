@@ -11,9 +11,10 @@ namespace juesuan {
 namespace {
 
 const std::regex kTableNo(R"(公\s*开\s*[0O]?\s*([0-9]{1,2})\s*表)");
-const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*度?)");
+// Multi-byte characters are grouped before a quantifier: std::regex works on bytes.
+const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*(?:度)?)");
 // "单位" means both the unit of measure (单位：万元) and the organisation (单位：某某中心).
-const std::regex kUnit(R"(单\s*位\s*(?::|：)?\s*[.．·,，]?\s*(万\s*元|千\s*元|元)\s*$)");
+const std::regex kUnit(R"(单\s*位\s*(?::|：)?\s*(?:\.|．|·|,|，)?\s*(万\s*元|千\s*元|元)\s*$)");
 const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)\s*(.+))");
 const std::regex kNote(R"(^\s*(注|说\s*明)\s*(?::|：))");
 
@@ -22,9 +23,13 @@ std::string Strip(std::string s) {
   return s;
 }
 
+// Lines that carry only a fact (公开02表, 2024年度, 单位：万元, 部门：…), not a title. A title may
+// contain a year ("2025年部门收入预算总表"), so a year counts only as the whole line.
 bool IsMetaLine(const std::string& t) {
-  return std::regex_search(t, kTableNo) || std::regex_search(t, kUnit) || std::regex_search(t, kDept) ||
-         std::regex_search(t, kYear);
+  static const std::regex kYearOnly(R"(^(?:19|20)[0-9]{2}\s*年\s*(?:度)?$)");
+  static const std::regex kNumberOnly(R"(^(?:公\s*开\s*)?[0O]?\s*[0-9]{1,2}\s*表$)");
+  return std::regex_match(t, kNumberOnly) || std::regex_search(t, kUnit) || std::regex_search(t, kDept) ||
+         std::regex_match(t, kYearOnly);
 }
 
 const Cell* At(const Table& t, int r, int c) {
@@ -113,6 +118,24 @@ std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
     }
     if (codes >= 1 && codes * 2 >= filled) code_cols.push_back(c);
   }
+  // Some layouts print the code split over 类 | 款 | 项 columns (201 | 13 | 01): a code column
+  // followed by columns of two-digit parts. Those parts join into one code (2011301).
+  static const std::regex kPart(R"(^[0-9]{2}$)");
+  std::vector<int> parts_after(code_cols.size(), 0);
+  for (size_t k = 0; k < code_cols.size(); ++k) {
+    for (int c = code_cols[k] + 1; c <= code_cols[k] + 2 && c < t.n_cols; ++c) {
+      int filled = 0, two = 0;
+      for (const auto& cell : t.cells) {
+        if (cell.c != c || cell.r < t.header_rows) continue;
+        std::string s = Strip(cell.text);
+        if (s.empty()) continue;
+        ++filled;
+        two += std::regex_match(s, kPart);
+      }
+      if (filled == 0 || two * 2 < filled) break;
+      ++parts_after[k];
+    }
+  }
   std::vector<Record> out;
   for (int r = t.header_rows; r < t.n_rows; ++r) {
     for (size_t k = 0; k < code_cols.size(); ++k) {
@@ -124,6 +147,15 @@ std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
       rec.row = r;
       int end = k + 1 < code_cols.size() ? code_cols[k + 1] : t.n_cols;
       int name_col = c + code->cs;
+      if (parts_after[k] > 0 && rec.code.size() == 3) {
+        for (int p = 1; p <= parts_after[k]; ++p) {
+          const Cell* part = At(t, r, c + p);
+          std::string s = part ? Strip(part->text) : "";
+          if (!std::regex_match(s, kPart)) break;
+          rec.code += s;
+        }
+        name_col = c + 1 + parts_after[k];
+      }
       if (const Cell* name = At(t, r, name_col); name && name_col < end) rec.name = name->text;
       for (int vc = name_col + 1; vc < end; ++vc) {
         const Cell* v = At(t, r, vc);
@@ -215,7 +247,7 @@ void TableAssembler::assemble(Document& doc) const {
         }
       }
       if (title) t.title = Strip(title->text);
-      bool starts_page = b.y < page.height / 5;
+      bool starts_page = b.y < page.height / 3;  // only the page's running header above it
       Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
       bool follows = prev && prev->pages.back() + 1 == page.number;
       bool continuation = follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&

@@ -59,7 +59,7 @@ std::string Join(std::vector<Glyph> g) {
 }  // namespace
 
 TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
-  size_t total = 0, good = 0, bad = 0;
+  size_t total = 0, good = 0, bad = 0, han_count = 0;
   for (const auto& w : words)
     for (char32_t c : w.text) {
       if (c == U' ') continue;
@@ -69,13 +69,19 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
       bool punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x206F);
       bool garbage = (c >= 0xE000 && c <= 0xF8FF) || c == 0xFFFD || c < 0x20 || (c >= 0x2E80 && c <= 0x2FDF);
       good += han || ascii || punct;
+      han_count += han;
       bad += garbage;
     }
   if (total < 10) return {false, "no text layer (" + std::to_string(total) + " characters)"};
   double good_share = static_cast<double>(good) / total;
   if (bad * 20 > total || good_share < 0.9)
     return {false, "text layer does not decode to Chinese and digits (" + std::to_string(bad) +
-                       " private-use/replacement characters of " + std::to_string(total) + ")"};
+                       " private-use, replacement or control characters of " + std::to_string(total) + ")"};
+  // A font without a Unicode map can also decode to Latin letters; a disclosure page always
+  // carries some Chinese.
+  if (han_count * 20 < total)
+    return {false, "text layer has almost no Chinese (" + std::to_string(han_count) + " of " +
+                       std::to_string(total) + " characters): font without a Unicode map?"};
   return {true, "text layer with " + std::to_string(total) + " characters"};
 }
 

@@ -1,0 +1,342 @@
+// Born-digital PDFs: the text-layer path (stages/text_layer.*) on its own, and end to end on
+// testdata/digital_traits.pdf (our own WPS-like export: merged headers, wrapped names,
+// blank-for-zero cells, a portrait and a landscape page) and digital_garbage.pdf (the same pages
+// without /ToUnicode maps, so the page falls back to OCR). Both PDFs come from
+// scripts/make_digital_testdata.py.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "stages/text_layer.h"
+#include "test_support.h"
+
+namespace juesuan {
+namespace {
+
+using nlohmann::json;
+using testing::CachedExtraction;
+using testing::CliResult;
+using testing::RunCli;
+using testing::TestData;
+
+// ---- unit tests: JudgeTextLayer ---------------------------------------------------------------
+
+// One word on one line at (x, y), each character `w` wide and 20 high.
+TextBox Word(const std::u32string& text, double x, double y, double w = 10, double h = 20) {
+  TextBox b;
+  b.text = text;
+  b.box = cv::Rect2d(x, y, w * static_cast<double>(text.size()), h);
+  for (size_t i = 0; i < text.size(); ++i) b.chars.emplace_back(x + w * static_cast<double>(i), y, w, h);
+  return b;
+}
+
+TEST(DigitalJudge, NormalChineseAndDigitsAreUsable) {
+  std::vector<TextBox> words = {Word(U"一般公共预算财政拨款支出决算表", 0, 0), Word(U"1,285.83", 0, 30),
+                                Word(U"金额单位：万元", 0, 60)};
+  TextLayerVerdict v = JudgeTextLayer(words);
+  EXPECT_TRUE(v.usable) << v.reason;
+  EXPECT_NE(v.reason.find("text layer"), std::string::npos) << v.reason;
+}
+
+TEST(DigitalJudge, PrivateUseCharactersAreUnusable) {
+  // What a font without a Unicode map gives: private-use code points, plus a few good digits.
+  std::u32string garbage;
+  for (char32_t c = 0xE010; c < 0xE030; ++c) garbage.push_back(c);
+  std::vector<TextBox> words = {Word(garbage, 0, 0), Word(U"2024", 0, 30)};
+  TextLayerVerdict v = JudgeTextLayer(words);
+  EXPECT_FALSE(v.usable) << v.reason;
+  EXPECT_NE(v.reason.find("does not decode"), std::string::npos) << v.reason;
+}
+
+TEST(DigitalJudge, ReplacementAndControlCharactersAreUnusable) {
+  std::vector<TextBox> words = {Word(U"\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", 0, 0),
+                                Word(U"\x01\x02\x03\x04\x05\x06", 0, 30), Word(U"收入决算表合计", 0, 60)};
+  EXPECT_FALSE(JudgeTextLayer(words).usable);
+}
+
+TEST(DigitalJudge, FewerThanTenCharactersIsNoTextLayer) {
+  // Seven good characters: a scan with a page number or a stamp's text, not a usable layer.
+  std::vector<TextBox> words = {Word(U"第3页", 0, 0), Word(U"共24页", 50, 0)};
+  TextLayerVerdict v = JudgeTextLayer(words);
+  EXPECT_FALSE(v.usable);
+  EXPECT_NE(v.reason.find("(7 characters)"), std::string::npos) << v.reason;
+  EXPECT_FALSE(JudgeTextLayer({}).usable);
+}
+
+// ---- unit tests: FillGridFromText -------------------------------------------------------------
+
+// A 1×2 lattice (two cells side by side, the rule at x = 100) and a 1×1 tall cell.
+Grid TwoCells() {
+  Grid g;
+  g.xs = {0, 100, 200};
+  g.ys = {0, 60};
+  g.cells = {{0, 0, 1, 1, {1, 1, 98, 58}}, {0, 1, 1, 1, {101, 1, 98, 58}}};
+  g.bbox = {0, 0, 200, 60};
+  return g;
+}
+
+TEST(DigitalFill, WordCrossingARuleIsSplitByItsCharacterBoxes) {
+  // The text layer runs a name and the amount next to it into one word across the rule at x=100.
+  TextBox w = Word(U"运行1,000.50", 80, 20);  // 10 characters, 10 wide: x 80..180
+  std::vector<Cell> cells = FillGridFromText(TwoCells(), {w}, 3);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].text, "运行");
+  EXPECT_EQ(cells[1].text, "1,000.50");
+  EXPECT_EQ(cells[0].page, 3);
+  EXPECT_EQ(cells[0].conf, 1.f);
+}
+
+TEST(DigitalFill, TwoLineCellJoinsTopLineFirst) {
+  Grid g;
+  g.xs = {0, 120};
+  g.ys = {0, 80};
+  g.cells = {{0, 0, 1, 1, {1, 1, 118, 78}}};
+  g.bbox = {0, 0, 120, 80};
+  // The lower line comes first in the text layer; the lines' boxes overlap a little (boxes
+  // include the line spacing), as in real exports.
+  std::vector<TextBox> words = {Word(U"相关机构事务", 5, 38, 15, 24), Word(U"政府办公厅（室）及", 5, 18, 12, 24)};
+  std::vector<Cell> cells = FillGridFromText(g, words, 1);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].text, "政府办公厅（室）及相关机构事务");
+  EXPECT_EQ(cells[0].raw, cells[0].text);
+}
+
+TEST(DigitalFill, EmptyCellStaysEmptyAndSpansAreKept) {
+  std::vector<Cell> cells = FillGridFromText(TwoCells(), {Word(U"合计", 20, 20)}, 1);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].text, "合计");
+  EXPECT_EQ(cells[1].text, "");
+  EXPECT_EQ(cells[1].conf, 0.f);
+  EXPECT_EQ(cells[1].c, 1);
+}
+
+TEST(DigitalFill, LatinWordsKeepTheirSpace) {
+  TextBox a = Word(U"Total", 5, 20, 8), b = Word(U"2024", 55, 20, 8);
+  a.space_after = true;
+  std::vector<Cell> cells = FillGridFromText(TwoCells(), {a, b}, 1);
+  EXPECT_EQ(cells[0].text, "Total 2024");
+}
+
+// ---- end to end: digital_traits.pdf -----------------------------------------------------------
+
+const json* FindTable(const json& doc, const std::string& number) {
+  for (const auto& t : doc["tables"])
+    if (t["number"] == number) return &t;
+  return nullptr;
+}
+
+const json* CellAt(const json& table, int r, int c) {
+  for (const auto& cell : table["cells"])
+    if (cell["r"] == r && cell["c"] == c) return &cell;
+  return nullptr;
+}
+
+const json* FindRecord(const json& table, const std::string& code) {
+  for (const auto& r : table["records"])
+    if (r["code"] == code) return &r;
+  return nullptr;
+}
+
+class DigitalTraits : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { doc_ = CachedExtraction("digital_traits.pdf"); }
+  static json doc_;
+};
+json DigitalTraits::doc_;
+
+TEST_F(DigitalTraits, EveryPageTakesTheTextLayer) {
+  ASSERT_EQ(doc_["pages"].size(), 2u);
+  for (const auto& p : doc_["pages"]) {
+    EXPECT_EQ(p["path"], "text-layer") << p.dump();
+    EXPECT_NE(p["path_reason"].get<std::string>().find("text layer with"), std::string::npos) << p.dump();
+    EXPECT_EQ(p["rotation"], 0);
+    EXPECT_EQ(p["tables"], 1);
+  }
+  // Page 1 is portrait, page 2 landscape (size is [width, height] in pixels).
+  EXPECT_LT(doc_["pages"][0]["size"][0].get<int>(), doc_["pages"][0]["size"][1].get<int>());
+  EXPECT_GT(doc_["pages"][1]["size"][0].get<int>(), doc_["pages"][1]["size"][1].get<int>());
+  EXPECT_TRUE(doc_["warnings"].empty()) << doc_["warnings"].dump();
+}
+
+TEST_F(DigitalTraits, Disclosure) {
+  EXPECT_EQ(doc_["disclosure"]["department"], "某某中心");
+  EXPECT_EQ(doc_["disclosure"]["year"], "2024");
+  EXPECT_EQ(doc_["disclosure"]["unit"], "万元");
+}
+
+TEST_F(DigitalTraits, ExpenseTableOnThePortraitPage) {
+  ASSERT_EQ(doc_["tables"].size(), 2u);
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["title"], "一般公共预算财政拨款支出决算表");
+  EXPECT_EQ((*t)["pages"], json({1}));
+  EXPECT_EQ((*t)["n_rows"], 11);
+  EXPECT_EQ((*t)["n_cols"], 5);
+  EXPECT_EQ((*t)["header_rows"], 2);
+  EXPECT_EQ((*t)["leaf_headers"], json({"科目编码", "科目名称", "小计", "基本支出", "项目支出"}));
+  ASSERT_EQ((*t)["notes"].size(), 1u);
+  EXPECT_EQ((*t)["notes"][0], "注：本表反映部门本年度一般公共预算财政拨款实际支出情况。");
+}
+
+TEST_F(DigitalTraits, TwoLevelMergedHeader) {
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  const json* item = CellAt(*t, 0, 0);
+  ASSERT_NE(item, nullptr);
+  EXPECT_EQ((*item)["text"], "项目");
+  EXPECT_EQ((*item)["rs"], 1);
+  EXPECT_EQ((*item)["cs"], 2);
+  const json* spend = CellAt(*t, 0, 2);
+  ASSERT_NE(spend, nullptr);
+  EXPECT_EQ((*spend)["text"], "本年支出");
+  EXPECT_EQ((*spend)["cs"], 3);
+  const char* leaves[] = {"科目编码", "科目名称", "小计", "基本支出", "项目支出"};
+  for (int c = 0; c < 5; ++c) {
+    const json* leaf = CellAt(*t, 1, c);
+    ASSERT_NE(leaf, nullptr) << c;
+    EXPECT_EQ((*leaf)["text"], leaves[c]);
+    EXPECT_EQ((*leaf)["rs"], 1);
+    EXPECT_EQ((*leaf)["cs"], 1);
+  }
+  // 合计 spans the code and name columns; no cell is anchored under a merged cell.
+  const json* total = CellAt(*t, 2, 0);
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ((*total)["text"], "合计");
+  EXPECT_EQ((*total)["cs"], 2);
+  EXPECT_EQ(CellAt(*t, 0, 1), nullptr);
+  EXPECT_EQ(CellAt(*t, 0, 3), nullptr);
+  EXPECT_EQ(CellAt(*t, 2, 1), nullptr);
+  // Every anchor cell once: 11×5 lattice minus the 1+2+1 positions covered by merged cells.
+  EXPECT_EQ((*t)["cells"].size(), 51u);
+}
+
+TEST_F(DigitalTraits, WrappedNamesJoinInReadingOrder) {
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  const json* name = CellAt(*t, 4, 1);
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ((*name)["text"], "政府办公厅（室）及相关机构事务");
+  EXPECT_EQ((*name)["conf"], 1.0);
+  const json* other = CellAt(*t, 6, 1);
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ((*other)["text"], "其他政府办公厅（室）及相关机构事务支出");
+}
+
+TEST_F(DigitalTraits, BlankForZeroCellsAreEmptyAndNullInRecords) {
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  const json* blank = CellAt(*t, 5, 4);  // 2010301 行政运行 / 项目支出
+  ASSERT_NE(blank, nullptr);
+  EXPECT_EQ((*blank)["text"], "");
+  EXPECT_EQ((*blank)["raw"], "");
+  EXPECT_EQ((*blank)["conf"], 0.0);
+  const json* r = FindRecord(*t, "2010301");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ((*r)["name"], "行政运行");
+  EXPECT_EQ((*r)["row"], 5);
+  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1000.50);
+  EXPECT_DOUBLE_EQ((*r)["values"]["基本支出"].get<double>(), 1000.50);
+  EXPECT_TRUE((*r)["values"]["项目支出"].is_null());
+}
+
+TEST_F(DigitalTraits, RecordsWithCodesNamesAndAmounts) {
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  std::vector<std::string> codes;
+  for (const auto& r : (*t)["records"]) codes.push_back(r["code"]);
+  EXPECT_EQ(codes, (std::vector<std::string>{"201", "20103", "2010301", "2010399", "208", "20805", "2080505",
+                                             "2080506"}));
+  const json* r = FindRecord(*t, "20103");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ((*r)["name"], "政府办公厅（室）及相关机构事务");
+  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1285.83);  // printed 1,285.83
+  EXPECT_DOUBLE_EQ((*r)["values"]["项目支出"].get<double>(), 285.33);
+  const json* cell = CellAt(*t, 4, 2);
+  ASSERT_NE(cell, nullptr);
+  EXPECT_EQ((*cell)["raw"], "1,285.83");
+  const json* other = FindRecord(*t, "2010399");
+  ASSERT_NE(other, nullptr);
+  EXPECT_TRUE((*other)["values"]["基本支出"].is_null());
+}
+
+TEST_F(DigitalTraits, IncomeTableOnTheLandscapePage) {
+  const json* t = FindTable(doc_, "02");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["title"], "收入决算表");
+  EXPECT_EQ((*t)["pages"], json({2}));
+  EXPECT_EQ((*t)["n_rows"], 11);
+  EXPECT_EQ((*t)["n_cols"], 6);
+  EXPECT_EQ((*t)["header_rows"], 2);
+  // Column titles that span both header rows.
+  const json* total = CellAt(*t, 0, 2);
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ((*total)["text"], "本年收入合计");
+  EXPECT_EQ((*total)["rs"], 2);
+  EXPECT_EQ((*total)["cs"], 1);
+  EXPECT_EQ(CellAt(*t, 1, 2), nullptr);
+  const json* project = CellAt(*t, 0, 0);
+  ASSERT_NE(project, nullptr);
+  EXPECT_EQ((*project)["cs"], 2);
+  EXPECT_EQ((*t)["leaf_headers"], json({"科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"}));
+  // A long name in one line of a wide cell.
+  const json* r = FindRecord(*t, "2080505");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ((*r)["name"], "机关事业单位基本养老保险缴费支出");
+  EXPECT_DOUBLE_EQ((*r)["values"]["事业收入"].get<double>(), 8.40);
+  EXPECT_TRUE((*r)["values"]["其他收入"].is_null());
+}
+
+TEST_F(DigitalTraits, ChecksPass) {
+  EXPECT_GT(doc_["checks_summary"]["total"].get<int>(), 0);
+  EXPECT_EQ(doc_["checks_summary"]["fail"], 0) << doc_["checks"].dump();
+}
+
+TEST(DigitalForcedOcr, OcrAlwaysTakesTheOcrPath) {
+  testing::TempDir tmp;
+  const std::string out = (tmp / "out.json").string();
+  CliResult r = RunCli({"extract", TestData("digital_traits.pdf"), "--ocr", "always", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json doc = json::parse(testing::ReadAll(out));
+  ASSERT_EQ(doc["pages"].size(), 2u);
+  for (const auto& p : doc["pages"]) {
+    EXPECT_EQ(p["path"], "ocr");
+    EXPECT_NE(p["path_reason"].get<std::string>().find("--ocr always"), std::string::npos) << p.dump();
+  }
+  EXPECT_NE(FindTable(doc, "05"), nullptr);
+}
+
+// ---- end to end: digital_garbage.pdf ----------------------------------------------------------
+
+class DigitalGarbage : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { doc_ = CachedExtraction("digital_garbage.pdf"); }
+  static json doc_;
+};
+json DigitalGarbage::doc_;
+
+TEST_F(DigitalGarbage, FallsBackToOcrAndSaysWhy) {
+  ASSERT_EQ(doc_["pages"].size(), 2u);
+  for (const auto& p : doc_["pages"]) {
+    EXPECT_EQ(p["path"], "ocr") << p.dump();
+    const std::string reason = p["path_reason"];
+    EXPECT_NE(reason.find("text layer"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("does not decode"), std::string::npos) << reason;
+  }
+}
+
+TEST_F(DigitalGarbage, OcrStillFindsTheTables) {
+  const json* t = FindTable(doc_, "05");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["n_rows"], 11);
+  EXPECT_EQ((*t)["n_cols"], 5);
+  const json* r = FindRecord(*t, "2010301");
+  ASSERT_NE(r, nullptr);
+  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1000.50);
+  EXPECT_TRUE((*r)["values"]["项目支出"].is_null());
+  EXPECT_NE(FindTable(doc_, "02"), nullptr);
+}
+
+}  // namespace
+}  // namespace juesuan
