@@ -323,9 +323,9 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   }
   Reading text = run(*text_, crop, dpi, multiline ? Layout::kWrapped : Layout::kLine);
   // A cell read as nothing but bars (一, -, —, _) holds a dash; its length says which.
+  text.text = StripStrayMarks(text.text);
   static const std::regex kBars("^(一|-|—|―|─|_|~|－)+$");
   if (std::regex_match(text.text, kBars)) return dash_of_length(text.raw);
-  text.text = StripStrayMarks(text.text);
   if (LooksNumeric(text.text)) text.numeric = true;
   return text;
 }
