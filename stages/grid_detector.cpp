@@ -94,6 +94,37 @@ bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, in
 // A rule broken over most of a cell edge still joins a crossing rule at one end (checked by the
 // caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs at all, or text running across the position.
 // `along` is the range of the edge, `across` the extent of the two cells on either side.
+// How the glyphs of two neighbouring cells sit against the line between them: whether any
+// glyph runs across it, and whether there is text on both sides.
+struct TextAcross {
+  bool crossing = false, before = false, after = false;
+};
+TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0,
+                      int across1, int thin) {
+  TextAcross out;
+  cv::Rect region = vertical ? cv::Rect(across0, along0, across1 - across0, along1 - along0)
+                             : cv::Rect(along0, across0, along1 - along0, across1 - across0);
+  region &= cv::Rect(0, 0, bin.cols, bin.rows);
+  if (region.area() == 0) return out;
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(bin(region), labels, stats, centroids, 8);
+  const int p = pos - (vertical ? region.x : region.y);
+  for (int i = 1; i < n; ++i) {
+    int lo = stats.at<int>(i, vertical ? cv::CC_STAT_LEFT : cv::CC_STAT_TOP);
+    int len = stats.at<int>(i, vertical ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
+    int other = stats.at<int>(i, vertical ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH);
+    if (len <= thin || other <= thin) continue;  // stubs of rules, specks
+    if (lo < p - thin && lo + len > p + thin) out.crossing = true;
+    else if (lo + len <= p + thin) out.before = true;
+    else out.after = true;
+  }
+  return out;
+}
+
+// A rule broken over most of a cell edge still joins a crossing rule at one end (checked by the
+// caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs
+// at all, or text running across the position. `along` is the range of the edge, `across` the
+// extent of the two cells on either side.
 bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0, int across1,
                 int thin) {
   if (along1 <= along0 || across1 <= across0) return false;
@@ -104,21 +135,7 @@ bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int alon
     stubs += probe.area() > 0 && cv::countNonZero(bin(probe)) > 0;
   }
   if (stubs * 10 < along1 - along0 + 1) return false;
-  cv::Rect region = vertical ? cv::Rect(across0, along0, across1 - across0, along1 - along0)
-                             : cv::Rect(along0, across0, along1 - along0, across1 - across0);
-  region &= cv::Rect(0, 0, bin.cols, bin.rows);
-  if (region.area() == 0) return false;
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(bin(region), labels, stats, centroids, 8);
-  const int p = pos - (vertical ? region.x : region.y);
-  for (int i = 1; i < n; ++i) {
-    int lo = stats.at<int>(i, vertical ? cv::CC_STAT_LEFT : cv::CC_STAT_TOP);
-    int len = stats.at<int>(i, vertical ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
-    int other = stats.at<int>(i, vertical ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH);
-    if (len <= thin || other <= thin) continue;  // stubs of rules, specks
-    if (lo < p - thin && lo + len > p + thin) return false;  // a glyph runs across: merged cell
-  }
-  return true;
+  return !TextAround(bin, vertical, pos, along0, along1, across0, across1, thin).crossing;
 }
 
 struct UnionFind {
@@ -251,7 +268,11 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     // merged cell is absent (coverage ~0); a scanned rule with breaks or faded stretches keeps
     // well over a third of its length.
     constexpr double kMinCoverage = 0.3;
-    UnionFind uf(R * C);
+    // First the evidence of each separator on its own, then a second look at missing column
+    // separators: one that is present in the rows above and below, with text on both sides
+    // and none across it, was erased by the scan (a merged body cell has text across, or on
+    // one side only).
+    std::vector<char> vsep(R * C, 0), hsep(R * C, 0);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < C; ++c) {
         if (c + 1 < C) {
@@ -259,21 +280,32 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
           double cv = Coverage(vrules, false, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, true, x, g.ys[r], 1, 2 * tol, tol) ||
                         JoinsRule(bin, true, x, g.ys[r + 1], -1, 2 * tol, tol);
-          if ((cv < kMinCoverage || !joined) &&
-              !(joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, g.xs[c] + 2 * tol,
-                          g.xs[c + 2] - 2 * tol, max_thick)))
-            uf.unite(r * C + c, r * C + c + 1);
+          vsep[r * C + c] = (cv >= kMinCoverage && joined) ||
+                            (joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
+                                                  g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick));
         }
         if (r + 1 < R) {
           const int y = g.ys[r + 1];
           double cv = Coverage(hrules, true, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, false, y, g.xs[c], 1, 2 * tol, tol) ||
                         JoinsRule(bin, false, y, g.xs[c + 1], -1, 2 * tol, tol);
-          if ((cv < kMinCoverage || !joined) &&
-              !(joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, g.ys[r] + 2 * tol,
-                          g.ys[r + 2] - 2 * tol, max_thick)))
-            uf.unite(r * C + c, (r + 1) * C + c);
+          hsep[r * C + c] = (cv >= kMinCoverage && joined) ||
+                            (joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol,
+                                                  g.ys[r] + 2 * tol, g.ys[r + 2] - 2 * tol, max_thick));
         }
+      }
+    for (int r = 1; r + 1 < R; ++r)
+      for (int c = 0; c + 1 < C; ++c) {
+        if (vsep[r * C + c] || !vsep[(r - 1) * C + c] || !vsep[(r + 1) * C + c]) continue;
+        TextAcross t = TextAround(bin, true, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
+                                  g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick);
+        if (!t.crossing && t.before && t.after) vsep[r * C + c] = 1;
+      }
+    UnionFind uf(R * C);
+    for (int r = 0; r < R; ++r)
+      for (int c = 0; c < C; ++c) {
+        if (c + 1 < C && !vsep[r * C + c]) uf.unite(r * C + c, r * C + c + 1);
+        if (r + 1 < R && !hsep[r * C + c]) uf.unite(r * C + c, (r + 1) * C + c);
       }
     std::vector<int> owner(R * C, -1);
     for (int r = 0; r < R; ++r)
