@@ -28,14 +28,16 @@ using Clock = std::chrono::steady_clock;
 
 bool IsPdfName(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return ext == ".pdf";
 }
 
 void Collect(const fs::path& p, std::vector<fs::path>& out, int depth) {
   if (fs::is_directory(p)) {
     std::vector<fs::path> entries;
-    for (const auto& e : fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied))
+    for (const auto& e :
+         fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied))
       if (e.is_regular_file() && IsPdfName(e.path())) entries.push_back(e.path());
     out.insert(out.end(), entries.begin(), entries.end());
   } else if (fs::is_regular_file(p)) {
@@ -123,9 +125,11 @@ void WriteRecords(LineLog& log, const nlohmann::json& doc, const std::string& re
 // Temporary files of an interrupted run (kill -9, power loss) are never valid results.
 void RemoveStaleTemporaries(const fs::path& dir) {
   if (!fs::exists(dir)) return;
-  for (const auto& e : fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied)) {
+  for (const auto& e :
+       fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied)) {
     const std::string name = e.path().filename().string();
-    if (e.is_regular_file() && name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
+    if (e.is_regular_file() && name.size() > 1 && name[0] == '.' &&
+        name.find(".tmp-") != std::string::npos)
       fs::remove(e.path());
   }
 }
@@ -152,7 +156,8 @@ std::vector<BatchInput> ResolveInputs(const BatchOptions& options) {
   // folders never collide, and ".json" is appended to the whole name (a.pdf -> a.pdf.json).
   fs::path root = unique.empty() ? fs::path() : unique.front().parent_path();
   for (const auto& p : unique) {
-    while (!root.empty() && std::mismatch(root.begin(), root.end(), p.begin(), p.end()).first != root.end())
+    while (!root.empty() &&
+           std::mismatch(root.begin(), root.end(), p.begin(), p.end()).first != root.end())
       root = root.parent_path();
   }
   std::vector<BatchInput> out;
@@ -198,8 +203,8 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
     todo.push_back(in.path);
     by_path[in.path] = &in;
   }
-  log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) + " up to date, " +
-          std::to_string(todo.size()) + " to do",
+  log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) +
+          " up to date, " + std::to_string(todo.size()) + " to do",
       {{"event", "start"}, {"inputs", inputs.size()}, {"skipped", skipped}, {"todo", todo.size()}});
 
   std::atomic<int> done{0}, failed{0}, pages{0};
@@ -216,17 +221,25 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
     double elapsed = std::chrono::duration<double>(now - t0).count();
     int finished = done + failed;
     double rate = elapsed > 0 ? pages / elapsed : 0;
-    double eta = finished > 0 ? elapsed / finished * (static_cast<double>(todo.size()) - finished) : 0;
+    double eta =
+        finished > 0 ? elapsed / finished * (static_cast<double>(todo.size()) - finished) : 0;
     char line[256];
-    std::snprintf(line, sizeof line, "documents %d/%zu (failed %d)  pages %d  %.2f pages/s  ETA %.0f s", finished,
+    std::snprintf(line, sizeof line,
+                  "documents %d/%zu (failed %d)  pages %d  %.2f pages/s  ETA %.0f s", finished,
                   todo.size(), failed.load(), pages.load(), rate, eta);
     if (options.json_log) {
-      log("", {{"event", "progress"}, {"documents", finished}, {"of", todo.size()}, {"failed", failed.load()},
-               {"pages", pages.load()}, {"pages_per_s", rate}, {"eta_s", eta}});
+      log("", {{"event", "progress"},
+               {"documents", finished},
+               {"of", todo.size()},
+               {"failed", failed.load()},
+               {"pages", pages.load()},
+               {"pages_per_s", rate},
+               {"eta_s", eta}});
     } else if (tty) {
-      int width = 30, filled = todo.empty() ? width : static_cast<int>(width * finished / todo.size());
-      std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << line
-                << std::flush;
+      int width = 30,
+          filled = todo.empty() ? width : static_cast<int>(width * finished / todo.size());
+      std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.')
+                << "] " << line << std::flush;
     } else {
       std::cerr << line << "\n";
     }
@@ -241,8 +254,8 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
           try {
             nlohmann::json j = ToJson(*o.doc);
             fs::create_directories(fs::path(in.output).parent_path());
-            WriteFileAtomically(in.output,
-                                j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+            WriteFileAtomically(
+                in.output, j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
             if (!options.records_jsonl.empty()) WriteRecords(records, j, in.relative);
             if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
             if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
@@ -288,9 +301,11 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
                             {"checks_failed", checks_failed},
                             {"repairs", repairs},
                             {"slowest", slow}};
-  WriteFileAtomically((fs::path(options.out_dir) / "_summary.json").string(), summary.dump(1) + "\n");
-  log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) + " up to date, " +
-          std::to_string(failed.load()) + " failed" + (interrupted ? ", interrupted" : ""),
+  WriteFileAtomically((fs::path(options.out_dir) / "_summary.json").string(),
+                      summary.dump(1) + "\n");
+  log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) +
+          " up to date, " + std::to_string(failed.load()) + " failed" +
+          (interrupted ? ", interrupted" : ""),
       {{"event", "end"}, {"summary", summary}});
   if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
   return failed > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);

@@ -13,12 +13,13 @@ namespace juesuan {
 
 struct BatchOptions {
   ExtractOptions extract;
-  std::vector<std::string> inputs;  // files, directories (recursive *.pdf), manifests (a path per line)
+  std::vector<std::string>
+      inputs;  // files, directories (recursive *.pdf), manifests (a path per line)
   std::string out_dir;
-  bool force = false;               // redo inputs whose output is up to date
+  bool force = false;  // redo inputs whose output is up to date
   bool quiet = false;
-  bool json_log = false;            // progress and events as JSON lines on stderr
-  std::string records_jsonl;        // every record of every document, one JSON line each
+  bool json_log = false;                 // progress and events as JSON lines on stderr
+  std::string records_jsonl;             // every record of every document, one JSON line each
   int shard_index = 0, shard_count = 1;  // this run takes inputs with hash % count == index
 };
 

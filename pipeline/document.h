@@ -40,7 +40,7 @@ struct Table {
   std::string kind;  // catalogue kind id, "unknown" when not classified
   std::vector<int> pages;
   int n_rows = 0, n_cols = 0, header_rows = 0;
-  std::vector<Cell> cells;  // every anchor cell once, empty ones included, row-major
+  std::vector<Cell> cells;                // every anchor cell once, empty ones included, row-major
   std::vector<std::string> leaf_headers;  // per column
   std::vector<Record> records;
   std::vector<std::string> notes;  // 注：/说明： lines printed under the table

@@ -8,11 +8,11 @@ namespace juesuan {
 
 enum class ExitCode : int {
   kOk = 0,
-  kInternal = 1,     // a bug or an unexpected failure inside a stage; or -o cannot be written
-  kUsage = 2,        // bad command line
-  kBadInput = 3,     // not a PDF, truncated, encrypted, zero pages, unreadable file
-  kSomeFailed = 4,   // batch: at least one input failed, the others were written
-  kInterrupted = 130 // batch: stopped by SIGINT/SIGTERM; finished outputs are kept
+  kInternal = 1,      // a bug or an unexpected failure inside a stage; or -o cannot be written
+  kUsage = 2,         // bad command line
+  kBadInput = 3,      // not a PDF, truncated, encrypted, zero pages, unreadable file
+  kSomeFailed = 4,    // batch: at least one input failed, the others were written
+  kInterrupted = 130  // batch: stopped by SIGINT/SIGTERM; finished outputs are kept
 };
 
 // Input that cannot be processed; `what()` is a one-line message for the user.

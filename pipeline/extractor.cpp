@@ -7,19 +7,19 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <mutex>
 #include <thread>
 
 #include "pipeline/errors.h"
 #include "pipeline/sha256.h"
 #include "pipeline/version.h"
+#include "stages/checker.h"
 #include "stages/grid_detector.h"
 #include "stages/page_preparer.h"
-#include "stages/table_assembler.h"
-#include "stages/checker.h"
 #include "stages/quality.h"
+#include "stages/table_assembler.h"
 #include "stages/table_classifier.h"
 #include "stages/table_reader.h"
 #include "stages/text_layer.h"
@@ -28,7 +28,9 @@ namespace juesuan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 struct DocState;
 
@@ -53,14 +55,16 @@ void DrawDebug(const std::string& dir, const PageJob& job) {
       const Box& b = t.grid.cells[i].box;
       const Cell& c = t.cells[i];
       // Green: confident text, orange: unsure, grey: blank.
-      cv::Scalar colour = c.text.empty() ? cv::Scalar(160, 160, 160)
-                          : c.conf >= 0.8 ? cv::Scalar(0, 170, 0) : cv::Scalar(0, 140, 255);
+      cv::Scalar colour = c.text.empty()  ? cv::Scalar(160, 160, 160)
+                          : c.conf >= 0.8 ? cv::Scalar(0, 170, 0)
+                                          : cv::Scalar(0, 140, 255);
       cv::rectangle(img, {b.x + 2, b.y + 2, b.w - 4, b.h - 4}, colour, 2);
       std::string ascii;
       for (char ch : c.text)
         if (static_cast<unsigned char>(ch) < 0x80) ascii += ch;
       if (!ascii.empty())
-        cv::putText(img, ascii, {b.x + 4, b.y + b.h - 4}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {255, 0, 0}, 1);
+        cv::putText(img, ascii, {b.x + 4, b.y + b.h - 4}, cv::FONT_HERSHEY_SIMPLEX, 0.5,
+                    {255, 0, 0}, 1);
     }
     const Box& bb = t.grid.bbox;
     cv::rectangle(img, {bb.x, bb.y, bb.w, bb.h}, {0, 0, 255}, 3);
@@ -75,8 +79,7 @@ void DrawDebug(const std::string& dir, const PageJob& job) {
 }  // namespace
 
 struct Extractor::Engines {
-  explicit Engines(const OcrOptions& o)
-      : ocr([o] { return std::make_unique<CellOcr>(o); }) {}
+  explicit Engines(const OcrOptions& o) : ocr([o] { return std::make_unique<CellOcr>(o); }) {}
   tbb::enumerable_thread_specific<std::unique_ptr<CellOcr>> ocr;
   CellOcr& local() { return *ocr.local(); }
 };
@@ -106,11 +109,12 @@ struct DocState {
 }  // namespace
 
 std::string ConfigHash(const ExtractOptions& o) {
-  std::string s = std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) + "|scan_dpi " +
-                  std::to_string(o.raster.respect_scan_dpi) + "|max_px " + std::to_string(o.raster.max_pixels) +
-                  "|ocr " + std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
-                  std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" + o.ocr.text_model +
-                  "+" + o.ocr.digit_model + "|repair " + std::to_string(o.repair);
+  std::string s =
+      std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) + "|scan_dpi " +
+      std::to_string(o.raster.respect_scan_dpi) + "|max_px " + std::to_string(o.raster.max_pixels) +
+      "|ocr " + std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
+      std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" + o.ocr.text_model +
+      "+" + o.ocr.digit_model + "|repair " + std::to_string(o.repair);
   return Sha256Hex(s).substr(0, 16);
 }
 
@@ -125,12 +129,13 @@ Document Extractor::extract(const std::string& path) {
   return std::move(*result->doc);
 }
 
-void Extractor::extract_many(const std::vector<std::string>& paths, const std::function<void(Outcome&&)>& on_finished,
+void Extractor::extract_many(const std::vector<std::string>& paths,
+                             const std::function<void(Outcome&&)>& on_finished,
                              const std::atomic<bool>* stop, const std::function<void()>& on_page) {
   if (!options_.debug_dir.empty()) std::filesystem::create_directories(options_.debug_dir);
   const std::string config_hash = ConfigHash(options_);
-  const int threads = options_.threads > 0 ? options_.threads
-                                           : std::max(1u, std::thread::hardware_concurrency());
+  const int threads =
+      options_.threads > 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
   auto stopped = [stop] { return stop && stop->load(); };
   std::mutex finish_lock;  // on_finished is called one at a time
   auto finish = [&](Outcome&& o) {
@@ -217,12 +222,14 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
           TextLayerVerdict verdict = JudgeTextLayer(job->words);
           job->text_layer = verdict.usable || options_.ocr_mode == OcrMode::kNever;
           job->result.path_reason = verdict.reason;
-          if (!verdict.usable && job->text_layer) job->result.path_reason += "; OCR disabled (--ocr never)";
+          if (!verdict.usable && job->text_layer)
+            job->result.path_reason += "; OCR disabled (--ocr never)";
         } else {
           job->result.path_reason = "OCR forced (--ocr always)";
         }
         job->result.path = job->text_layer ? "text-layer" : "ocr";
-        RenderedPage rp = job->text_layer ? raster.render_at(index, options_.text_layer_dpi) : raster.render(index);
+        RenderedPage rp = job->text_layer ? raster.render_at(index, options_.text_layer_dpi)
+                                          : raster.render(index);
         job->gray = std::move(rp.gray);
         job->result.dpi = rp.dpi;
         if (!job->text_layer) job->words.clear();
@@ -242,7 +249,8 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
           return;
         }
         CellOcr& ocr = engines_->local();
-        PreparedPage pp = preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });
+        PreparedPage pp =
+            preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });
         job->gray = std::move(pp.gray);
         job->binary = std::move(pp.binary);
         job->result.rotation = pp.rotation;
@@ -263,17 +271,21 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
         if (job->grids.empty()) job->result.warnings.push_back("no ruled table on this page");
         if (job->text_layer) {
           for (const auto& grid : job->grids)
-            job->result.tables.push_back({grid, FillGridFromText(grid, job->words, job->index + 1)});
+            job->result.tables.push_back(
+                {grid, FillGridFromText(grid, job->words, job->index + 1)});
           job->result.lines = TextLinesOutside(job->words, job->grids);
           return;
         }
         TableReader reader(engines_->local(), dpi);
         for (const auto& grid : job->grids)
-          job->result.tables.push_back({grid, reader.read_grid(job->gray, job->binary, grid, job->index + 1)});
-        // Loose text is read only around tables (titles, units, notes); narrative pages are skipped.
+          job->result.tables.push_back(
+              {grid, reader.read_grid(job->gray, job->binary, grid, job->index + 1)});
+        // Loose text is read only around tables (titles, units, notes); narrative pages are
+        // skipped.
         if (!job->grids.empty()) {
           GridDetector detector(dpi);
-          job->result.lines = reader.read_lines(job->gray, detector.text_lines_outside(job->binary, job->grids));
+          job->result.lines =
+              reader.read_lines(job->gray, detector.text_lines_outside(job->binary, job->grids));
         }
       });
       if (!options_.debug_dir.empty() && !job->gray.empty()) DrawDebug(options_.debug_dir, *job);
@@ -282,42 +294,44 @@ void Extractor::extract_many(const std::vector<std::string>& paths, const std::f
       return job;
     });
     // A finished page: the last page of a document assembles and reports it.
-    tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> page_done(g, tbb::flow::unlimited, [&](JobPtr job) {
-      DocState& state = *job->doc;
-      state.doc.page_results[job->index] = std::move(job->result);
-      if (on_page) on_page();
-      if (--state.remaining == 0) {
-        Outcome out{state.path, std::nullopt, "", "", false, Since(state.started)};
-        if (state.timed_out) {
-          out.stage = "timeout";
-          out.error = "document took longer than " + std::to_string(options_.document_timeout) + " s";
-        } else {
-          try {
-            Document& doc = state.doc;
-            for (const auto& p : doc.page_results)
-              for (const auto& w : p.warnings)
-                if (w != "no ruled table on this page")
-                  doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
-            TableAssembler().assemble(doc);
-            // Repairs are recorded (before, after, why) and checks are always run; with
-            // repair off the checks judge the numbers exactly as read.
-            if (options_.repair) {
-              RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
+    tbb::flow::function_node<JobPtr, tbb::flow::continue_msg> page_done(
+        g, tbb::flow::unlimited, [&](JobPtr job) {
+          DocState& state = *job->doc;
+          state.doc.page_results[job->index] = std::move(job->result);
+          if (on_page) on_page();
+          if (--state.remaining == 0) {
+            Outcome out{state.path, std::nullopt, "", "", false, Since(state.started)};
+            if (state.timed_out) {
+              out.stage = "timeout";
+              out.error =
+                  "document took longer than " + std::to_string(options_.document_timeout) + " s";
             } else {
-              for (auto& t : doc.tables) t.kind = ClassifyTable(t);
-              doc.checks = Checker().check(doc);
+              try {
+                Document& doc = state.doc;
+                for (const auto& p : doc.page_results)
+                  for (const auto& w : p.warnings)
+                    if (w != "no ruled table on this page")
+                      doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
+                TableAssembler().assemble(doc);
+                // Repairs are recorded (before, after, why) and checks are always run; with
+                // repair off the checks judge the numbers exactly as read.
+                if (options_.repair) {
+                  RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
+                } else {
+                  for (auto& t : doc.tables) t.kind = ClassifyTable(t);
+                  doc.checks = Checker().check(doc);
+                }
+                out.doc = std::move(doc);
+              } catch (const std::exception& e) {
+                out.stage = "assemble";
+                out.error = e.what();
+              }
             }
-            out.doc = std::move(doc);
-          } catch (const std::exception& e) {
-            out.stage = "assemble";
-            out.error = e.what();
+            state.raster.reset();
+            finish(std::move(out));
           }
-        }
-        state.raster.reset();
-        finish(std::move(out));
-      }
-      return tbb::flow::continue_msg();
-    });
+          return tbb::flow::continue_msg();
+        });
 
     tbb::flow::make_edge(source, limiter);
     tbb::flow::make_edge(limiter, rasterise);

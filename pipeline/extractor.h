@@ -32,10 +32,10 @@ struct ExtractOptions {
   OcrMode ocr_mode = OcrMode::kAuto;
   int text_layer_dpi = 150;  // grid finding only: text comes from the PDF, so less is enough
   OcrOptions ocr;
-  bool repair = true;            // dictionary/confusion repair and constrained numeric repair
-  int threads = 0;               // 0: all cores
-  double document_timeout = 0;   // seconds; 0 = none. Pages not started by then are skipped.
-  std::string debug_dir;         // when set: one PNG per page with the grid, cells and text drawn
+  bool repair = true;           // dictionary/confusion repair and constrained numeric repair
+  int threads = 0;              // 0: all cores
+  double document_timeout = 0;  // seconds; 0 = none. Pages not started by then are skipped.
+  std::string debug_dir;        // when set: one PNG per page with the grid, cells and text drawn
 };
 
 // A hash of everything that changes the output (options, models, program version): an output
@@ -62,8 +62,10 @@ class Extractor {
   // one call at a time (never concurrently), in completion order. When `stop` becomes true no
   // new document or page is started; documents with pages not yet started are abandoned
   // (no Outcome). `on_page` (optional) is called after every page.
-  void extract_many(const std::vector<std::string>& paths, const std::function<void(Outcome&&)>& on_finished,
-                    const std::atomic<bool>* stop = nullptr, const std::function<void()>& on_page = {});
+  void extract_many(const std::vector<std::string>& paths,
+                    const std::function<void(Outcome&&)>& on_finished,
+                    const std::atomic<bool>* stop = nullptr,
+                    const std::function<void()>& on_page = {});
 
  private:
   struct Engines;  // per-thread OCR engines, created on first use and reused

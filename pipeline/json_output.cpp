@@ -35,8 +35,15 @@ nlohmann::json ToJson(const Document& doc) {
   for (const auto& t : doc.tables) {
     json cells = json::array();
     for (const auto& c : t.cells)
-      cells.push_back({{"r", c.r}, {"c", c.c}, {"rs", c.rs}, {"cs", c.cs}, {"text", c.text}, {"raw", c.raw},
-                       {"conf", Round3(c.conf)}, {"page", c.page}, {"bbox", BoxJson(c.bbox)}});
+      cells.push_back({{"r", c.r},
+                       {"c", c.c},
+                       {"rs", c.rs},
+                       {"cs", c.cs},
+                       {"text", c.text},
+                       {"raw", c.raw},
+                       {"conf", Round3(c.conf)},
+                       {"page", c.page},
+                       {"bbox", BoxJson(c.bbox)}});
     json records = json::array();
     for (const auto& r : t.records) {
       json values = json::object();
@@ -75,16 +82,18 @@ nlohmann::json ToJson(const Document& doc) {
   }
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json quality = QualityJson(doc.repairs, doc.checks);
-  return {{"schema_version", kSchemaVersion},
-          {"generator", {{"name", "juesuan"}, {"version", kVersion}, {"config_hash", doc.config_hash}}},
-          {"source", {{"file", doc.file}, {"sha256", doc.sha256}, {"pages", doc.pages}}},
-          {"disclosure", {{"department", opt(doc.department)}, {"year", opt(doc.year)}, {"unit", opt(doc.unit)}}},
-          {"pages", pages},
-          {"tables", tables},
-          {"repairs", quality["repairs"]},
-          {"checks", quality["checks"]},
-          {"checks_summary", quality["checks_summary"]},
-          {"warnings", doc.warnings}};
+  return {
+      {"schema_version", kSchemaVersion},
+      {"generator", {{"name", "juesuan"}, {"version", kVersion}, {"config_hash", doc.config_hash}}},
+      {"source", {{"file", doc.file}, {"sha256", doc.sha256}, {"pages", doc.pages}}},
+      {"disclosure",
+       {{"department", opt(doc.department)}, {"year", opt(doc.year)}, {"unit", opt(doc.unit)}}},
+      {"pages", pages},
+      {"tables", tables},
+      {"repairs", quality["repairs"]},
+      {"checks", quality["checks"]},
+      {"checks_summary", quality["checks_summary"]},
+      {"warnings", doc.warnings}};
 }
 
 }  // namespace juesuan

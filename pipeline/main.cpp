@@ -1,12 +1,11 @@
 // juesuan command line. Exit codes: see pipeline/errors.h and the README.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <csignal>
 
 #include "pipeline/atomic_file.h"
 #include "pipeline/batch.h"
@@ -92,7 +91,8 @@ bool ParseInt(const std::string& s, int lo, int hi, int* out) {
 
 // Options shared by extract and batch. Returns 1 if consumed (advancing i), 0 if not ours,
 // -1 on a usage error (message in *err).
-int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::ExtractOptions& opt, std::string* err) {
+int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::ExtractOptions& opt,
+                std::string* err) {
   const std::string& a = args[i];
   auto value = [&](std::string* out) {
     if (i + 1 >= args.size()) {
@@ -104,7 +104,8 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
   };
   std::string v;
   if (a == "--dpi") {
-    if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi)) return *err = "--dpi needs a number 50..1200", -1;
+    if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi))
+      return *err = "--dpi needs a number 50..1200", -1;
   } else if (a == "--tessdata") {
     if (!value(&opt.ocr.tessdata_dir)) return -1;
   } else if (a == "--text-model") {
@@ -113,10 +114,14 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
     opt.repair = false;
   } else if (a == "--ocr") {
     if (!value(&v)) return -1;
-    if (v == "auto") opt.ocr_mode = juesuan::OcrMode::kAuto;
-    else if (v == "always") opt.ocr_mode = juesuan::OcrMode::kAlways;
-    else if (v == "never") opt.ocr_mode = juesuan::OcrMode::kNever;
-    else return *err = "--ocr takes auto, always or never", -1;
+    if (v == "auto")
+      opt.ocr_mode = juesuan::OcrMode::kAuto;
+    else if (v == "always")
+      opt.ocr_mode = juesuan::OcrMode::kAlways;
+    else if (v == "never")
+      opt.ocr_mode = juesuan::OcrMode::kNever;
+    else
+      return *err = "--ocr takes auto, always or never", -1;
   } else {
     return 0;
   }
@@ -140,7 +145,8 @@ int Batch(const std::vector<std::string>& args) {
     if (a == "-o" || a == "--output") {
       if (!value(&opt.out_dir)) return Usage("missing value for " + a);
     } else if (a == "--jobs" || a == "--threads") {
-      if (!value(&v) || !ParseInt(v, 1, 256, &opt.extract.threads)) return Usage(a + " needs a number 1..256");
+      if (!value(&v) || !ParseInt(v, 1, 256, &opt.extract.threads))
+        return Usage(a + " needs a number 1..256");
     } else if (a == "--timeout") {
       int t = 0;
       if (!value(&v) || !ParseInt(v, 1, 864000, &t)) return Usage("--timeout needs seconds");
@@ -196,7 +202,8 @@ int Extract(const std::vector<std::string>& args) {
     if (a == "-o" || a == "--output") {
       if (!value(&output)) return Usage("missing value for " + a);
     } else if (a == "--threads") {
-      if (!value(&v) || !ParseInt(v, 1, 256, &opt.threads)) return Usage("--threads needs a number 1..256");
+      if (!value(&v) || !ParseInt(v, 1, 256, &opt.threads))
+        return Usage("--threads needs a number 1..256");
     } else if (a == "--debug-dir") {
       if (!value(&opt.debug_dir)) return Usage("missing value for --debug-dir");
     } else if (!a.empty() && a[0] == '-') {
@@ -212,7 +219,8 @@ int Extract(const std::vector<std::string>& args) {
     juesuan::Extractor extractor(opt);
     juesuan::Document doc = extractor.extract(input);
     // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
-    std::string json = juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string json =
+        juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (output.empty()) {
       std::cout << json;
     } else {

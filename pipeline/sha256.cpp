@@ -34,8 +34,10 @@ std::string Sha256Hex(const std::string& bytes) {
   for (size_t off = 0; off < msg.size(); off += 64) {
     std::array<uint32_t, 64> w{};
     for (int i = 0; i < 16; ++i)
-      w[i] = (uint32_t(uint8_t(msg[off + 4 * i])) << 24) | (uint32_t(uint8_t(msg[off + 4 * i + 1])) << 16) |
-             (uint32_t(uint8_t(msg[off + 4 * i + 2])) << 8) | uint32_t(uint8_t(msg[off + 4 * i + 3]));
+      w[i] = (uint32_t(uint8_t(msg[off + 4 * i])) << 24) |
+             (uint32_t(uint8_t(msg[off + 4 * i + 1])) << 16) |
+             (uint32_t(uint8_t(msg[off + 4 * i + 2])) << 8) |
+             uint32_t(uint8_t(msg[off + 4 * i + 3]));
     for (int i = 16; i < 64; ++i) {
       uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
       uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -43,7 +45,8 @@ std::string Sha256Hex(const std::string& bytes) {
     }
     auto [a, b, c, d, e, f, g, hh] = h;
     for (int i = 0; i < 64; ++i) {
-      uint32_t t1 = hh + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
+      uint32_t t1 =
+          hh + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
       uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
       hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }

@@ -11,7 +11,8 @@ namespace {
 bool IsDashText(const std::u32string& u) {
   if (u.empty() || u.size() > 3) return false;
   for (char32_t c : u)
-    if (c != U'—' && c != U'-' && c != U'–' && c != U'－' && c != U'―' && c != U'─' && c != U'━') return false;
+    if (c != U'—' && c != U'-' && c != U'–' && c != U'－' && c != U'―' && c != U'─' && c != U'━')
+      return false;
   return true;
 }
 
@@ -19,10 +20,13 @@ bool IsDashText(const std::u32string& u) {
 
 std::optional<int64_t> Amount::sum_value() const {
   switch (kind) {
-    case Kind::kNumber: return cents;
+    case Kind::kNumber:
+      return cents;
     case Kind::kBlank:
-    case Kind::kDash: return 0;
-    default: return std::nullopt;
+    case Kind::kDash:
+      return 0;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -89,7 +93,8 @@ std::string FormatCents(int64_t cents, bool grouped) {
 }
 
 namespace {
-std::optional<std::string> Normalize(const std::string& text, std::string* reason, bool letters_at_ends_are_stray) {
+std::optional<std::string> Normalize(const std::string& text, std::string* reason,
+                                     bool letters_at_ends_are_stray) {
   std::vector<std::string> why;
   std::u32string u = Utf8ToU32(text), s;
   bool had_space = false;
@@ -111,7 +116,7 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   if (s.empty()) return done(s);
   // Dash variants: keep what was printed ("—" or "——") when it is a real dash; map look-alikes.
   if (IsDashText(s)) return done(s);
-  if (s == U"一" || s == U"_" || s == U"__" || s == U"一一" || s == U"=" ) {
+  if (s == U"一" || s == U"_" || s == U"__" || s == U"一一" || s == U"=") {
     why.push_back("dash look-alike read as dash");
     return done(s.size() >= 2 ? U"——" : U"—");
   }
@@ -128,26 +133,37 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
     char32_t c = s[k];
     char32_t f = c;
     bool outside = real_first == std::u32string::npos || k < real_first || k > real_last;
-    if (letters_at_ends_are_stray && outside && ((c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') || c == U'|' || c == U'!')) {
+    if (letters_at_ends_are_stray && outside &&
+        ((c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') || c == U'|' || c == U'!')) {
       t.push_back(U'~');
       continue;
     }
-    if (c >= 0xFF10 && c <= 0xFF19) f = c - 0xFEE0, fw = true;
-    else if (c == U'，' || c == U'、') f = U',', fw = true;
-    else if (c == U'。' || c == U'．' || c == U'·' || c == U'・') f = U'.', fw = true;
-    else if (c == U'－' || c == U'—' || c == U'–') f = U'-', fw = true;
-    else if (c == U'O' || c == U'o' || c == U'D' || c == U'〇' || c == U'Q') f = U'0', letters = true;
-    else if (c == U'l' || c == U'I' || c == U'|' || c == U'i' || c == U'!') f = U'1', letters = true;
-    else if (c == U'S' || c == U's') f = U'5', letters = true;
-    else if (c == U'B') f = U'8', letters = true;
-    else if (c == U'Z' || c == U'z') f = U'2', letters = true;
+    if (c >= 0xFF10 && c <= 0xFF19)
+      f = c - 0xFEE0, fw = true;
+    else if (c == U'，' || c == U'、')
+      f = U',', fw = true;
+    else if (c == U'。' || c == U'．' || c == U'·' || c == U'・')
+      f = U'.', fw = true;
+    else if (c == U'－' || c == U'—' || c == U'–')
+      f = U'-', fw = true;
+    else if (c == U'O' || c == U'o' || c == U'D' || c == U'〇' || c == U'Q')
+      f = U'0', letters = true;
+    else if (c == U'l' || c == U'I' || c == U'|' || c == U'i' || c == U'!')
+      f = U'1', letters = true;
+    else if (c == U'S' || c == U's')
+      f = U'5', letters = true;
+    else if (c == U'B')
+      f = U'8', letters = true;
+    else if (c == U'Z' || c == U'z')
+      f = U'2', letters = true;
     t.push_back(f);
   }
   // Keep only the span from the first to the last digit (plus a leading minus); everything
   // outside it is a stray mark.
   size_t first = t.find_first_of(U"0123456789"), last = t.find_last_of(U"0123456789");
   if (first == std::u32string::npos) return std::nullopt;
-  bool neg = first > 0 && t[first - 1] == U'-' && (first == 1 || !((t[first - 2] >= U'0' && t[first - 2] <= U'9')));
+  bool neg = first > 0 && t[first - 1] == U'-' &&
+             (first == 1 || !((t[first - 2] >= U'0' && t[first - 2] <= U'9')));
   std::u32string core = t.substr(first, last - first + 1);
   bool stray = (first > (neg ? 1u : 0u)) || last + 1 < t.size();
   // Inside: only digits and separators.
@@ -156,7 +172,8 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   for (size_t k = 0; k < core.size(); ++k) {
     char32_t c = core[k];
     if (c >= U'0' && c <= U'9') continue;
-    if (c == U',' || c == U'.' || c == U'\'' || c == U'`' || c == U':' || c == U'：' || c == U';' || c == U'；') {
+    if (c == U',' || c == U'.' || c == U'\'' || c == U'`' || c == U':' || c == U'：' || c == U';' ||
+        c == U'；') {
       seps.push_back(k);
       continue;
     }
@@ -167,13 +184,16 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
     size_t lastsep = seps.back();
     size_t tail = core.size() - lastsep - 1;
     bool decimal = tail >= 1 && tail <= 2;
-    if (!decimal && core[lastsep] == U'.' && seps.size() == 1) decimal = true;  // "12.345" kept as is
+    if (!decimal && core[lastsep] == U'.' && seps.size() == 1)
+      decimal = true;  // "12.345" kept as is
     std::u32string whole;
     for (size_t k = 0; k < (decimal ? lastsep : core.size()); ++k)
       if (core[k] >= U'0' && core[k] <= U'9') whole.push_back(core[k]);
     // Re-group the whole part when the printed text grouped it (or when any separator was wrong).
-    bool grouped = std::count(core.begin(), core.begin() + static_cast<long>(decimal ? lastsep : core.size()), U',') > 0 ||
-                   seps.size() > 1;
+    bool grouped =
+        std::count(core.begin(), core.begin() + static_cast<long>(decimal ? lastsep : core.size()),
+                   U',') > 0 ||
+        seps.size() > 1;
     std::u32string g;
     for (size_t k = 0; k < whole.size(); ++k) {
       if (grouped && k > 0 && (whole.size() - k) % 3 == 0) g.push_back(U',');
@@ -181,7 +201,8 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
     }
     out = g;
     if (decimal) out += U'.' + core.substr(lastsep + 1);
-    if (decimal && core[lastsep] != U'.') why.push_back("separator before the last 1-2 digits read as decimal point");
+    if (decimal && core[lastsep] != U'.')
+      why.push_back("separator before the last 1-2 digits read as decimal point");
   } else {
     out = core;
   }

@@ -52,8 +52,8 @@ std::unique_ptr<tesseract::TessBaseAPI> MakeEngine(const OcrOptions& o, const st
 }
 
 bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x3000 && c <= 0x303F) ||
-         (c >= 0xFF00 && c <= 0xFFEF);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
 }  // namespace
@@ -102,7 +102,8 @@ std::string RemoveSpacesNearHan(const std::string& utf8) {
       // they are never part of the printed text. Spaces between Latin words are kept.
       char32_t prev = out.empty() ? 0 : out.back();
       size_t j = i;
-      while (j < s.size() && (s[j] == U' ' || s[j] == U'\t' || s[j] == U'\n' || s[j] == 0x3000)) ++j;
+      while (j < s.size() && (s[j] == U' ' || s[j] == U'\t' || s[j] == U'\n' || s[j] == 0x3000))
+        ++j;
       char32_t next = j < s.size() ? s[j] : 0;
       if (prev && next && !IsHan(prev) && !IsHan(next)) out.push_back(U' ');
       i = j - 1;
@@ -123,9 +124,11 @@ std::string StripStrayMarks(const std::string& text) {
   if (std::regex_match(compact, m, kNumberCore)) {
     // Only when the marks are punctuation, not letters or Han characters that carry meaning.
     bool only_marks = true;
-    std::u32string rest = DecodeUtf8(compact.substr(0, m.position(1)) + compact.substr(m.position(1) + m.length(1)));
+    std::u32string rest =
+        DecodeUtf8(compact.substr(0, m.position(1)) + compact.substr(m.position(1) + m.length(1)));
     for (char32_t c : rest)
-      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|[](){}。，：；、·‘’“”…°").find(c) != std::u32string_view::npos;
+      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|[](){}。，：；、·‘’“”…°").find(c) !=
+                    std::u32string_view::npos;
     if (only_marks) return m[1];
   }
   // Text: marks hanging at the end of a cell are specks read as punctuation.
@@ -136,7 +139,9 @@ std::string StripStrayMarks(const std::string& text) {
   size_t i = 0;
   while (i < u.size() && kLeading.find(u[i]) != std::u32string_view::npos) ++i;
   // A leading opening quote without its closing partner is a speck too.
-  if (i < u.size() && (u[i] == U'“' || u[i] == U'"') && u.find_first_of(U"”\"", i + 1) == std::u32string::npos) ++i;
+  if (i < u.size() && (u[i] == U'“' || u[i] == U'"') &&
+      u.find_first_of(U"”\"", i + 1) == std::u32string::npos)
+    ++i;
   return EncodeUtf8(u.substr(i));
 }
 
@@ -172,7 +177,8 @@ std::vector<std::pair<int, int>> LineBands(const cv::Mat& labels, const cv::Mat&
   std::vector<std::pair<int, int>> lines;
   for (auto [a, b] : spans) {
     // Overlap of at least a third of the shorter extent joins a line (punctuation, 一).
-    if (!lines.empty() && a < lines.back().second - std::min(b - a, lines.back().second - lines.back().first) / 3)
+    if (!lines.empty() &&
+        a < lines.back().second - std::min(b - a, lines.back().second - lines.back().first) / 3)
       lines.back().second = std::max(lines.back().second, b);
     else
       lines.emplace_back(a, b);
@@ -182,7 +188,8 @@ std::vector<std::pair<int, int>> LineBands(const cv::Mat& labels, const cv::Mat&
 
 }  // namespace
 
-cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi, bool* multiline) {
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
+                 bool* multiline) {
   const int inset = std::max(2, dpi / 75);
   cv::Rect r(cell.x + inset, cell.y + inset, cell.w - 2 * inset, cell.h - 2 * inset);
   r &= cv::Rect(0, 0, gray.cols, gray.rows);
@@ -247,7 +254,8 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
 }
 
 CellOcr::CellOcr(const OcrOptions& options)
-    : text_(MakeEngine(options, options.text_model)), digits_(MakeEngine(options, options.digit_model)) {}
+    : text_(MakeEngine(options, options.text_model)),
+      digits_(MakeEngine(options, options.digit_model)) {}
 
 CellOcr::~CellOcr() = default;  // TessBaseAPI's destructor calls End()
 
@@ -330,7 +338,9 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   return text;
 }
 
-Reading CellOcr::read_line(const cv::Mat& crop, int dpi) { return run(*text_, crop, dpi, Layout::kLine); }
+Reading CellOcr::read_line(const cv::Mat& crop, int dpi) {
+  return run(*text_, crop, dpi, Layout::kLine);
+}
 
 double CellOcr::readability(const cv::Mat& gray, int dpi) {
   Reading r = run(*text_, gray, dpi, Layout::kLine);

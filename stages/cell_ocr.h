@@ -16,9 +16,9 @@ class TessBaseAPI;
 namespace juesuan {
 
 struct OcrOptions {
-  std::string tessdata_dir;             // empty: Tesseract's default / TESSDATA_PREFIX
-  std::string text_model = "chi_sim";   // Chinese text cells and lines
-  std::string digit_model = "eng";      // amounts and codes: eng reads digits and separators best
+  std::string tessdata_dir;            // empty: Tesseract's default / TESSDATA_PREFIX
+  std::string text_model = "chi_sim";  // Chinese text cells and lines
+  std::string digit_model = "eng";     // amounts and codes: eng reads digits and separators best
 };
 
 struct Reading {
@@ -55,11 +55,13 @@ class CellOcr {
 // Crops a cell from the page inside its ruling lines, drops line remnants and specks, and
 // trims to the ink with a white margin. Returns an empty Mat for a blank cell.
 // `multiline` is set when the ink holds more than one text line.
-cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi, bool* multiline);
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
+                 bool* multiline);
 
 // Text helpers shared by the stages that handle OCR output.
 std::string RemoveSpacesNearHan(const std::string& utf8);
-// The normalised text of a reading: spaces near Han characters removed, 〈〉 read for （） mapped back.
+// The normalised text of a reading: spaces near Han characters removed, 〈〉 read for （） mapped
+// back.
 std::string NormaliseReading(const std::string& raw);
 bool LooksNumeric(const std::string& text);
 // Drops punctuation that scanner specks become at the ends of a cell ("。556.56" -> "556.56",

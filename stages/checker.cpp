@@ -39,13 +39,15 @@ struct TableData {
   int index = -1;
   const Table* t = nullptr;
   const TableKind* kind = nullptr;
-  std::vector<std::string> ids;  // per column: canonical id or leaf header
-  std::vector<CodedRow> rows;    // coded rows (all groups)
+  std::vector<std::string> ids;   // per column: canonical id or leaf header
+  std::vector<CodedRow> rows;     // coded rows (all groups)
   std::optional<CodedRow> total;  // the 合计 row
   std::map<std::string, const CodedRow*> by_code;
 };
 
-std::string Label(const Table& t, int index) { return t.number ? *t.number : "#" + std::to_string(index); }
+std::string Label(const Table& t, int index) {
+  return t.number ? *t.number : "#" + std::to_string(index);
+}
 
 bool LabelIs(const std::string& text, const std::vector<std::string>& labels) {
   std::string s = StripOrdinal(text);
@@ -68,7 +70,8 @@ class Builder {
 
   // actual terms = expected terms (each with a coefficient).
   void Add(const std::string& rule, const std::string& where, const std::string& detail,
-           const std::vector<Term>& actual, const std::vector<Term>& expected, bool conditional = false) {
+           const std::vector<Term>& actual, const std::vector<Term>& expected,
+           bool conditional = false) {
     if (actual.empty()) return;
     Check ch;
     ch.rule = rule;
@@ -82,8 +85,10 @@ class Builder {
       for (const auto& term : terms) {
         Amount v = Value(term.ref);
         auto sv = v.sum_value();
-        if (!sv) invalid = true;
-        else acc += term.coef * *sv, all_zero = all_zero && *sv == 0;
+        if (!sv)
+          invalid = true;
+        else
+          acc += term.coef * *sv, all_zero = all_zero && *sv == 0;
         ch.cells.push_back({term.ref.table, term.ref.r, term.ref.c, side, term.coef});
         tables.insert(term.ref.table);
       }
@@ -107,7 +112,8 @@ class Builder {
       ch.detail += " (an operand could not be read as an amount)";
     } else if (std::llabs(ch.difference) <= ch.tolerance) {
       ch.status = "pass";
-      if (ch.difference != 0) ch.detail += " (rounding difference " + FormatCents(ch.difference, false) + ")";
+      if (ch.difference != 0)
+        ch.detail += " (rounding difference " + FormatCents(ch.difference, false) + ")";
     } else {
       ch.status = conditional ? "warning" : "fail";
     }
@@ -191,7 +197,8 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
     if (row.code.size() != 3 && row.code.size() != 5) continue;
     std::vector<const CodedRow*> kids;
     for (const auto& o : d.rows)
-      if (o.code.size() == row.code.size() + 2 && o.code.compare(0, row.code.size(), row.code) == 0) kids.push_back(&o);
+      if (o.code.size() == row.code.size() + 2 && o.code.compare(0, row.code.size(), row.code) == 0)
+        kids.push_back(&o);
     if (kids.empty()) continue;
     for (const auto& key : keys) {
       auto it = row.vals.find(key);
@@ -200,8 +207,8 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
       for (const auto* k : kids)
         if (auto jt = k->vals.find(key); jt != k->vals.end()) parts.push_back(jt->second);
       b.Add(p + ".hier", "[" + row.code + "][" + key + "]",
-            row.code + " = Σ its " + (row.code.size() == 3 ? "款" : "项") + " (" + key + ")", Terms({it->second}),
-            Terms(parts));
+            row.code + " = Σ its " + (row.code.size() == 3 ? "款" : "项") + " (" + key + ")",
+            Terms({it->second}), Terms(parts));
     }
   }
   // 合计 = Σ 类.
@@ -214,7 +221,8 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
         if (row.code.size() == 3)
           if (auto jt = row.vals.find(key); jt != row.vals.end()) parts.push_back(jt->second);
       if (parts.empty()) continue;
-      b.Add(p + ".total", "[" + key + "]", "合计 = Σ 类 (" + key + ")", Terms({it->second}), Terms(parts));
+      b.Add(p + ".total", "[" + key + "]", "合计 = Σ 类 (" + key + ")", Terms({it->second}),
+            Terms(parts));
     }
   }
   if (!d.kind) return;
@@ -231,8 +239,8 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
         if (auto jt = row->vals.find(part); jt != row->vals.end()) parts.push_back(jt->second);
       if (parts.empty()) continue;
       std::string where = row->code.empty() ? "合计" : row->code;
-      b.Add(p + ".row", "[" + where + "]", where + ": " + d.kind->row_total + " = Σ parts", Terms({it->second}),
-            Terms(parts));
+      b.Add(p + ".row", "[" + where + "]", where + ": " + d.kind->row_total + " = Σ parts",
+            Terms({it->second}), Terms(parts));
     }
   }
   if (d.kind->id == "gov_fund") {
@@ -245,8 +253,8 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
            exp = get("expenditure_subtotal");
       if (!close || !open || !inc || !exp) continue;
       std::string where = row->code.empty() ? "合计" : row->code;
-      b.Add(p + ".bal", "[" + where + "]", where + ": 年末 = 年初 + 本年收入 - 本年支出", Terms({*close}),
-            {{*open, 1}, {*inc, 1}, {*exp, -1}});
+      b.Add(p + ".bal", "[" + where + "]", where + ": 年末 = 年初 + 本年收入 - 本年支出",
+            Terms({*close}), {{*open, 1}, {*inc, 1}, {*exp, -1}});
     }
   }
 }
@@ -281,8 +289,11 @@ void BasicChecks(const TableData& d, Builder& b) {
     if (row.code.size() != 3 || row.vals.empty()) continue;
     (pers.count(row.code) ? ps : us).push_back(row.vals.begin()->second);
   }
-  if (bt.personnel) b.Add("T06.a", "", "人员经费合计 = Σ 人员经费 类 (301, 303)", Terms({*bt.personnel}), Terms(ps));
-  if (bt.public_) b.Add("T06.b", "", "公用经费合计 = Σ 公用经费 类", Terms({*bt.public_}), Terms(us));
+  if (bt.personnel)
+    b.Add("T06.a", "", "人员经费合计 = Σ 人员经费 类 (301, 303)", Terms({*bt.personnel}),
+          Terms(ps));
+  if (bt.public_)
+    b.Add("T06.b", "", "公用经费合计 = Σ 公用经费 类", Terms({*bt.public_}), Terms(us));
 }
 
 // 01 / 04: the two-sided line tables.
@@ -293,7 +304,8 @@ struct SideRow {
 };
 struct Summary {
   std::vector<SideRow> income, expenditure;
-  const SideRow* Find(const std::vector<SideRow>& side, const std::vector<std::string>& labels) const {
+  const SideRow* Find(const std::vector<SideRow>& side,
+                      const std::vector<std::string>& labels) const {
     for (const auto& row : side)
       if (LabelIs(row.label, labels)) return &row;
     return nullptr;
@@ -325,10 +337,14 @@ Summary BuildSummary(const TableData& d) {
       const Cell* cell = AnchorAt(t, r, c);
       if (!cell) continue;
       const std::string& id = d.ids[c];
-      if (c == income_item) in.label = cell->text;
-      else if (c == exp_item) ex.label = cell->text;
-      else if (id.rfind("income_", 0) == 0 && id != "income_line") in.vals[id] = {d.index, r, c};
-      else if (id.rfind("expenditure_", 0) == 0 && id != "expenditure_line") ex.vals[id] = {d.index, r, c};
+      if (c == income_item)
+        in.label = cell->text;
+      else if (c == exp_item)
+        ex.label = cell->text;
+      else if (id.rfind("income_", 0) == 0 && id != "income_line")
+        in.vals[id] = {d.index, r, c};
+      else if (id.rfind("expenditure_", 0) == 0 && id != "expenditure_line")
+        ex.vals[id] = {d.index, r, c};
     }
     if (!StripSpaces(in.label).empty()) s.income.push_back(in);
     if (!StripSpaces(ex.label).empty()) s.expenditure.push_back(ex);
@@ -340,8 +356,10 @@ Summary BuildSummary(const TableData& d) {
 struct SummaryLines {
   std::vector<const SideRow*> income_lines;
   std::vector<std::pair<std::string, const SideRow*>> classes;
-  const SideRow *income_total = nullptr, *use_surplus = nullptr, *opening = nullptr, *income_grand = nullptr;
-  const SideRow *exp_total = nullptr, *distribution = nullptr, *closing = nullptr, *exp_grand = nullptr;
+  const SideRow *income_total = nullptr, *use_surplus = nullptr, *opening = nullptr,
+                *income_grand = nullptr;
+  const SideRow *exp_total = nullptr, *distribution = nullptr, *closing = nullptr,
+                *exp_grand = nullptr;
   std::vector<const SideRow*> opening_sub;  // 04: the per-fund lines after 年初
 };
 
@@ -362,7 +380,8 @@ SummaryLines Lines(const Summary& s, const TableCatalogue& cat) {
   if (!l.income_total) l.income_lines.clear();
   if (l.opening)
     for (const auto& row : s.income)
-      if (row.r > l.opening->r && &row != l.income_grand && (!l.income_grand || row.r < l.income_grand->r))
+      if (row.r > l.opening->r && &row != l.income_grand &&
+          (!l.income_grand || row.r < l.income_grand->r))
         l.opening_sub.push_back(&row);
   std::vector<std::pair<std::string, std::string>> classes;
   const auto& raw = cat.raw();
@@ -375,7 +394,8 @@ SummaryLines Lines(const Summary& s, const TableCatalogue& cat) {
     std::string code;
     for (const auto& [cd, lab] : classes)
       if (LabelIs(row.label, {lab})) code = cd;
-    if (code.empty() && k < classes.size()) code = classes[k].first;  // keyed by offset when illegible
+    if (code.empty() && k < classes.size())
+      code = classes[k].first;  // keyed by offset when illegible
     l.classes.emplace_back(code, &row);
     ++k;
   }
@@ -402,15 +422,18 @@ void SummaryChecks(const TableData& d, const SummaryLines& l, Builder& b) {
   std::string in = "income_amount";
   std::string ex = fiscal ? "expenditure_total" : "expenditure_amount";
   if (auto v = Val(l.income_total, in))
-    b.Add(p + ".a", "", "本年收入合计 = Σ income lines", Terms({*v}), Terms(Vals(l.income_lines, in)));
+    b.Add(p + ".a", "", "本年收入合计 = Σ income lines", Terms({*v}),
+          Terms(Vals(l.income_lines, in)));
   std::vector<std::string> cols = {ex};
-  if (fiscal) cols = {"expenditure_total", "expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"};
+  if (fiscal)
+    cols = {"expenditure_total", "expenditure_general_budget", "expenditure_gov_fund",
+            "expenditure_state_capital"};
   std::vector<const SideRow*> class_rows;
   for (const auto& [code, row] : l.classes) class_rows.push_back(row);
   for (const auto& col : cols)
     if (auto v = Val(l.exp_total, col))
-      b.Add(fiscal ? p + ".col" : p + ".b", "[" + col + "]", "本年支出合计 = Σ 类 lines (" + col + ")", Terms({*v}),
-            Terms(Vals(class_rows, col)));
+      b.Add(fiscal ? p + ".col" : p + ".b", "[" + col + "]",
+            "本年支出合计 = Σ 类 lines (" + col + ")", Terms({*v}), Terms(Vals(class_rows, col)));
   if (fiscal) {
     std::vector<const SideRow*> rows = class_rows;
     for (const auto* r : {l.exp_total, l.closing, l.exp_grand})
@@ -418,28 +441,33 @@ void SummaryChecks(const TableData& d, const SummaryLines& l, Builder& b) {
     for (const auto* r : rows) {
       auto tot = Val(r, "expenditure_total");
       if (!tot) continue;
-      b.Add(p + ".row", "[r" + std::to_string(r->r) + "]", StripSpaces(r->label) + ": 合计 = 一般 + 基金 + 国资",
-            Terms({*tot}),
-            Terms(Vals({r}, "expenditure_general_budget")) + Terms(Vals({r}, "expenditure_gov_fund")) +
+      b.Add(p + ".row", "[r" + std::to_string(r->r) + "]",
+            StripSpaces(r->label) + ": 合计 = 一般 + 基金 + 国资", Terms({*tot}),
+            Terms(Vals({r}, "expenditure_general_budget")) +
+                Terms(Vals({r}, "expenditure_gov_fund")) +
                 Terms(Vals({r}, "expenditure_state_capital")));
     }
     if (auto v = Val(l.opening, in); v && !l.opening_sub.empty())
-      b.Add(p + ".b", "", "年初财政拨款结转和结余 = Σ per-fund lines", Terms({*v}), Terms(Vals(l.opening_sub, in)));
+      b.Add(p + ".b", "", "年初财政拨款结转和结余 = Σ per-fund lines", Terms({*v}),
+            Terms(Vals(l.opening_sub, in)));
     if (auto v = Val(l.income_grand, in))
-      b.Add(p + ".c", "", "收入总计 = 本年收入合计 + 年初", Terms({*v}), Terms(Vals({l.income_total, l.opening}, in)));
+      b.Add(p + ".c", "", "收入总计 = 本年收入合计 + 年初", Terms({*v}),
+            Terms(Vals({l.income_total, l.opening}, in)));
     for (const auto& col : cols)
       if (auto v = Val(l.exp_grand, col))
-        b.Add(p + ".d", "[" + col + "]", "支出总计 = 本年支出合计 + 年末 (" + col + ")", Terms({*v}),
-              Terms(Vals({l.exp_total, l.closing}, col)));
+        b.Add(p + ".d", "[" + col + "]", "支出总计 = 本年支出合计 + 年末 (" + col + ")",
+              Terms({*v}), Terms(Vals({l.exp_total, l.closing}, col)));
     if (auto a = Val(l.income_grand, in), e = Val(l.exp_grand, "expenditure_total"); a && e)
       b.Add(p + ".e", "", "收入总计 = 支出总计", Terms({*a}), Terms({*e}));
-    const char* funds[] = {"expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"};
+    const char* funds[] = {"expenditure_general_budget", "expenditure_gov_fund",
+                           "expenditure_state_capital"};
     for (size_t k = 0; k < 3 && k < l.income_lines.size(); ++k) {
       std::vector<Term> lhs = Terms(Vals({l.income_lines[k]}, in));
       if (k < l.opening_sub.size()) lhs = lhs + Terms(Vals({l.opening_sub[k]}, in));
       std::vector<Term> rhs = Terms(Vals({l.exp_total, l.closing}, funds[k]));
       if (!lhs.empty() && !rhs.empty())
-        b.Add(p + ".f", "[" + std::string(funds[k]) + "]", "fund income + 年初 = 本年支出 + 年末", lhs, rhs);
+        b.Add(p + ".f", "[" + std::string(funds[k]) + "]", "fund income + 年初 = 本年支出 + 年末",
+              lhs, rhs);
     }
   } else {
     if (auto v = Val(l.income_grand, in))
@@ -467,11 +495,12 @@ void ThreePublicChecks(const TableData& d, Builder& b) {
       };
       auto total = get("total"), car = get("car_subtotal");
       if (!total.empty())
-        b.Add("T09.a", "[" + s + "][r" + std::to_string(r) + "]", s + ": 合计 = 出国 + 车小计 + 接待", Terms(total),
+        b.Add("T09.a", "[" + s + "][r" + std::to_string(r) + "]",
+              s + ": 合计 = 出国 + 车小计 + 接待", Terms(total),
               Terms(get("abroad")) + Terms(car) + Terms(get("reception")));
       if (!car.empty())
-        b.Add("T09.b", "[" + s + "][r" + std::to_string(r) + "]", s + ": 车小计 = 购置 + 运行维护", Terms(car),
-              Terms(get("car_purchase")) + Terms(get("car_running")));
+        b.Add("T09.b", "[" + s + "][r" + std::to_string(r) + "]", s + ": 车小计 = 购置 + 运行维护",
+              Terms(car), Terms(get("car_purchase")) + Terms(get("car_running")));
     }
   }
 }
@@ -491,9 +520,11 @@ void InfoStatsChecks(const TableData& d, Builder& b) {
     if (rows[i].first == "合计") {
       std::vector<Ref> parts;
       for (size_t k = i + 1; k < rows.size() && parts.size() < 3; ++k)
-        if (LabelIs(rows[k].first, {"货物", "工程", "服务"})) parts.push_back({d.index, rows[k].second, value});
+        if (LabelIs(rows[k].first, {"货物", "工程", "服务"}))
+          parts.push_back({d.index, rows[k].second, value});
       if (!parts.empty())
-        b.Add("T10.a", "", "政府采购合计 = 货物 + 工程 + 服务", Terms({{d.index, rows[i].second, value}}), Terms(parts));
+        b.Add("T10.a", "", "政府采购合计 = 货物 + 工程 + 服务",
+              Terms({{d.index, rows[i].second, value}}), Terms(parts));
     }
     if (rows[i].first.find("车辆数合计") != std::string::npos) {
       std::vector<Ref> parts;
@@ -503,7 +534,8 @@ void InfoStatsChecks(const TableData& d, Builder& b) {
         parts.push_back({d.index, rows[k].second, value});
       }
       if (!parts.empty())
-        b.Add("T10.b", "", "车辆数合计 = Σ vehicle types", Terms({{d.index, rows[i].second, value}}), Terms(parts));
+        b.Add("T10.b", "", "车辆数合计 = Σ vehicle types",
+              Terms({{d.index, rows[i].second, value}}), Terms(parts));
     }
   }
 }
@@ -520,7 +552,9 @@ std::optional<Ref> CodeVal(const TableData* d, const std::string& code, const st
   auto jt = it->second->vals.find(key);
   return jt == it->second->vals.end() ? std::nullopt : std::optional<Ref>(jt->second);
 }
-std::vector<Term> Opt(std::optional<Ref> r) { return r ? std::vector<Term>{{*r, 1}} : std::vector<Term>{}; }
+std::vector<Term> Opt(std::optional<Ref> r) {
+  return r ? std::vector<Term>{{*r, 1}} : std::vector<Term>{};
+}
 
 }  // namespace
 
@@ -532,7 +566,8 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
   std::vector<Check> out;
   Builder b(doc, &out);
   std::vector<TableData> data;
-  for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i) data.push_back(BuildData(doc, i, catalogue_));
+  for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i)
+    data.push_back(BuildData(doc, i, catalogue_));
   for (auto& d : data) {  // by_code points into d.rows: rebuild after the move
     d.by_code.clear();
     for (const auto& row : d.rows) d.by_code.emplace(row.code, &row);
@@ -560,36 +595,42 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
     return it == first.end() ? nullptr : it->second;
   };
   const TableData *t02 = get("income_by_function"), *t03 = get("expenditure_by_function"),
-                  *t05 = get("general_budget_by_function"), *t06 = get("general_budget_basic_by_economic"),
-                  *t07 = get("gov_fund"), *t08 = get("state_capital"), *t09 = get("three_public");
-  const SummaryLines* l01 = lines.count("income_expenditure_summary") ? &lines["income_expenditure_summary"] : nullptr;
+                  *t05 = get("general_budget_by_function"),
+                  *t06 = get("general_budget_basic_by_economic"), *t07 = get("gov_fund"),
+                  *t08 = get("state_capital"), *t09 = get("three_public");
+  const SummaryLines* l01 =
+      lines.count("income_expenditure_summary") ? &lines["income_expenditure_summary"] : nullptr;
   const SummaryLines* l04 = lines.count("fiscal_summary") ? &lines["fiscal_summary"] : nullptr;
   // 01 <-> 02 / 03.
   if (l01 && t02) {
-    b.Add("X01_02.total", "", "01 本年收入合计 = 02 合计 本年收入合计", Opt(Val(l01->income_total, "income_amount")),
-          Opt(TotalVal(t02, "total_income")));
-    std::vector<const SideRow*> fiscal(l01->income_lines.begin(),
-                                       l01->income_lines.begin() + std::min<size_t>(3, l01->income_lines.size()));
-    b.Add("X01_02.fiscal", "", "01 lines 1-3 = 02 合计 财政拨款收入", Opt(TotalVal(t02, "fiscal_grant_income")),
-          Terms(Vals(fiscal, "income_amount")));
-    const char* src[] = {"upper_subsidy_income", "business_income", "operating_income", "affiliated_remittance_income",
-                         "other_income"};
+    b.Add("X01_02.total", "", "01 本年收入合计 = 02 合计 本年收入合计",
+          Opt(Val(l01->income_total, "income_amount")), Opt(TotalVal(t02, "total_income")));
+    std::vector<const SideRow*> fiscal(
+        l01->income_lines.begin(),
+        l01->income_lines.begin() + std::min<size_t>(3, l01->income_lines.size()));
+    b.Add("X01_02.fiscal", "", "01 lines 1-3 = 02 合计 财政拨款收入",
+          Opt(TotalVal(t02, "fiscal_grant_income")), Terms(Vals(fiscal, "income_amount")));
+    const char* src[] = {"upper_subsidy_income", "business_income", "operating_income",
+                         "affiliated_remittance_income", "other_income"};
     for (size_t k = 0; k < 5 && 3 + k < l01->income_lines.size(); ++k)
-      b.Add("X01_02.src", "[" + std::string(src[k]) + "]", "01 line " + std::to_string(4 + k) + " = 02 合计 " + src[k],
+      b.Add("X01_02.src", "[" + std::string(src[k]) + "]",
+            "01 line " + std::to_string(4 + k) + " = 02 合计 " + src[k],
             Opt(Val(l01->income_lines[3 + k], "income_amount")), Opt(TotalVal(t02, src[k])));
   }
   if (l01 && t03) {
-    b.Add("X01_03.total", "", "01 本年支出合计 = 03 合计 本年支出合计", Opt(Val(l01->exp_total, "expenditure_amount")),
-          Opt(TotalVal(t03, "total_expenditure")));
+    b.Add("X01_03.total", "", "01 本年支出合计 = 03 合计 本年支出合计",
+          Opt(Val(l01->exp_total, "expenditure_amount")), Opt(TotalVal(t03, "total_expenditure")));
     for (const auto& [code, row] : l01->classes)
-      b.Add("X01_03.cat", "[" + code + "]", "01 类 line " + code + " = 03 row " + code + " (0 when absent)",
+      b.Add("X01_03.cat", "[" + code + "]",
+            "01 类 line " + code + " = 03 row " + code + " (0 when absent)",
             Opt(Val(row, "expenditure_amount")), Opt(CodeVal(t03, code, "total_expenditure")));
   }
   if (l04 && l01) {
     for (size_t k = 0; k < 3 && k < l04->income_lines.size() && k < l01->income_lines.size(); ++k)
-      b.Add("X04_01.src", "[" + std::to_string(k + 1) + "]", "04 income line " + std::to_string(k + 1) + " = 01 line " +
-                                                                  std::to_string(k + 1),
-            Opt(Val(l04->income_lines[k], "income_amount")), Opt(Val(l01->income_lines[k], "income_amount")));
+      b.Add("X04_01.src", "[" + std::to_string(k + 1) + "]",
+            "04 income line " + std::to_string(k + 1) + " = 01 line " + std::to_string(k + 1),
+            Opt(Val(l04->income_lines[k], "income_amount")),
+            Opt(Val(l01->income_lines[k], "income_amount")));
   }
   if (l04 && t05) {
     b.Add("X04_05.total", "", "04 本年支出合计 一般公共预算 = 05 合计 小计",
@@ -599,39 +640,43 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
             Opt(Val(row, "expenditure_general_budget")), Opt(CodeVal(t05, code, "subtotal")));
   }
   if (l04 && t07) {
-    b.Add("X04_07.exp", "", "04 本年支出合计 政府性基金 = 07 合计 本年支出小计", Opt(Val(l04->exp_total, "expenditure_gov_fund")),
+    b.Add("X04_07.exp", "", "04 本年支出合计 政府性基金 = 07 合计 本年支出小计",
+          Opt(Val(l04->exp_total, "expenditure_gov_fund")),
           Opt(TotalVal(t07, "expenditure_subtotal")));
     if (l04->income_lines.size() >= 2)
-      b.Add("X04_07.inc", "", "04 income line 2 = 07 合计 本年收入", Opt(Val(l04->income_lines[1], "income_amount")),
-            Opt(TotalVal(t07, "income")));
+      b.Add("X04_07.inc", "", "04 income line 2 = 07 合计 本年收入",
+            Opt(Val(l04->income_lines[1], "income_amount")), Opt(TotalVal(t07, "income")));
     if (l04->opening_sub.size() >= 2)
-      b.Add("X04_07.open", "", "04 年初 政府性基金 line = 07 合计 年初结转和结余", Opt(Val(l04->opening_sub[1], "income_amount")),
-            Opt(TotalVal(t07, "opening_balance")));
-    b.Add("X04_07.close", "", "04 年末 政府性基金 = 07 合计 年末结转和结余", Opt(Val(l04->closing, "expenditure_gov_fund")),
-          Opt(TotalVal(t07, "closing_balance")));
+      b.Add("X04_07.open", "", "04 年初 政府性基金 line = 07 合计 年初结转和结余",
+            Opt(Val(l04->opening_sub[1], "income_amount")), Opt(TotalVal(t07, "opening_balance")));
+    b.Add("X04_07.close", "", "04 年末 政府性基金 = 07 合计 年末结转和结余",
+          Opt(Val(l04->closing, "expenditure_gov_fund")), Opt(TotalVal(t07, "closing_balance")));
     for (const auto& [code, row] : l04->classes)
       b.Add("X04_07.cat", "[" + code + "]", "04 类 " + code + " 政府性基金 = 07 row " + code,
             Opt(Val(row, "expenditure_gov_fund")), Opt(CodeVal(t07, code, "expenditure_subtotal")));
   }
   if (l04 && t08)
-    b.Add("X04_08", "", "04 本年支出合计 国有资本经营 = 08 合计", Opt(Val(l04->exp_total, "expenditure_state_capital")),
-          Opt(TotalVal(t08, "subtotal")));
+    b.Add("X04_08", "", "04 本年支出合计 国有资本经营 = 08 合计",
+          Opt(Val(l04->exp_total, "expenditure_state_capital")), Opt(TotalVal(t08, "subtotal")));
   if (t05 && t06) {
     BasicTotals bt = FindBasicTotals(*t06);
     if (bt.personnel || bt.public_)
-      b.Add("X05_06", "", "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计", Opt(TotalVal(t05, "basic_expenditure")),
-            Opt(bt.personnel) + Opt(bt.public_));
+      b.Add("X05_06", "", "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计",
+            Opt(TotalVal(t05, "basic_expenditure")), Opt(bt.personnel) + Opt(bt.public_));
   }
   // Conditional identities: warnings, not errors (seeds.md §9.4).
   if (t02 && t03)
     for (const auto& row : t02->rows)
       if (auto v = CodeVal(t03, row.code, "total_expenditure"))
-        b.Add("X02_03.code", "[" + row.code + "]", "02 本年收入合计 = 03 本年支出合计 for " + row.code +
-                                                       " (holds only without 结转/结余分配)",
+        b.Add("X02_03.code", "[" + row.code + "]",
+              "02 本年收入合计 = 03 本年支出合计 for " + row.code +
+                  " (holds only without 结转/结余分配)",
               Opt(CodeVal(t02, row.code, "total_income")), Opt(v), true);
   if (t03 && (t05 || t07 || t08)) {
-    const std::pair<const char*, const char*> cols[] = {{"total_expenditure", ""}, {"basic_expenditure", "basic_expenditure"},
-                                                        {"project_expenditure", "project_expenditure"}};
+    const std::pair<const char*, const char*> cols[] = {
+        {"total_expenditure", ""},
+        {"basic_expenditure", "basic_expenditure"},
+        {"project_expenditure", "project_expenditure"}};
     std::vector<const CodedRow*> rows;
     if (t03->total) rows.push_back(&*t03->total);
     for (const auto& r : t03->rows) rows.push_back(&r);
@@ -650,15 +695,15 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
         add(t08, "subtotal");
         std::string where = row->code.empty() ? "合计" : row->code;
         b.Add("X03_0578", "[" + where + "][" + c03 + "]",
-              "03 = 05 + 07 + 08 for " + where + " (holds only when all spending is 财政拨款)", Terms({it->second}), parts,
-              true);
+              "03 = 05 + 07 + 08 for " + where + " (holds only when all spending is 财政拨款)",
+              Terms({it->second}), parts, true);
       }
   }
   if (t03 && t06) {
     BasicTotals bt = FindBasicTotals(*t06);
     if (bt.personnel || bt.public_)
-      b.Add("X03_06", "", "03 合计 基本支出 = 06 人员 + 公用 (conditional)", Opt(TotalVal(t03, "basic_expenditure")),
-            Opt(bt.personnel) + Opt(bt.public_), true);
+      b.Add("X03_06", "", "03 合计 基本支出 = 06 人员 + 公用 (conditional)",
+            Opt(TotalVal(t03, "basic_expenditure")), Opt(bt.personnel) + Opt(bt.public_), true);
   }
   if (t09 && t06) {
     auto col = [&](const char* id) {
@@ -668,7 +713,8 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
     };
     int r = -1, rc = col("actual_reception");
     for (int rr = t09->t->header_rows; rr < t09->t->n_rows && r < 0 && rc >= 0; ++rr)
-      if (const Cell* cell = AnchorAt(*t09->t, rr, rc); cell && ParseAmount(cell->text).kind != Amount::Kind::kInvalid)
+      if (const Cell* cell = AnchorAt(*t09->t, rr, rc);
+          cell && ParseAmount(cell->text).kind != Amount::Kind::kInvalid)
         r = rr;
     const std::pair<const char*, const char*> soft[] = {
         {"actual_reception", "30217"}, {"actual_car_running", "30231"}, {"actual_abroad", "30212"}};
@@ -677,7 +723,8 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
       auto v06 = CodeVal(t06, code, "amount");
       if (r < 0 || c < 0 || !v06) continue;
       b.Add("X09_06", "[" + std::string(code) + "]",
-            std::string("09 决算 ") + id + " = 06 " + code + " (soft: fails when 三公 is also paid from 项目支出)",
+            std::string("09 决算 ") + id + " = 06 " + code +
+                " (soft: fails when 三公 is also paid from 项目支出)",
             Terms({{t09->index, r, c}}), Terms({*v06}), true);
     }
   }
@@ -703,7 +750,8 @@ std::vector<std::pair<int64_t, std::string>> Rereadings(const std::string& text)
   // One confusable digit.
   for (size_t i = 0; i < s.size(); ++i)
     for (char d = '0'; d <= '9'; ++d)
-      if (s[i] != '.' && d != s[i] && SubstitutionCost(static_cast<char32_t>(s[i]), static_cast<char32_t>(d)) < 0.5) {
+      if (s[i] != '.' && d != s[i] &&
+          SubstitutionCost(static_cast<char32_t>(s[i]), static_cast<char32_t>(d)) < 0.5) {
         std::string v = s;
         v[i] = d;
         variants.insert(v);
@@ -712,7 +760,8 @@ std::vector<std::pair<int64_t, std::string>> Rereadings(const std::string& text)
   for (char ch : s)
     if (ch != '.') digits += ch;
   // Lost / moved decimal point.
-  for (size_t i = 1; i < digits.size(); ++i) variants.insert(digits.substr(0, i) + "." + digits.substr(i));
+  for (size_t i = 1; i < digits.size(); ++i)
+    variants.insert(digits.substr(0, i) + "." + digits.substr(i));
   variants.insert(digits);
   // Lost digit / extra digit.
   for (size_t i = 0; i <= s.size(); ++i)
@@ -728,7 +777,9 @@ std::vector<std::pair<int64_t, std::string>> Rereadings(const std::string& text)
     if (!b.is_number()) continue;
     if (b.decimals != 0 && b.decimals != decimals && b.decimals != 2) continue;
     int64_t cents = neg ? -b.cents : b.cents;
-    out.emplace_back(cents, (neg ? "-" : "") + FormatCents(b.cents, text.find(',') != std::string::npos || b.cents >= 100000));
+    out.emplace_back(
+        cents, (neg ? "-" : "") +
+                   FormatCents(b.cents, text.find(',') != std::string::npos || b.cents >= 100000));
   }
   return out;
 }
@@ -746,7 +797,8 @@ std::vector<Repair> Checker::RepairNumbers(Document& doc) const {
       ++fails;
       std::set<std::tuple<int, int, int>> seen;
       for (const auto& cc : ch.cells)
-        if (seen.insert({cc.table, cc.r, cc.c}).second) by_cell[{cc.table, cc.r, cc.c}].push_back(&ch);
+        if (seen.insert({cc.table, cc.r, cc.c}).second)
+          by_cell[{cc.table, cc.r, cc.c}].push_back(&ch);
     }
     if (fails == 0) break;
     struct Option {
@@ -795,10 +847,11 @@ std::vector<Repair> Checker::RepairNumbers(Document& doc) const {
           if (ch.status == "fail") failed_before.insert(ch.id);
         for (const auto& id : failed_after) no_new = no_new && failed_before.count(id);
         if (!cell_ok || !no_new || after_fails > fails - 2) continue;
-        std::string reason = "constrained numeric repair: " + std::to_string(failing.size()) + " failing checks (";
+        std::string reason =
+            "constrained numeric repair: " + std::to_string(failing.size()) + " failing checks (";
         for (size_t k = 0; k < failing.size(); ++k) reason += (k ? ", " : "") + failing[k]->id;
-        reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) + "; the re-reading " + text +
-                  " makes every check pass";
+        reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) +
+                  "; the re-reading " + text + " makes every check pass";
         options.push_back({key, text, reason, after_fails});
       }
     }

@@ -15,7 +15,8 @@ namespace juesuan {
 
 class Checker {
  public:
-  explicit Checker(const TableCatalogue& catalogue = TableCatalogue::Default()) : catalogue_(catalogue) {}
+  explicit Checker(const TableCatalogue& catalogue = TableCatalogue::Default())
+      : catalogue_(catalogue) {}
 
   // Every non-trivial check of the document (checks whose operands are all blank/zero are left
   // out and counted in *trivial).

@@ -13,9 +13,12 @@ namespace juesuan {
 
 const char* CodeSystemName(CodeSystem s) {
   switch (s) {
-    case CodeSystem::kFunction: return "function";
-    case CodeSystem::kEconDept: return "econ_dept";
-    case CodeSystem::kEconGov: return "econ_gov";
+    case CodeSystem::kFunction:
+      return "function";
+    case CodeSystem::kEconDept:
+      return "econ_dept";
+    case CodeSystem::kEconGov:
+      return "econ_gov";
   }
   return "?";
 }
@@ -35,7 +38,8 @@ CodeDictionary CodeDictionary::FromString(const std::string& tsv) {
 }
 
 std::string CodeDictionary::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env) return std::string(env) + "/subject_codes.tsv";
+  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
+    return std::string(env) + "/subject_codes.tsv";
   return JUESUAN_MODELS_DIR "/subject_codes.tsv";
 }
 
@@ -57,13 +61,18 @@ void CodeDictionary::Parse(const std::string& text, const std::string& origin) {
       continue;
     }
     if (f.size() < 5)
-      throw std::runtime_error(origin + ":" + std::to_string(n) + ": expected 7 tab-separated fields");
+      throw std::runtime_error(origin + ":" + std::to_string(n) +
+                               ": expected 7 tab-separated fields");
     while (f.size() < 7) f.emplace_back();
     CodeEntry e;
-    if (f[0] == "function") e.system = CodeSystem::kFunction;
-    else if (f[0] == "econ_dept") e.system = CodeSystem::kEconDept;
-    else if (f[0] == "econ_gov") e.system = CodeSystem::kEconGov;
-    else throw std::runtime_error(origin + ":" + std::to_string(n) + ": unknown system " + f[0]);
+    if (f[0] == "function")
+      e.system = CodeSystem::kFunction;
+    else if (f[0] == "econ_dept")
+      e.system = CodeSystem::kEconDept;
+    else if (f[0] == "econ_gov")
+      e.system = CodeSystem::kEconGov;
+    else
+      throw std::runtime_error(origin + ":" + std::to_string(n) + ": unknown system " + f[0]);
     e.code = f[1];
     e.name = f[2];
     e.level = f[3];
@@ -99,7 +108,8 @@ std::vector<const CodeEntry*> CodeDictionary::Children(const std::string& code) 
   return out;
 }
 
-const CodeEntry* CodeDictionary::FindNameUnder(const std::string& name, const std::string& parent) const {
+const CodeEntry* CodeDictionary::FindNameUnder(const std::string& name,
+                                               const std::string& parent) const {
   auto it = by_name_.find(name);
   if (it == by_name_.end()) return nullptr;
   for (size_t i : it->second)

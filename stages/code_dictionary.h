@@ -28,7 +28,8 @@ class CodeDictionary {
   static std::string DefaultPath();
 
   size_t size() const { return entries_.size(); }
-  // nullptr when absent. Codes are unique across systems (function 2xx, econ_dept 3xx, econ_gov 5xx).
+  // nullptr when absent. Codes are unique across systems (function 2xx, econ_dept 3xx, econ_gov
+  // 5xx).
   const CodeEntry* Find(const std::string& code) const;
   const CodeEntry* Find(const std::string& code, CodeSystem system) const;
   std::vector<const CodeEntry*> Children(const std::string& code) const;

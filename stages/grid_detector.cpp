@@ -84,7 +84,8 @@ double Coverage(const cv::Mat& mask, bool horizontal, int pos, int a0, int a1, i
 bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, int len, int tol) {
   for (int k = 0; k <= len; ++k) {
     int a = from + dir * k;
-    cv::Rect probe = vertical ? cv::Rect(pos - tol, a, 2 * tol + 1, 1) : cv::Rect(a, pos - tol, 1, 2 * tol + 1);
+    cv::Rect probe =
+        vertical ? cv::Rect(pos - tol, a, 2 * tol + 1, 1) : cv::Rect(a, pos - tol, 1, 2 * tol + 1);
     probe &= cv::Rect(0, 0, bin.cols, bin.rows);
     if (probe.area() == 0 || cv::countNonZero(bin(probe)) == 0) return false;
   }
@@ -92,15 +93,15 @@ bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, in
 }
 
 // A rule broken over most of a cell edge still joins a crossing rule at one end (checked by the
-// caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs at all, or text running across the position.
-// `along` is the range of the edge, `across` the extent of the two cells on either side.
-// How the glyphs of two neighbouring cells sit against the line between them: whether any
-// glyph runs across it, and whether there is text on both sides.
+// caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs at
+// all, or text running across the position. `along` is the range of the edge, `across` the extent
+// of the two cells on either side. How the glyphs of two neighbouring cells sit against the line
+// between them: whether any glyph runs across it, and whether there is text on both sides.
 struct TextAcross {
   bool crossing = false, before = false, after = false;
 };
-TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0,
-                      int across1, int thin) {
+TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, int along1,
+                      int across0, int across1, int thin) {
   TextAcross out;
   cv::Rect region = vertical ? cv::Rect(across0, along0, across1 - across0, along1 - along0)
                              : cv::Rect(along0, across0, along1 - along0, across1 - across0);
@@ -114,9 +115,12 @@ TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, in
     int len = stats.at<int>(i, vertical ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
     int other = stats.at<int>(i, vertical ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH);
     if (len <= thin || other <= thin) continue;  // stubs of rules, specks
-    if (lo < p - thin && lo + len > p + thin) out.crossing = true;
-    else if (lo + len <= p + thin) out.before = true;
-    else out.after = true;
+    if (lo < p - thin && lo + len > p + thin)
+      out.crossing = true;
+    else if (lo + len <= p + thin)
+      out.before = true;
+    else
+      out.after = true;
   }
   return out;
 }
@@ -125,8 +129,8 @@ TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, in
 // caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs
 // at all, or text running across the position. `along` is the range of the edge, `across` the
 // extent of the two cells on either side.
-bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0, int across1,
-                int thin) {
+bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0,
+                int across1, int thin) {
   if (along1 <= along0 || across1 <= across0) return false;
   int stubs = 0;
   for (int a = along0; a <= along1; ++a) {
@@ -169,7 +173,8 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     if (region.width < dpi_ || region.height < dpi_ / 4) continue;
     auto inside = [&](const Segment& s, bool horizontal) {
-      cv::Point mid = horizontal ? cv::Point((s.a0 + s.a1) / 2, s.pos) : cv::Point(s.pos, (s.a0 + s.a1) / 2);
+      cv::Point mid =
+          horizontal ? cv::Point((s.a0 + s.a1) / 2, s.pos) : cv::Point(s.pos, (s.a0 + s.a1) / 2);
       return region.contains(mid) && labels.at<int>(mid) == i;
     };
     std::vector<Segment> hs, vs;
@@ -213,7 +218,8 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     for (auto& h : hs) {
       int crossings = 0;
       for (auto& v : vkept)
-        if (v.a0 - tol <= h.pos && h.pos <= v.a1 + tol && h.a0 - reach <= v.pos && v.pos <= h.a1 + reach)
+        if (v.a0 - tol <= h.pos && h.pos <= v.a1 + tol && h.a0 - reach <= v.pos &&
+            v.pos <= h.a1 + reach)
           ++crossings;
       if (crossings >= 2) hkept.push_back(h);
     }
@@ -280,18 +286,20 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
           double cv = Coverage(vrules, false, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, true, x, g.ys[r], 1, 2 * tol, tol) ||
                         JoinsRule(bin, true, x, g.ys[r + 1], -1, 2 * tol, tol);
-          vsep[r * C + c] = (cv >= kMinCoverage && joined) ||
-                            (joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
-                                                  g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick));
+          vsep[r * C + c] =
+              (cv >= kMinCoverage && joined) ||
+              (joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
+                                    g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick));
         }
         if (r + 1 < R) {
           const int y = g.ys[r + 1];
           double cv = Coverage(hrules, true, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
           bool joined = JoinsRule(bin, false, y, g.xs[c], 1, 2 * tol, tol) ||
                         JoinsRule(bin, false, y, g.xs[c + 1], -1, 2 * tol, tol);
-          hsep[r * C + c] = (cv >= kMinCoverage && joined) ||
-                            (joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol,
-                                                  g.ys[r] + 2 * tol, g.ys[r + 2] - 2 * tol, max_thick));
+          hsep[r * C + c] =
+              (cv >= kMinCoverage && joined) ||
+              (joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol,
+                                    g.ys[r] + 2 * tol, g.ys[r + 2] - 2 * tol, max_thick));
         }
       }
     for (int r = 1; r + 1 < R; ++r)
@@ -318,7 +326,10 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
             if (uf.find(rr * C + cc) == root) r1 = std::max(r1, rr), c1 = std::max(c1, cc);
         // Keep the merged block rectangular and never overlap an earlier cell.
         for (int cc = c; cc <= c1; ++cc)
-          if (owner[r * C + cc] >= 0) { c1 = cc - 1; break; }
+          if (owner[r * C + cc] >= 0) {
+            c1 = cc - 1;
+            break;
+          }
         GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
                       Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]}};
         for (int rr = r; rr <= r1; ++rr)
@@ -326,14 +337,17 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
             if (owner[rr * C + cc] < 0) owner[rr * C + cc] = static_cast<int>(g.cells.size());
         g.cells.push_back(cell);
       }
-    g.bbox = Box{g.xs.front(), g.ys.front(), g.xs.back() - g.xs.front(), g.ys.back() - g.ys.front()};
+    g.bbox =
+        Box{g.xs.front(), g.ys.front(), g.xs.back() - g.xs.front(), g.ys.back() - g.ys.front()};
     grids.push_back(std::move(g));
   }
-  std::sort(grids.begin(), grids.end(), [](const Grid& a, const Grid& b) { return a.bbox.y < b.bbox.y; });
+  std::sort(grids.begin(), grids.end(),
+            [](const Grid& a, const Grid& b) { return a.bbox.y < b.bbox.y; });
   return grids;
 }
 
-std::vector<Box> GridDetector::text_lines_outside(const cv::Mat& bin, const std::vector<Grid>& grids) const {
+std::vector<Box> GridDetector::text_lines_outside(const cv::Mat& bin,
+                                                  const std::vector<Grid>& grids) const {
   cv::Mat ink = bin.clone();
   for (const auto& g : grids) {
     int pad = std::max(3, dpi_ / 50);
@@ -343,7 +357,8 @@ std::vector<Box> GridDetector::text_lines_outside(const cv::Mat& bin, const std:
   // Join the characters of a phrase (gaps under ~1.5 characters), not separate fields.
   cv::Mat smear;
   int kx = std::max(5, dpi_ / 6), ky = std::max(1, dpi_ / 100);
-  cv::morphologyEx(ink, smear, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {kx, ky}));
+  cv::morphologyEx(ink, smear, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, {kx, ky}));
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(smear, labels, stats, centroids, 8);
   std::vector<Box> out;
@@ -352,17 +367,20 @@ std::vector<Box> GridDetector::text_lines_outside(const cv::Mat& bin, const std:
     Box b{stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
     int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (b.h < min_h || b.h > max_h || b.w < min_h || area < b.w * b.h / 8) continue;  // specks, rules
+    if (b.h < min_h || b.h > max_h || b.w < min_h || area < b.w * b.h / 8)
+      continue;  // specks, rules
     out.push_back(b);
   }
   // Reading order: group boxes whose centres share a line, then left to right.
-  std::sort(out.begin(), out.end(), [](const Box& a, const Box& b) { return a.y + a.h / 2 < b.y + b.h / 2; });
+  std::sort(out.begin(), out.end(),
+            [](const Box& a, const Box& b) { return a.y + a.h / 2 < b.y + b.h / 2; });
   std::vector<Box> ordered;
   for (size_t i = 0; i < out.size();) {
     size_t j = i + 1;
     int centre = out[i].y + out[i].h / 2;
     while (j < out.size() && out[j].y + out[j].h / 2 - centre <= out[i].h / 2) ++j;
-    std::sort(out.begin() + i, out.begin() + j, [](const Box& a, const Box& b) { return a.x < b.x; });
+    std::sort(out.begin() + i, out.begin() + j,
+              [](const Box& a, const Box& b) { return a.x < b.x; });
     ordered.insert(ordered.end(), out.begin() + i, out.begin() + j);
     i = j;
   }

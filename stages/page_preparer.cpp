@@ -40,10 +40,17 @@ std::vector<cv::Point> SamplePoints(const cv::Mat& mask, size_t max_points) {
 cv::Mat RotateQuarterTurns(const cv::Mat& img, int degrees_clockwise) {
   cv::Mat out;
   switch (((degrees_clockwise % 360) + 360) % 360) {
-    case 90: cv::rotate(img, out, cv::ROTATE_90_CLOCKWISE); break;
-    case 180: cv::rotate(img, out, cv::ROTATE_180); break;
-    case 270: cv::rotate(img, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
-    default: out = img.clone();
+    case 90:
+      cv::rotate(img, out, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 180:
+      cv::rotate(img, out, cv::ROTATE_180);
+      break;
+    case 270:
+      cv::rotate(img, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    default:
+      out = img.clone();
   }
   return out;
 }
@@ -61,7 +68,8 @@ double PagePreparer::estimate_skew(const cv::Mat& binary) const {
   // Ruling lines give the sharpest signal; fall back to all ink (text lines) without a table.
   const int len = std::max(20, dpi_ / 3);
   cv::Mat lines;
-  cv::morphologyEx(binary, lines, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
+  cv::morphologyEx(binary, lines, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
   auto pts = SamplePoints(lines, 200000);
   if (pts.size() < static_cast<size_t>(dpi_) * 4) pts = SamplePoints(binary, 200000);
   if (pts.size() < 100) return 0.0;
@@ -87,8 +95,10 @@ bool PagePreparer::text_runs_vertically(const cv::Mat& binary) const {
   cv::threshold(small, small, 60, 255, cv::THRESH_BINARY);
   cv::Mat h, v;
   const int long_len = 40;
-  cv::morphologyEx(small, h, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
-  cv::morphologyEx(small, v, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
+  cv::morphologyEx(small, h, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
+  cv::morphologyEx(small, v, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
   cv::Mat text = small & ~(h | v);
   auto blobs = [&](cv::Size k) {
     cv::Mat m;
@@ -110,8 +120,10 @@ std::vector<cv::Rect> PagePreparer::SampleTextLines(const cv::Mat& binary, size_
   // Text without rules, smeared along the line; the widest line-shaped blobs are the samples.
   const int long_len = std::max(20, dpi_ / 4);
   cv::Mat h, v;
-  cv::morphologyEx(binary, h, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
-  cv::morphologyEx(binary, v, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
+  cv::morphologyEx(binary, h, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
+  cv::morphologyEx(binary, v, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
   cv::Mat text = binary & ~(h | v), smear;
   cv::morphologyEx(text, smear, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, {std::max(3, dpi_ / 20), 1}));
@@ -124,11 +136,13 @@ std::vector<cv::Rect> PagePreparer::SampleTextLines(const cv::Mat& binary, size_
     if (r.height < dpi_ / 25 || r.height > dpi_ / 4 || r.width < 4 * r.height) continue;
     lines.push_back(r);
   }
-  std::sort(lines.begin(), lines.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.width > b.width; });
+  std::sort(lines.begin(), lines.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.width > b.width; });
   if (lines.size() > count) lines.resize(count);
   for (auto& r : lines) {
     int pad = std::max(2, r.height / 4);
-    r = cv::Rect(r.x - pad, r.y - pad, r.width + 2 * pad, r.height + 2 * pad) & cv::Rect(0, 0, binary.cols, binary.rows);
+    r = cv::Rect(r.x - pad, r.y - pad, r.width + 2 * pad, r.height + 2 * pad) &
+        cv::Rect(0, 0, binary.cols, binary.rows);
   }
   return lines;
 }

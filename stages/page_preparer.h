@@ -9,10 +9,11 @@
 namespace juesuan {
 
 struct PreparedPage {
-  cv::Mat gray;    // upright, deskewed
-  cv::Mat binary;  // ink = 255, same geometry as `gray`
-  int rotation = 0;       // clockwise degrees applied (0, 90, 180, 270)
-  double skew_deg = 0.0;  // skew that was removed (positive = lines fell to the right: turned clockwise)
+  cv::Mat gray;      // upright, deskewed
+  cv::Mat binary;    // ink = 255, same geometry as `gray`
+  int rotation = 0;  // clockwise degrees applied (0, 90, 180, 270)
+  double skew_deg =
+      0.0;  // skew that was removed (positive = lines fell to the right: turned clockwise)
 };
 
 // Scores how readable an upright crop is (e.g. mean OCR confidence, 0..1). Used only to tell

@@ -7,7 +7,8 @@
 
 namespace juesuan {
 
-void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repair>* repairs, std::vector<Check>* checks) {
+void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repair>* repairs,
+                    std::vector<Check>* checks) {
   RepairAndCheck(doc, dict, TableCatalogue::Default(), repairs, checks);
 }
 
@@ -41,21 +42,25 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
   using nlohmann::json;
   json rs = json::array();
   for (const auto& r : repairs)
-    rs.push_back({{"table", r.table},
-                  {"table_number", r.table_number.empty() ? json(nullptr) : json(r.table_number)},
-                  {"r", r.r},
-                  {"c", r.c},
-                  {"field", r.field},
-                  {"before", r.before},
-                  {"after", r.after},
-                  {"reason", r.reason},
-                  {"confidence", static_cast<double>(static_cast<int>(r.confidence * 100 + 0.5)) / 100}});
+    rs.push_back(
+        {{"table", r.table},
+         {"table_number", r.table_number.empty() ? json(nullptr) : json(r.table_number)},
+         {"r", r.r},
+         {"c", r.c},
+         {"field", r.field},
+         {"before", r.before},
+         {"after", r.after},
+         {"reason", r.reason},
+         {"confidence", static_cast<double>(static_cast<int>(r.confidence * 100 + 0.5)) / 100}});
   json cs = json::array();
   int pass = 0, fail = 0, warning = 0;
   for (const auto& c : checks) {
     json cells = json::array();
     for (const auto& cc : c.cells)
-      cells.push_back({{"table", cc.table}, {"r", cc.r}, {"c", cc.c}, {"side", cc.side > 0 ? "actual" : "expected"},
+      cells.push_back({{"table", cc.table},
+                       {"r", cc.r},
+                       {"c", cc.c},
+                       {"side", cc.side > 0 ? "actual" : "expected"},
                        {"coef", cc.coef}});
     cs.push_back({{"id", c.id},
                   {"rule", c.rule},
@@ -75,7 +80,8 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
   }
   return {{"repairs", rs},
           {"checks", cs},
-          {"checks_summary", {{"pass", pass}, {"fail", fail}, {"warning", warning}, {"total", checks.size()}}}};
+          {"checks_summary",
+           {{"pass", pass}, {"fail", fail}, {"warning", warning}, {"total", checks.size()}}}};
 }
 
 }  // namespace juesuan

@@ -2,9 +2,8 @@
 // JSON block for the results.
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "pipeline/document.h"
 #include "pipeline/quality.h"
@@ -16,7 +15,8 @@ namespace juesuan {
 // Sets each table's kind, repairs codes/names/headers/labels/amounts (warnings go to
 // doc.warnings), rebuilds leaf headers and records, runs the constrained numeric repair, rebuilds
 // records again and fills `checks` with the final checks. Either output pointer may be null.
-void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repair>* repairs, std::vector<Check>* checks);
+void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repair>* repairs,
+                    std::vector<Check>* checks);
 void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
                     std::vector<Repair>* repairs, std::vector<Check>* checks);
 

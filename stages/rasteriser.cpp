@@ -109,7 +109,8 @@ RenderedPage Rasteriser::render_at(int index, int dpi) const {
   if (!page) throw BadInputError("page " + std::to_string(index + 1) + " cannot be read");
   auto rect = page->page_rect();
   double w_in = rect.width() / 72.0, h_in = rect.height() / 72.0;
-  if (w_in <= 0 || h_in <= 0) throw BadInputError("page " + std::to_string(index + 1) + " has no size");
+  if (w_in <= 0 || h_in <= 0)
+    throw BadInputError("page " + std::to_string(index + 1) + " has no size");
   // Cap the pixel count: a poster-sized page renders at a lower resolution, never out of memory.
   double px = w_in * h_in * dpi * dpi;
   if (px > static_cast<double>(options_.max_pixels))
@@ -119,7 +120,8 @@ RenderedPage Rasteriser::render_at(int index, int dpi) const {
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
   renderer.set_image_format(poppler::image::format_bgr24);
   poppler::image img = renderer.render_page(page.get(), dpi, dpi);
-  if (!img.is_valid()) throw BadInputError("page " + std::to_string(index + 1) + " cannot be rendered");
+  if (!img.is_valid())
+    throw BadInputError("page " + std::to_string(index + 1) + " cannot be rendered");
   cv::Mat bgr(img.height(), img.width(), CV_8UC3, const_cast<char*>(img.const_data()),
               static_cast<size_t>(img.bytes_per_row()));
   RenderedPage out;

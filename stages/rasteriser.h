@@ -15,9 +15,9 @@ class document;
 namespace juesuan {
 
 struct RasterOptions {
-  int dpi = 300;                     // upper bound; image-only scans render at their own resolution
-  bool respect_scan_dpi = true;      // do not upsample a 150-dpi scan to 300
-  long long max_pixels = 80'000'000; // per page: a huge page renders at a lower dpi instead
+  int dpi = 300;                 // upper bound; image-only scans render at their own resolution
+  bool respect_scan_dpi = true;  // do not upsample a 150-dpi scan to 300
+  long long max_pixels = 80'000'000;  // per page: a huge page renders at a lower dpi instead
 };
 
 // A word of the PDF text layer with one box per character, in pixels of the rendered page

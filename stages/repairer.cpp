@@ -51,34 +51,50 @@ bool DigitConfusable(char a, char b) {
 std::optional<std::string> Repairer::CleanCode(const std::string& text) {
   std::string out;
   for (char32_t c : Utf8ToU32(text)) {
-    if (c >= U'0' && c <= U'9') out += static_cast<char>(c);
-    else if (c >= 0xFF10 && c <= 0xFF19) out += static_cast<char>(c - 0xFEE0);
-    else if (c == U'O' || c == U'o' || c == U'〇' || c == U'D') out += '0';
-    else if (c == U'l' || c == U'I' || c == U'|') out += '1';
-    else if (IsStrayChar(c)) continue;
-    else return std::nullopt;
+    if (c >= U'0' && c <= U'9')
+      out += static_cast<char>(c);
+    else if (c >= 0xFF10 && c <= 0xFF19)
+      out += static_cast<char>(c - 0xFEE0);
+    else if (c == U'O' || c == U'o' || c == U'〇' || c == U'D')
+      out += '0';
+    else if (c == U'l' || c == U'I' || c == U'|')
+      out += '1';
+    else if (IsStrayChar(c))
+      continue;
+    else
+      return std::nullopt;
   }
   if (out.empty()) return std::nullopt;
   return out;
 }
 
-std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, const std::string& name,
-                                                      const std::string& prev, const std::string& next,
+std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read,
+                                                      const std::string& name,
+                                                      const std::string& prev,
+                                                      const std::string& next,
                                                       bool economic) const {
   auto allowed = [&](const CodeEntry* e) {
-    return e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
+    return e &&
+           (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
   };
   std::string pname = StripSpaces(name);
-  auto name_d = [&](const CodeEntry* e) { return pname.empty() ? 1.0 : NormDistance(pname, e->name); };
+  auto name_d = [&](const CodeEntry* e) {
+    return pname.empty() ? 1.0 : NormDistance(pname, e->name);
+  };
   const CodeEntry* cur = dict_.Find(read);
   bool cur_ok = allowed(cur);
   // A valid code whose parent is not the 款/类 being listed above it (a generic name such as
   // 事业运行 exists under many 款, so the name alone cannot vouch for the code).
-  bool context_ok = !cur_ok || cur->parent.empty() || prev.empty() || prev.compare(0, cur->parent.size(), cur->parent) == 0;
+  bool context_ok = !cur_ok || cur->parent.empty() || prev.empty() ||
+                    prev.compare(0, cur->parent.size(), cur->parent) == 0;
   if (cur_ok && context_ok && (pname.empty() || name_d(cur) <= 0.34)) return std::nullopt;
-  auto order_ok = [&](const std::string& c) { return (prev.empty() || prev < c) && (next.empty() || c < next); };
+  auto order_ok = [&](const std::string& c) {
+    return (prev.empty() || prev < c) && (next.empty() || c < next);
+  };
   auto family_ok = [&](const std::string& c) {
-    auto same = [&](const std::string& o) { return !o.empty() && o.substr(0, 3) == c.substr(0, 3); };
+    auto same = [&](const std::string& o) {
+      return !o.empty() && o.substr(0, 3) == c.substr(0, 3);
+    };
     return same(prev) || same(next);
   };
   struct Cand {
@@ -113,7 +129,8 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
     return e->parent.empty() || prev.empty() || prev.compare(0, e->parent.size(), e->parent) == 0;
   };
   for (const auto& c : cands)
-    if (!pname.empty() && c.nd <= (cur_ok ? 0.1 : 0.2) && (c.order || prev.empty() || next.empty() || !cur_ok) &&
+    if (!pname.empty() && c.nd <= (cur_ok ? 0.1 : 0.2) &&
+        (c.order || prev.empty() || next.empty() || !cur_ok) &&
         (context_ok || (c.order && parent_fits(c.e))))
       strong.push_back(&c);
   if (!strong.empty()) {
@@ -125,13 +142,19 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
                   (strong[0]->order && !strong[1]->order);
     if (unique && (!cur_ok || !context_ok || strong[0]->nd + 0.2 < name_d(cur))) {
       const Cand& c = *strong[0];
-      double conf = 0.8 + (c.nd == 0 ? 0.1 : 0) + (c.order && c.family ? 0.05 : 0) + (c.edit < 0.5 ? 0.04 : 0);
-      std::string why = std::string(cur_ok ? "code " + read + " is " + cur->name + " under " + cur->parent +
-                                                 (context_ok ? "" : " (not the block above it)") + ", but the printed name"
-                                           : "code " + read + " is not a " + (economic ? "economic" : "function") +
-                                                 " code; the printed name") +
-                        " matches " + c.e->code + " " + c.e->name;
-      if (c.order) why += "; fits between neighbours " + (prev.empty() ? "-" : prev) + " and " + (next.empty() ? "-" : next);
+      double conf = 0.8 + (c.nd == 0 ? 0.1 : 0) + (c.order && c.family ? 0.05 : 0) +
+                    (c.edit < 0.5 ? 0.04 : 0);
+      std::string why =
+          std::string(cur_ok
+                          ? "code " + read + " is " + cur->name + " under " + cur->parent +
+                                (context_ok ? "" : " (not the block above it)") +
+                                ", but the printed name"
+                          : "code " + read + " is not a " + (economic ? "economic" : "function") +
+                                " code; the printed name") +
+          " matches " + c.e->code + " " + c.e->name;
+      if (c.order)
+        why += "; fits between neighbours " + (prev.empty() ? "-" : prev) + " and " +
+               (next.empty() ? "-" : next);
       return CodeFix{c.e->code, why, std::min(conf, 0.99)};
     }
   }
@@ -142,16 +165,18 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read, c
     if (c.order && c.family && c.edit < 0.5 && (pname.empty() || c.nd <= 0.5)) fits.push_back(&c);
   if (fits.size() == 1 && !prev.empty() && !next.empty()) {
     const Cand& c = *fits[0];
-    return CodeFix{c.e->code,
-                   "code " + read + " is not in the dictionary; the only one-confusable-digit reading that fits between " +
-                       prev + " and " + next + " is " + c.e->code + " " + c.e->name,
-                   0.6};
+    return CodeFix{
+        c.e->code,
+        "code " + read +
+            " is not in the dictionary; the only one-confusable-digit reading that fits between " +
+            prev + " and " + next + " is " + c.e->code + " " + c.e->name,
+        0.6};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Repairer::RepairName(const std::string& code, const std::string& printed, double* distance,
-                                                bool* far) const {
+std::optional<std::string> Repairer::RepairName(const std::string& code, const std::string& printed,
+                                                double* distance, bool* far) const {
   if (far) *far = false;
   const CodeEntry* e = dict_.Find(code);
   if (!e) return std::nullopt;
@@ -166,15 +191,18 @@ std::optional<std::string> Repairer::RepairName(const std::string& code, const s
   return std::nullopt;
 }
 
-std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std::string>* warnings) const {
+std::vector<Repair> Repairer::repair(Table& t, int table_index,
+                                     std::vector<std::string>* warnings) const {
   std::vector<Repair> out;
-  std::string tname = t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?");
+  std::string tname =
+      t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?");
   auto warn = [&](const Cell& cell, const std::string& msg) {
     if (warnings)
-      warnings->push_back("table " + tname + " r" + std::to_string(cell.r) + " c" + std::to_string(cell.c) + ": " + msg);
+      warnings->push_back("table " + tname + " r" + std::to_string(cell.r) + " c" +
+                          std::to_string(cell.c) + ": " + msg);
   };
-  auto record = [&](Cell& cell, const std::string& field, const std::string& after, const std::string& reason,
-                    double conf) {
+  auto record = [&](Cell& cell, const std::string& field, const std::string& after,
+                    const std::string& reason, double conf) {
     Repair rp;
     rp.table = table_index;
     rp.table_number = t.number ? *t.number : "";
@@ -198,12 +226,14 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
   // 1. Header cells against the catalogue words of the kind.
   if (kind) {
     std::vector<std::string> words;
-    for (const auto& col : kind->columns) words.insert(words.end(), col.headers.begin(), col.headers.end());
+    for (const auto& col : kind->columns)
+      words.insert(words.end(), col.headers.begin(), col.headers.end());
     for (const auto& sig : kind->header_signature) {
       size_t start = 0;
       while (true) {
         size_t bar = sig.find('|', start);
-        words.push_back(sig.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        words.push_back(
+            sig.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
         if (bar == std::string::npos) break;
         start = bar + 1;
       }
@@ -222,13 +252,17 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
       for (const auto& w : words) {
         double d = ConfusionDistance(s, w);
         if (w == best_w) continue;
-        if (d < best) second = best, best = d, best_w = w;
-        else if (d < second) second = d;
+        if (d < best)
+          second = best, best = d, best_w = w;
+        else if (d < second)
+          second = d;
       }
       double n = static_cast<double>(std::max(U32Length(s), U32Length(best_w)));
       if (best <= std::max(0.35, 0.2 * n) && second > best + 0.2)
-        record(cell, "header", prefix + best_w, "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
-               best <= 0.35 ? 0.9 : 0.75);
+        record(
+            cell, "header", prefix + best_w,
+            "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
+            best <= 0.35 ? 0.9 : 0.75);
     }
   }
 
@@ -254,15 +288,22 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
       }
       clean[i] = *cc;
       if (*cc != s && IsSubjectCode(*cc))
-        record(*col[i], "code", *cc, "OCR characters in a code (letters/full-width/stray marks -> digits)", 0.9);
+        record(*col[i], "code", *cc,
+               "OCR characters in a code (letters/full-width/stray marks -> digits)", 0.9);
     }
     for (size_t i = 0; i < col.size(); ++i) {
       if (clean[i].empty()) continue;
       std::string prev, next;
       for (size_t k = i; k-- > 0;)
-        if (!clean[k].empty()) { prev = clean[k]; break; }
+        if (!clean[k].empty()) {
+          prev = clean[k];
+          break;
+        }
       for (size_t k = i + 1; k < col.size(); ++k)
-        if (!clean[k].empty()) { next = clean[k]; break; }
+        if (!clean[k].empty()) {
+          next = clean[k];
+          break;
+        }
       Cell* name_cell = AnchorAt(t, col[i]->r, c + 1);
       std::string name = name_cell ? name_cell->text : "";
       if (auto fix = RepairCode(clean[i], name, prev, next, economic)) {
@@ -270,9 +311,11 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
         clean[i] = fix->code;
       }
       const CodeEntry* e = dict_.Find(clean[i]);
-      bool ok_system = e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
+      bool ok_system =
+          e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
       if (!ok_system) {
-        warn(*col[i], "code " + clean[i] + " is not in the " + std::string(economic ? "economic" : "function") +
+        warn(*col[i], "code " + clean[i] + " is not in the " +
+                          std::string(economic ? "economic" : "function") +
                           " classification dictionary; kept as read");
         continue;
       }
@@ -281,11 +324,12 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
       bool far = false;
       if (auto canon = RepairName(clean[i], name_cell->text, &d, &far)) {
         record(*name_cell, "name", *canon,
-               "name repaired against dictionary entry " + clean[i] + " (confusion-aware distance " + Fmt(d) + ")",
+               "name repaired against dictionary entry " + clean[i] +
+                   " (confusion-aware distance " + Fmt(d) + ")",
                e->sure ? (d <= 0.65 ? 0.95 : 0.85) : 0.7);
       } else if (far) {
-        warn(*name_cell, "name '" + name_cell->text + "' differs from the dictionary name of " + clean[i] + " '" + e->name +
-                             "'; kept as read");
+        warn(*name_cell, "name '" + name_cell->text + "' differs from the dictionary name of " +
+                             clean[i] + " '" + e->name + "'; kept as read");
       }
     }
   }
@@ -306,7 +350,8 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
   std::vector<bool> amount_col(static_cast<size_t>(t.n_cols), false);
   bool have_roles = false;
   for (int c = 0; c < t.n_cols; ++c)
-    if (c < static_cast<int>(roles.size()) && !roles[c].empty()) have_roles = true, amount_col[c] = roles[c] == "amount";
+    if (c < static_cast<int>(roles.size()) && !roles[c].empty())
+      have_roles = true, amount_col[c] = roles[c] == "amount";
   if (!have_roles) {
     for (int c = 0; c < t.n_cols; ++c) {
       if (std::find(code_cols.begin(), code_cols.end(), c) != code_cols.end()) continue;
@@ -318,13 +363,16 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
         ++filled;
         std::string why;
         auto n = NormalizeAmountText(s, &why);
-        if (n && (n->find('.') != std::string::npos || n->find("—") != std::string::npos)) ++amounts;
+        if (n && (n->find('.') != std::string::npos || n->find("—") != std::string::npos))
+          ++amounts;
       }
       amount_col[c] = amounts >= 2 && amounts * 2 >= filled;
     }
   }
   for (auto& cell : t.cells) {
-    if (cell.r < t.header_rows || lanci_rows.count(cell.r) || cell.c >= t.n_cols || !amount_col[cell.c]) continue;
+    if (cell.r < t.header_rows || lanci_rows.count(cell.r) || cell.c >= t.n_cols ||
+        !amount_col[cell.c])
+      continue;
     std::string s = cell.text;
     if (StripSpaces(s).empty() || HasHan(s)) continue;
     std::string why;
@@ -348,7 +396,9 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
           if (item.contains("label")) labels.push_back(item.at("label").get<std::string>());
         }
     for (auto& cell : t.cells) {
-      if (cell.r < t.header_rows || cell.c >= static_cast<int>(roles.size()) || roles[cell.c] != "item") continue;
+      if (cell.r < t.header_rows || cell.c >= static_cast<int>(roles.size()) ||
+          roles[cell.c] != "item")
+        continue;
       std::string full = StripSpaces(cell.text);
       std::string label = StripOrdinal(full);
       if (label.empty()) continue;
@@ -360,14 +410,17 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index, std::vector<std:
       for (const auto& l : labels) {
         if (l == best_l) continue;
         double d = ConfusionDistance(label, l);
-        if (d < best) second = best, best = d, best_l = l;
-        else if (d < second) second = d;
+        if (d < best)
+          second = best, best = d, best_l = l;
+        else if (d < second)
+          second = d;
       }
       double n = static_cast<double>(std::max(U32Length(label), U32Length(best_l)));
       if (best <= std::max(0.65, 0.2 * n) && best / n <= 0.3 && second > best + 0.3) {
         std::string prefix = full.substr(0, full.size() - label.size());
         record(cell, "label", prefix + best_l,
-               "row label repaired against the catalogue (distance " + Fmt(best) + ")", best <= 0.65 ? 0.9 : 0.75);
+               "row label repaired against the catalogue (distance " + Fmt(best) + ")",
+               best <= 0.65 ? 0.9 : 0.75);
       }
     }
   }

@@ -18,12 +18,14 @@ namespace juesuan {
 
 class Repairer {
  public:
-  explicit Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue = TableCatalogue::Default())
+  explicit Repairer(const CodeDictionary& dict,
+                    const TableCatalogue& catalogue = TableCatalogue::Default())
       : dict_(dict), catalogue_(catalogue) {}
 
   // Repairs `t` in place (t.kind should already be set; "unknown" is fine). `table_index` is
   // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended.
-  std::vector<Repair> repair(Table& t, int table_index = -1, std::vector<std::string>* warnings = nullptr) const;
+  std::vector<Repair> repair(Table& t, int table_index = -1,
+                             std::vector<std::string>* warnings = nullptr) const;
 
   // --- parts, public for tests ---
   struct CodeFix {
@@ -33,13 +35,14 @@ class Repairer {
   // `read`: the code cell as read; `name`: the printed name on that row; prev/next: nearest
   // codes above/below in the same column ("" if none); `economic`: the table holds economic codes.
   // Returns a fix when the reading is wrong and one candidate is proven; nullopt otherwise.
-  std::optional<CodeFix> RepairCode(const std::string& read, const std::string& name, const std::string& prev,
-                                    const std::string& next, bool economic) const;
+  std::optional<CodeFix> RepairCode(const std::string& read, const std::string& name,
+                                    const std::string& prev, const std::string& next,
+                                    bool economic) const;
   // The dictionary name for `code` when `printed` is a damaged reading of it (small
   // confusion-aware distance); nullopt when printed already equals it (up to width variants) or
   // is too far (then *far is set).
-  std::optional<std::string> RepairName(const std::string& code, const std::string& printed, double* distance = nullptr,
-                                        bool* far = nullptr) const;
+  std::optional<std::string> RepairName(const std::string& code, const std::string& printed,
+                                        double* distance = nullptr, bool* far = nullptr) const;
   // Digits-only form of a code cell: full-width digits, O/o->0, l/I->1, spaces and stray marks
   // removed. nullopt when something other than digits remains.
   static std::optional<std::string> CleanCode(const std::string& text);

@@ -28,8 +28,8 @@ std::string Strip(std::string s) {
 bool IsMetaLine(const std::string& t) {
   static const std::regex kYearOnly(R"(^(?:19|20)[0-9]{2}\s*年\s*(?:度)?$)");
   static const std::regex kNumberOnly(R"(^(?:公\s*开\s*)?[0O]?\s*[0-9]{1,2}\s*表$)");
-  return std::regex_match(t, kNumberOnly) || std::regex_search(t, kUnit) || std::regex_search(t, kDept) ||
-         std::regex_match(t, kYearOnly);
+  return std::regex_match(t, kNumberOnly) || std::regex_search(t, kUnit) ||
+         std::regex_search(t, kDept) || std::regex_match(t, kYearOnly);
 }
 
 const Cell* At(const Table& t, int r, int c) {
@@ -66,7 +66,8 @@ bool IsSubjectCode(const std::string& s) {
 }
 
 bool IsAmount(const std::string& s) {
-  static const std::regex kAmount(R"(^-?[0-9]{1,3}(,?[0-9]{3})*\.[0-9]+$|^-?[0-9]{1,3}(,[0-9]{3})+$)");
+  static const std::regex kAmount(
+      R"(^-?[0-9]{1,3}(,?[0-9]{3})*\.[0-9]+$|^-?[0-9]{1,3}(,[0-9]{3})+$)");
   return std::regex_match(s, kAmount);
 }
 
@@ -161,8 +162,9 @@ std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
         const Cell* v = At(t, r, vc);
         if (v && v->c != vc) continue;  // covered by a merged cell: reported once
         std::string s = v ? Strip(v->text) : "";
-        rec.values.emplace_back(vc < static_cast<int>(t.leaf_headers.size()) ? t.leaf_headers[vc] : "",
-                                s.empty() ? std::nullopt : std::optional<std::string>(s));
+        rec.values.emplace_back(
+            vc < static_cast<int>(t.leaf_headers.size()) ? t.leaf_headers[vc] : "",
+            s.empty() ? std::nullopt : std::optional<std::string>(s));
       }
       out.push_back(std::move(rec));
     }
@@ -190,7 +192,8 @@ void TableAssembler::AppendContinuation(Table& t, const Table& next) {
   for (int k = std::min(t.header_rows, next.n_rows); k > 0 && drop == 0; --k) {
     bool crosses = false;
     for (const auto& c : next.cells) crosses |= c.r < k && c.r + c.rs > k;
-    if (!crosses && !block(next, k).empty() && TextSimilarity(block(next, k), block(t, k)) >= 0.6) drop = k;
+    if (!crosses && !block(next, k).empty() && TextSimilarity(block(next, k), block(t, k)) >= 0.6)
+      drop = k;
   }
   for (Cell c : next.cells) {
     if (c.r < drop) continue;
@@ -212,8 +215,10 @@ void TableAssembler::assemble(Document& doc) const {
     for (size_t ti = 0; ti < page.tables.size(); ++ti) {
       const PageTable& pt = page.tables[ti];
       const Box& b = pt.grid.bbox;
-      int top_limit = ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
-      int bottom_limit = ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
+      int top_limit =
+          ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
+      int bottom_limit =
+          ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
       Table t;
       t.pages = {page.number};
       t.bbox = b;
@@ -228,7 +233,8 @@ void TableAssembler::assemble(Document& doc) const {
         std::string s = Strip(line.text);
         if (cy < b.y && cy > top_limit) {
           std::smatch m;
-          if (std::regex_search(s, m, kTableNo)) t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
+          if (std::regex_search(s, m, kTableNo))
+            t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
           if (std::regex_search(s, m, kYear)) ++year_votes[m[1]];
           if (std::regex_search(s, m, kUnit)) ++unit_votes[Strip(m[1])];
           if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
@@ -250,8 +256,8 @@ void TableAssembler::assemble(Document& doc) const {
       bool starts_page = b.y < page.height / 3;  // only the page's running header above it
       Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
       bool follows = prev && prev->pages.back() + 1 == page.number;
-      bool continuation = follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&
-                          prev->n_cols == t.n_cols;
+      bool continuation = follows && previous_ends_page && starts_page && !t.number &&
+                          t.title.empty() && prev->n_cols == t.n_cols;
       bool same_number = follows && t.number && prev->number == t.number;
       if (continuation || same_number) {
         AppendContinuation(*prev, t);
@@ -281,7 +287,8 @@ void TableAssembler::assemble(Document& doc) const {
   doc.year = top(year_votes);
   doc.unit = top(unit_votes);
   if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
-  if (doc.unit.empty() && !doc.tables.empty()) doc.warnings.push_back("unit (单位：万元) not found");
+  if (doc.unit.empty() && !doc.tables.empty())
+    doc.warnings.push_back("unit (单位：万元) not found");
 }
 
 }  // namespace juesuan

@@ -62,7 +62,8 @@ const TableCatalogue& TableCatalogue::Default() {
 }
 
 std::string TableCatalogue::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env) return std::string(env) + "/table_kinds.json";
+  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
+    return std::string(env) + "/table_kinds.json";
   return JUESUAN_MODELS_DIR "/table_kinds.json";
 }
 
@@ -81,7 +82,8 @@ void TableCatalogue::Parse(const nlohmann::json& j) {
     kind.repeat_columns = k.value("repeat_columns", false);
     if (k.contains("columns"))
       for (const auto& c : k.at("columns"))
-        kind.columns.push_back({c.at("id").get<std::string>(), c.value("role", ""), Strings(c, "headers")});
+        kind.columns.push_back(
+            {c.at("id").get<std::string>(), c.value("role", ""), Strings(c, "headers")});
     if (k.contains("row_identity")) {
       kind.row_total = k.at("row_identity").at("total").get<std::string>();
       kind.row_parts = Strings(k.at("row_identity"), "parts");
@@ -105,8 +107,10 @@ std::string DetectCodeType(const Table& t) {
       std::string s = StripSpaces(cell.text);
       if (s.size() != 3 && s.size() != 5 && s.size() != 7) continue;
       if (s.find_first_not_of("0123456789") != std::string::npos) continue;
-      if (s[0] == '2') ++function;
-      else if (s[0] == '3' || s[0] == '5') ++economic;
+      if (s[0] == '2')
+        ++function;
+      else if (s[0] == '3' || s[0] == '5')
+        ++economic;
     }
   if (function == 0 && economic == 0) return "none";
   return function >= economic ? "function" : "economic";
@@ -153,7 +157,8 @@ Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::strin
       for (const auto& h : headers) hit = hit || HeaderMatches(h, alt);
     found += hit;
   }
-  s.header = k.header_signature.empty() ? 0 : static_cast<double>(found) / k.header_signature.size();
+  s.header =
+      k.header_signature.empty() ? 0 : static_cast<double>(found) / k.header_signature.size();
   for (const auto& w : k.header_forbid)
     for (const auto& h : headers)
       if (HeaderMatches(h, w)) s.excluded = true;
@@ -181,7 +186,8 @@ std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   for (const auto& h : t.leaf_headers)
     if (!h.empty()) headers.push_back(StripSpaces(h));
   for (size_t i = 0, n = headers.size(); i < n; ++i)
-    if (std::string s = StripOrdinal(headers[i]); s != headers[i] && !s.empty()) headers.push_back(s);
+    if (std::string s = StripOrdinal(headers[i]); s != headers[i] && !s.empty())
+      headers.push_back(s);
   std::string code_type = DetectCodeType(t);
   struct Cand {
     std::string id;
@@ -198,11 +204,14 @@ std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   for (size_t i = 0; i < catalogue.kinds().size(); ++i) {
     const Score& s = scores[i];
     if (s.excluded) continue;
-    bool accept = s.title_ok ? (s.header >= 0.25 || headers.empty()) : (!any_title && s.header >= 0.7);
-    if (accept) cands.push_back({catalogue.kinds()[i].id, (s.title_ok ? 2.0 : 0.0) + 2.0 * s.header});
+    bool accept =
+        s.title_ok ? (s.header >= 0.25 || headers.empty()) : (!any_title && s.header >= 0.7);
+    if (accept)
+      cands.push_back({catalogue.kinds()[i].id, (s.title_ok ? 2.0 : 0.0) + 2.0 * s.header});
   }
   if (cands.empty()) return "unknown";
-  std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+  std::sort(cands.begin(), cands.end(),
+            [](const Cand& a, const Cand& b) { return a.score > b.score; });
   if (cands.size() > 1 && cands[0].score - cands[1].score < 0.05) return "unknown";
   return cands[0].id;
 }
@@ -234,7 +243,9 @@ std::vector<const ColumnSpec*> AssignColumns(const Table& t, const TableKind& k)
 
 }  // namespace
 
-std::vector<std::string> CanonicalColumnIds(const Table& t) { return CanonicalColumnIds(t, TableCatalogue::Default()); }
+std::vector<std::string> CanonicalColumnIds(const Table& t) {
+  return CanonicalColumnIds(t, TableCatalogue::Default());
+}
 
 std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue) {
   std::vector<std::string> out(static_cast<size_t>(t.n_cols));

@@ -2,10 +2,9 @@
 // type (never by its printed number alone) and name its columns with canonical ids.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pipeline/document.h"
 

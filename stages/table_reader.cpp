@@ -5,7 +5,8 @@
 
 namespace juesuan {
 
-std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid, int page) {
+std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& binary,
+                                         const Grid& grid, int page) {
   std::vector<Cell> cells(grid.cells.size());
   // Column by column, so that a column that has shown itself to be text skips the digit model.
   std::vector<size_t> order(grid.cells.size());
@@ -23,7 +24,8 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cv::Mat crop = CropCell(gray, binary, g.box, dpi_, &multiline);
     if (crop.empty()) continue;
     bool text_column = g.cs == 1 && text_votes[g.c] >= 2 && number_votes[g.c] == 0;
-    Reading rd = ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);
+    Reading rd =
+        ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);
     cell.text = rd.text;
     cell.raw = rd.raw;
     cell.conf = rd.conf;

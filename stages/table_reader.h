@@ -14,7 +14,8 @@ class TableReader {
  public:
   TableReader(CellOcr& ocr, int dpi) : ocr_(ocr), dpi_(dpi) {}
   // One Cell per grid cell, in grid order; blank cells are kept with empty text.
-  std::vector<Cell> read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid, int page);
+  std::vector<Cell> read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid,
+                              int page);
   std::vector<TextLine> read_lines(const cv::Mat& gray, const std::vector<Box>& boxes);
 
  private:

@@ -12,13 +12,17 @@ const Cell* CellAt(const Table& t, int r, int c) {
     if (cell.r <= r && r < cell.r + cell.rs && cell.c <= c && c < cell.c + cell.cs) return &cell;
   return nullptr;
 }
-Cell* CellAt(Table& t, int r, int c) { return const_cast<Cell*>(CellAt(static_cast<const Table&>(t), r, c)); }
+Cell* CellAt(Table& t, int r, int c) {
+  return const_cast<Cell*>(CellAt(static_cast<const Table&>(t), r, c));
+}
 const Cell* AnchorAt(const Table& t, int r, int c) {
   for (const auto& cell : t.cells)
     if (cell.r == r && cell.c == c) return &cell;
   return nullptr;
 }
-Cell* AnchorAt(Table& t, int r, int c) { return const_cast<Cell*>(AnchorAt(static_cast<const Table&>(t), r, c)); }
+Cell* AnchorAt(Table& t, int r, int c) {
+  return const_cast<Cell*>(AnchorAt(static_cast<const Table&>(t), r, c));
+}
 
 std::vector<int> CodeColumns(const Table& t) {
   std::vector<int> code_cols;
@@ -48,17 +52,21 @@ std::vector<std::string> HeaderTexts(const Table& t) {
 
 std::string StripOrdinal(const std::string& label) {
   std::u32string u = Utf8ToU32(StripSpaces(label));
-  auto is_cn = [](char32_t c) { return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos; };
+  auto is_cn = [](char32_t c) {
+    return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos;
+  };
   size_t i = 0;
   if (i < u.size() && (u[i] == U'（' || u[i] == U'(')) {
     size_t j = i + 1;
     while (j < u.size() && (is_cn(u[j]) || (u[j] >= U'0' && u[j] <= U'9'))) ++j;
-    if (j > i + 1 && j < u.size() && (u[j] == U'）' || u[j] == U')')) return U32ToUtf8(u.substr(j + 1));
+    if (j > i + 1 && j < u.size() && (u[j] == U'）' || u[j] == U')'))
+      return U32ToUtf8(u.substr(j + 1));
     return U32ToUtf8(u);
   }
   size_t j = i;
   while (j < u.size() && is_cn(u[j])) ++j;
-  if (j > i && j < u.size() && (u[j] == U'、' || u[j] == U'.' || u[j] == U'．')) return U32ToUtf8(u.substr(j + 1));
+  if (j > i && j < u.size() && (u[j] == U'、' || u[j] == U'.' || u[j] == U'．'))
+    return U32ToUtf8(u.substr(j + 1));
   j = i;
   while (j < u.size() && u[j] >= U'0' && u[j] <= U'9') ++j;
   if (j > i && j <= i + 2 && j + 1 < u.size() && (u[j] == U'.' || u[j] == U'、' || u[j] == U'．') &&

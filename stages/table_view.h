@@ -18,7 +18,8 @@ const Cell* AnchorAt(const Table& t, int r, int c);
 std::vector<int> CodeColumns(const Table& t);
 // Cell texts of the header rows (spaces removed), non-empty ones.
 std::vector<std::string> HeaderTexts(const Table& t);
-// "一、一般公共服务支出" -> "一般公共服务支出"; "（一）行政单位" -> "行政单位"; "1. 主要负责人用车" -> ...
+// "一、一般公共服务支出" -> "一般公共服务支出"; "（一）行政单位" -> "行政单位"; "1. 主要负责人用车"
+// -> ...
 std::string StripOrdinal(const std::string& label);
 // 合计 / 总计 (after removing spaces).
 bool IsTotalLabel(const std::string& text);

@@ -20,7 +20,8 @@ std::vector<Glyph> Glyphs(const std::vector<TextBox>& words) {
   std::vector<Glyph> out;
   for (const auto& w : words)
     for (size_t i = 0; i < w.text.size() && i < w.chars.size(); ++i)
-      if (w.text[i] != U' ') out.push_back({w.text[i], w.chars[i], w.space_after && i + 1 == w.text.size()});
+      if (w.text[i] != U' ')
+        out.push_back({w.text[i], w.chars[i], w.space_after && i + 1 == w.text.size()});
   return out;
 }
 
@@ -46,10 +47,12 @@ std::string Join(std::vector<Glyph> g) {
   }
   std::u32string out;
   for (auto& line : lines) {
-    std::sort(line.begin(), line.end(), [](const Glyph& a, const Glyph& b) { return a.cx() < b.cx(); });
+    std::sort(line.begin(), line.end(),
+              [](const Glyph& a, const Glyph& b) { return a.cx() < b.cx(); });
     for (size_t i = 0; i < line.size(); ++i) {
       out.push_back(line[i].ch);
-      if (line[i].space_after && i + 1 < line.size() && IsAsciiWord(line[i].ch) && IsAsciiWord(line[i + 1].ch))
+      if (line[i].space_after && i + 1 < line.size() && IsAsciiWord(line[i].ch) &&
+          IsAsciiWord(line[i + 1].ch))
         out.push_back(U' ');
     }
   }
@@ -66,8 +69,10 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
       ++total;
       bool han = (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
       bool ascii = c >= 0x21 && c < 0x7F;
-      bool punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x206F);
-      bool garbage = (c >= 0xE000 && c <= 0xF8FF) || c == 0xFFFD || c < 0x20 || (c >= 0x2E80 && c <= 0x2FDF);
+      bool punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+                   (c >= 0x2010 && c <= 0x206F);
+      bool garbage =
+          (c >= 0xE000 && c <= 0xF8FF) || c == 0xFFFD || c < 0x20 || (c >= 0x2E80 && c <= 0x2FDF);
       good += han || ascii || punct;
       han_count += han;
       bad += garbage;
@@ -76,7 +81,8 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
   double good_share = static_cast<double>(good) / total;
   if (bad * 20 > total || good_share < 0.9)
     return {false, "text layer does not decode to Chinese and digits (" + std::to_string(bad) +
-                       " private-use, replacement or control characters of " + std::to_string(total) + ")"};
+                       " private-use, replacement or control characters of " +
+                       std::to_string(total) + ")"};
   // A font without a Unicode map can also decode to Latin letters; a disclosure page always
   // carries some Chinese.
   if (han_count * 20 < total)
@@ -110,13 +116,15 @@ std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>&
   return cells;
 }
 
-std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words, const std::vector<Grid>& grids) {
+std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
+                                       const std::vector<Grid>& grids) {
   std::vector<const TextBox*> outside;
   for (const auto& w : words) {
     cv::Point2d c(w.box.x + w.box.width / 2, w.box.y + w.box.height / 2);
     bool inside = false;
     for (const auto& g : grids)
-      inside |= c.x >= g.bbox.x && c.x <= g.bbox.x + g.bbox.w && c.y >= g.bbox.y && c.y <= g.bbox.y + g.bbox.h;
+      inside |= c.x >= g.bbox.x && c.x <= g.bbox.x + g.bbox.w && c.y >= g.bbox.y &&
+                c.y <= g.bbox.y + g.bbox.h;
     if (!inside && !w.text.empty()) outside.push_back(&w);
   }
   std::sort(outside.begin(), outside.end(), [](const TextBox* a, const TextBox* b) {
@@ -129,19 +137,22 @@ std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words, const 
     const double cy = outside[i]->box.y + outside[i]->box.height / 2, h = outside[i]->box.height;
     while (j < outside.size() && outside[j]->box.y + outside[j]->box.height / 2 - cy < h / 2) ++j;
     std::vector<const TextBox*> line(outside.begin() + i, outside.begin() + j);
-    std::sort(line.begin(), line.end(), [](const TextBox* a, const TextBox* b) { return a->box.x < b->box.x; });
+    std::sort(line.begin(), line.end(),
+              [](const TextBox* a, const TextBox* b) { return a->box.x < b->box.x; });
     std::u32string text;
     cv::Rect2d box;
     for (size_t k = 0; k < line.size(); ++k) {
       if (k > 0 && line[k]->box.x - (line[k - 1]->box.x + line[k - 1]->box.width) > 2 * h) {
-        out.push_back({EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
+        out.push_back(
+            {EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
         text.clear();
         box = {};
       }
       text += line[k]->text;
       box = box.area() > 0 ? (box | line[k]->box) : line[k]->box;
     }
-    out.push_back({EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
+    out.push_back(
+        {EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
     i = j;
   }
   return out;

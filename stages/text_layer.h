@@ -25,6 +25,7 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words);
 std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page);
 
 // Words outside every grid, grouped into lines (a wide gap starts a new TextLine).
-std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words, const std::vector<Grid>& grids);
+std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
+                                       const std::vector<Grid>& grids);
 
 }  // namespace juesuan

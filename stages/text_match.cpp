@@ -13,12 +13,23 @@ std::u32string Utf8ToU32(const std::string& s) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     char32_t cp;
     int n;
-    if (c < 0x80) cp = c, n = 1;
-    else if ((c >> 5) == 6) cp = c & 0x1F, n = 2;
-    else if ((c >> 4) == 14) cp = c & 0x0F, n = 3;
-    else if ((c >> 3) == 30) cp = c & 0x07, n = 4;
-    else { out.push_back(0xFFFD); ++i; continue; }
-    if (i + n > s.size()) { out.push_back(0xFFFD); break; }
+    if (c < 0x80)
+      cp = c, n = 1;
+    else if ((c >> 5) == 6)
+      cp = c & 0x1F, n = 2;
+    else if ((c >> 4) == 14)
+      cp = c & 0x0F, n = 3;
+    else if ((c >> 3) == 30)
+      cp = c & 0x07, n = 4;
+    else {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    if (i + n > s.size()) {
+      out.push_back(0xFFFD);
+      break;
+    }
     for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
@@ -51,25 +62,47 @@ std::string U32ToUtf8(const std::u32string& s) {
 char32_t FoldChar(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
   switch (c) {
-    case 0x3000: return U' ';
-    case U'〈': case U'《': case U'〔': case U'【': return U'(';
-    case U'〉': case U'》': case U'〕': case U'】': return U')';
-    case U'“': case U'”': case U'„': return U'"';
-    case U'‘': case U'’': return U'\'';
-    case U'、': return U',';
-    case U'。': return U'.';
-    case U'—': case U'–': case U'－': case U'―': return U'-';
-    default: return c;
+    case 0x3000:
+      return U' ';
+    case U'〈':
+    case U'《':
+    case U'〔':
+    case U'【':
+      return U'(';
+    case U'〉':
+    case U'》':
+    case U'〕':
+    case U'】':
+      return U')';
+    case U'“':
+    case U'”':
+    case U'„':
+      return U'"';
+    case U'‘':
+    case U'’':
+      return U'\'';
+    case U'、':
+      return U',';
+    case U'。':
+      return U'.';
+    case U'—':
+    case U'–':
+    case U'－':
+    case U'―':
+      return U'-';
+    default:
+      return c;
   }
 }
 
 bool IsStrayChar(char32_t c) {
   c = FoldChar(c);
   if (c == U' ' || c == U'\t' || c == U'\n') return true;
-  if (c < 0x80) return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-                       (c >= 0x7B && c <= 0x7E);
-  return c == U'·' || c == U'・' || c == U'…' || c == U'°' || c == U'¦' || c == U'§' || c == U'∶' || c == U'′' ||
-         c == U'″' || c == U'丶' || c == U'丨' || c == U'亅';
+  if (c < 0x80)
+    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
+           (c >= 0x7B && c <= 0x7E);
+  return c == U'·' || c == U'・' || c == U'…' || c == U'°' || c == U'¦' || c == U'§' || c == U'∶' ||
+         c == U'′' || c == U'″' || c == U'丶' || c == U'丨' || c == U'亅';
 }
 
 namespace {
@@ -78,18 +111,21 @@ namespace {
 const std::set<std::pair<char32_t, char32_t>>& ConfusablePairs() {
   static const std::set<std::pair<char32_t, char32_t>> pairs = [] {
     const std::vector<std::pair<char32_t, char32_t>> list = {
-        {U'出', U'山'}, {U'支', U'古'}, {U'支', U'文'}, {U'己', U'已'}, {U'已', U'巳'}, {U'己', U'巳'},
-        {U'未', U'末'}, {U'士', U'土'}, {U'拨', U'拔'}, {U'〈', U'（'}, {U'〉', U'）'}, {U'入', U'人'},
-        {U'八', U'人'}, {U'八', U'入'}, {U'日', U'曰'}, {U'王', U'玉'}, {U'大', U'太'}, {U'大', U'犬'},
-        {U'厂', U'广'}, {U'千', U'干'}, {U'干', U'于'}, {U'戊', U'戌'}, {U'贷', U'货'}, {U'务', U'条'},
-        {U'费', U'赀'}, {U'补', U'朴'}, {U'助', U'肋'}, {U'经', U'轻'}, {U'营', U'菅'}, {U'理', U'埋'},
-        {U'办', U'か'}, {U'公', U'么'}, {U'金', U'全'}, {U'计', U'汁'}, {U'合', U'台'}, {U'保', U'堡'},
-        {U'险', U'验'}, {U'工', U'エ'}, {U'口', U'囗'}, {U'0', U'O'}, {U'0', U'o'}, {U'0', U'D'},
-        {U'1', U'l'}, {U'1', U'I'}, {U'1', U'|'}, {U'2', U'Z'}, {U'5', U'S'}, {U'8', U'B'},
-        {U'3', U'2'}, {U'3', U'8'}, {U'3', U'5'}, {U'6', U'8'}, {U'6', U'5'}, {U'6', U'0'},
-        {U'8', U'0'}, {U'8', U'9'}, {U'9', U'0'}, {U'1', U'7'}, {U'1', U'4'}, {U'4', U'9'},
-        {U'7', U'2'}, {U'0', U'〇'}, {U'一', U'-'}, {U'一', U'—'}, {U'息', U'急'}, {U'〔', U'匚'},
-        {U'职', U'職'}, {U'业', U'業'}, {U'体', U'休'}, {U'设', U'没'}, {U'场', U'扬'}, {U'拆', U'折'},
+        {U'出', U'山'}, {U'支', U'古'}, {U'支', U'文'}, {U'己', U'已'}, {U'已', U'巳'},
+        {U'己', U'巳'}, {U'未', U'末'}, {U'士', U'土'}, {U'拨', U'拔'}, {U'〈', U'（'},
+        {U'〉', U'）'}, {U'入', U'人'}, {U'八', U'人'}, {U'八', U'入'}, {U'日', U'曰'},
+        {U'王', U'玉'}, {U'大', U'太'}, {U'大', U'犬'}, {U'厂', U'广'}, {U'千', U'干'},
+        {U'干', U'于'}, {U'戊', U'戌'}, {U'贷', U'货'}, {U'务', U'条'}, {U'费', U'赀'},
+        {U'补', U'朴'}, {U'助', U'肋'}, {U'经', U'轻'}, {U'营', U'菅'}, {U'理', U'埋'},
+        {U'办', U'か'}, {U'公', U'么'}, {U'金', U'全'}, {U'计', U'汁'}, {U'合', U'台'},
+        {U'保', U'堡'}, {U'险', U'验'}, {U'工', U'エ'}, {U'口', U'囗'}, {U'0', U'O'},
+        {U'0', U'o'},   {U'0', U'D'},   {U'1', U'l'},   {U'1', U'I'},   {U'1', U'|'},
+        {U'2', U'Z'},   {U'5', U'S'},   {U'8', U'B'},   {U'3', U'2'},   {U'3', U'8'},
+        {U'3', U'5'},   {U'6', U'8'},   {U'6', U'5'},   {U'6', U'0'},   {U'8', U'0'},
+        {U'8', U'9'},   {U'9', U'0'},   {U'1', U'7'},   {U'1', U'4'},   {U'4', U'9'},
+        {U'7', U'2'},   {U'0', U'〇'},  {U'一', U'-'},  {U'一', U'—'},  {U'息', U'急'},
+        {U'〔', U'匚'}, {U'职', U'職'}, {U'业', U'業'}, {U'体', U'休'}, {U'设', U'没'},
+        {U'场', U'扬'}, {U'拆', U'折'},
     };
     std::set<std::pair<char32_t, char32_t>> s;
     for (auto [a, b] : list) s.insert({a, b}), s.insert({b, a});
@@ -149,7 +185,8 @@ bool FuzzyContains(const std::string& haystack, const std::string& needle, doubl
 std::string StripSpaces(const std::string& s) {
   std::u32string u = Utf8ToU32(s), out;
   for (char32_t c : u)
-    if (c != U' ' && c != U'\t' && c != U'\n' && c != U'\r' && c != 0x3000 && c != 0xA0) out.push_back(c);
+    if (c != U' ' && c != U'\t' && c != U'\n' && c != U'\r' && c != 0x3000 && c != 0xA0)
+      out.push_back(c);
   return U32ToUtf8(out);
 }
 

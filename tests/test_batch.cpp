@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "pipeline/batch.h"
@@ -48,7 +48,8 @@ TEST(BatchInputs, DirectoriesManifestsAndMirroredOutputs) {
   ASSERT_EQ(inputs.size(), 3u);  // duplicates from the manifest are dropped
   std::set<std::string> outs;
   for (const auto& in : inputs) outs.insert(fs::relative(in.output, tmp / "out").generic_string());
-  EXPECT_EQ(outs, (std::set<std::string>{"a/same.pdf.json", "b/same.pdf.json", "odd name 数据.PDF.json"}));
+  EXPECT_EQ(outs, (std::set<std::string>{"a/same.pdf.json", "b/same.pdf.json",
+                                         "odd name 数据.PDF.json"}));
   o.inputs = {(tmp / "missing").string()};
   EXPECT_THROW(juesuan::ResolveInputs(o), std::runtime_error);
 }
@@ -56,7 +57,8 @@ TEST(BatchInputs, DirectoriesManifestsAndMirroredOutputs) {
 TEST(BatchInputs, ShardsCoverEveryInputExactlyOnce) {
   std::multiset<std::string> seen;
   std::vector<std::string> names;
-  for (int i = 0; i < 200; ++i) names.push_back("dir" + std::to_string(i % 7) + "/doc" + std::to_string(i) + ".pdf");
+  for (int i = 0; i < 200; ++i)
+    names.push_back("dir" + std::to_string(i % 7) + "/doc" + std::to_string(i) + ".pdf");
   std::vector<int> per_shard(3, 0);
   for (const auto& n : names)
     for (int k = 0; k < 3; ++k)
@@ -75,7 +77,8 @@ TEST(Batch, BadInputsAreRecordedAndTheRestIsWritten) {
   fs::copy_file(TestData("no_table.pdf"), tmp / "in/sub/no_table.pdf");
   auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet"});
   EXPECT_EQ(r.exit_code, 4) << r.err;  // some failed
-  EXPECT_EQ(Outputs(tmp / "out"), (std::set<std::string>{"blank.pdf.json", "sub/no_table.pdf.json"}));
+  EXPECT_EQ(Outputs(tmp / "out"),
+            (std::set<std::string>{"blank.pdf.json", "sub/no_table.pdf.json"}));
   for (const auto& o : Outputs(tmp / "out")) EXPECT_NO_THROW(ReadJson(tmp / "out" / o));
   std::istringstream errors(ReadAll(tmp / "out/_errors.jsonl"));
   std::set<std::string> failed;
@@ -85,7 +88,8 @@ TEST(Batch, BadInputsAreRecordedAndTheRestIsWritten) {
     EXPECT_FALSE(j["message"].get<std::string>().empty());
     failed.insert(fs::path(j["path"].get<std::string>()).filename().string());
   }
-  EXPECT_EQ(failed, (std::set<std::string>{"not_a_pdf.pdf", "truncated.pdf", "encrypted.pdf", "zero_pages.pdf"}));
+  EXPECT_EQ(failed, (std::set<std::string>{"not_a_pdf.pdf", "truncated.pdf", "encrypted.pdf",
+                                           "zero_pages.pdf"}));
   auto summary = ReadJson(tmp / "out/_summary.json");
   EXPECT_EQ(summary["done"], 2);
   EXPECT_EQ(summary["failed"], 4);
@@ -97,8 +101,9 @@ TEST(Batch, RerunWithNothingChangedDoesNoWorkAndForceRedoes) {
   fs::create_directories(tmp / "in");
   fs::copy_file(TestData("blank.pdf"), tmp / "in/one.pdf");
   fs::copy_file(TestData("no_table.pdf"), tmp / "in/two.pdf");
-  const std::vector<std::string> args = {"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
-                                         "--records-jsonl", (tmp / "records.jsonl").string()};
+  const std::vector<std::string> args = {
+      "batch",           (tmp / "in").string(),           "-o", (tmp / "out").string(), "--quiet",
+      "--records-jsonl", (tmp / "records.jsonl").string()};
   ASSERT_EQ(RunCli(args).exit_code, 0);
   auto before = fs::last_write_time(tmp / "out/one.pdf.json");
   ASSERT_EQ(RunCli(args).exit_code, 0);
@@ -108,7 +113,8 @@ TEST(Batch, RerunWithNothingChangedDoesNoWorkAndForceRedoes) {
   EXPECT_EQ(summary["pages"], 0);
   EXPECT_EQ(fs::last_write_time(tmp / "out/one.pdf.json"), before);
   // A changed input is redone.
-  fs::copy_file(TestData("scan_upside_down.pdf"), tmp / "in/two.pdf", fs::copy_options::overwrite_existing);
+  fs::copy_file(TestData("scan_upside_down.pdf"), tmp / "in/two.pdf",
+                fs::copy_options::overwrite_existing);
   ASSERT_EQ(RunCli(args).exit_code, 0);
   summary = ReadJson(tmp / "out/_summary.json");
   EXPECT_EQ(summary["skipped"], 1);
@@ -125,14 +131,15 @@ TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
   const int n = 6;
   for (int i = 0; i < n; ++i) {
     fs::create_directories(tmp / ("in/d" + std::to_string(i)));
-    fs::copy_file(TestData("scan_upside_down.pdf"), tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
+    fs::copy_file(TestData("scan_upside_down.pdf"),
+                  tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
   }
   const std::string in = (tmp / "in").string(), out = (tmp / "out").string();
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs", "2",
-          static_cast<char*>(nullptr));
+    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs",
+          "2", static_cast<char*>(nullptr));
     _exit(127);
   }
   // Kill as soon as the first document is written, in the middle of the others.
@@ -168,17 +175,20 @@ TEST(Batch, ShardsTogetherWriteEveryOutputOnce) {
   TempDir tmp;
   for (int i = 0; i < 6; ++i) {
     fs::create_directories(tmp / ("in/d" + std::to_string(i)));
-    fs::copy_file(TestData(i % 2 ? "blank.pdf" : "no_table.pdf"), tmp / ("in/d" + std::to_string(i) + "/x.pdf"));
+    fs::copy_file(TestData(i % 2 ? "blank.pdf" : "no_table.pdf"),
+                  tmp / ("in/d" + std::to_string(i) + "/x.pdf"));
   }
   std::multiset<std::string> all;
   for (int k = 1; k <= 3; ++k) {
-    auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet", "--shard",
-                     std::to_string(k) + "/3"});
+    auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
+                     "--shard", std::to_string(k) + "/3"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     all.insert(static_cast<std::string>(ReadJson(tmp / "out/_summary.json")["done"].dump()));
   }
   EXPECT_EQ(Outputs(tmp / "out").size(), 6u);
-  EXPECT_EQ(RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--shard", "4/3"}).exit_code, 2);
+  EXPECT_EQ(RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--shard", "4/3"})
+                .exit_code,
+            2);
 }
 
 }  // namespace

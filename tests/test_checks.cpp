@@ -32,7 +32,9 @@ const Check* Find(const std::vector<Check>& checks, const std::string& id) {
   return nullptr;
 }
 
-void Set(Document& d, int t, int r, int c, const std::string& s) { testing::CellRC(d.tables[t], r, c)->text = s; }
+void Set(Document& d, int t, int r, int c, const std::string& s) {
+  testing::CellRC(d.tables[t], r, c)->text = s;
+}
 
 TEST(Checker, CorrectTablePasses) {
   Document d = Doc({testing::Table02()});
@@ -88,7 +90,7 @@ TEST(Checker, ThreePublicSums) {
   Document d = Doc({testing::Table09()});
   auto checks = Checker().check(d);
   EXPECT_EQ(Count(checks)["pass"], 4);  // T09.a and T09.b for 预算数 and 决算数
-  Set(d, 0, 2, 11, "0.35");  // 公务接待费 决算数 0.25 -> 0.35
+  Set(d, 0, 2, 11, "0.35");             // 公务接待费 决算数 0.25 -> 0.35
   checks = Checker().check(d);
   const Check* a = Find(checks, "T09.a[actual][r2]");
   ASSERT_NE(a, nullptr);
@@ -98,12 +100,13 @@ TEST(Checker, ThreePublicSums) {
 }
 
 TEST(Checker, GovFundBalanceAndDashes) {
-  Table g = testing::MakeTable("07", "政府性基金预算财政拨款收入支出决算表",
-                               {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出",
-                                 "年末结转和结余"},
-                                {"", "合计", "0.00", "222.06", "222.06", "0.00", "222.06", "0.00"},
-                                {"212", "城乡社区支出", "0.00", "222.06", "222.06", "—", "222.06", "0.00"}},
-                               1);
+  Table g = testing::MakeTable(
+      "07", "政府性基金预算财政拨款收入支出决算表",
+      {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出",
+        "项目支出", "年末结转和结余"},
+       {"", "合计", "0.00", "222.06", "222.06", "0.00", "222.06", "0.00"},
+       {"212", "城乡社区支出", "0.00", "222.06", "222.06", "—", "222.06", "0.00"}},
+      1);
   Document d = Doc({g});
   EXPECT_EQ(d.tables[0].kind, "gov_fund");
   auto checks = Checker().check(d);
@@ -121,12 +124,13 @@ TEST(Checker, GovFundBalanceAndDashes) {
 
 TEST(Checker, CrossTableHardAndConditional) {
   // 02 and 03 of 000a share the 合计 (1285.83): X02_03.code is conditional -> warning on mismatch.
-  Table t03 = testing::MakeTable("03", "支出决算表",
-                                 {{"功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出",
-                                   "经营支出", "对附属单位补助支出"},
-                                  {"", "合计", "1,285.83", "702.00", "583.83", "0.00", "0.00", "0.00"},
-                                  {"201", "一般公共服务支出", "861.56", "556.56", "305.00", "0.00", "0.00", "0.00"}},
-                                 1);
+  Table t03 = testing::MakeTable(
+      "03", "支出决算表",
+      {{"功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出",
+        "经营支出", "对附属单位补助支出"},
+       {"", "合计", "1,285.83", "702.00", "583.83", "0.00", "0.00", "0.00"},
+       {"201", "一般公共服务支出", "861.56", "556.56", "305.00", "0.00", "0.00", "0.00"}},
+      1);
   Document d = Doc({testing::Table02(), t03});
   auto checks = Checker().check(d);
   const Check* x = Find(checks, "X02_03.code[201]");

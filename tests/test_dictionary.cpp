@@ -77,12 +77,15 @@ TEST(TableClassifier, NeverByNumberAlone) {
   using testing::MakeTable;
   // Numbered 07, but the title and the economic codes say 项目支出 by economic class (Yunnan 003).
   Table p = MakeTable("07", "一般公共预算财政拨款项目支出决算表",
-                      {{"科目编码", "科目名称", "金额"}, {"303", "对个人和家庭的补助", "7.40"}, {"30305", "生活补助", "7.40"}}, 1);
+                      {{"科目编码", "科目名称", "金额"},
+                       {"303", "对个人和家庭的补助", "7.40"},
+                       {"30305", "生活补助", "7.40"}},
+                      1);
   EXPECT_EQ(ClassifyTable(p), "general_budget_project_by_economic");
   // Numbered 08, titled as the government-fund table.
   Table g = MakeTable("08", "政府性基金预算财政拨款收入支出决算表",
-                      {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出",
-                        "年末结转和结余"},
+                      {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计",
+                        "基本支出", "项目支出", "年末结转和结余"},
                        {"", "合计", "", "", "", "", "", ""}},
                       1);
   EXPECT_EQ(ClassifyTable(g), "gov_fund");
@@ -91,7 +94,8 @@ TEST(TableClassifier, NeverByNumberAlone) {
   EXPECT_EQ(ClassifyTable(n), "unknown");
   // A function-code table titled like 06 is rejected by its code type.
   Table wrong = MakeTable("06", "一般公共预算财政拨款基本支出决算明细表",
-                          {{"经济分类科目编码", "科目名称", "决算数"}, {"201", "一般公共服务支出", "1.00"},
+                          {{"经济分类科目编码", "科目名称", "决算数"},
+                           {"201", "一般公共服务支出", "1.00"},
                            {"20103", "政府办公厅（室）及相关机构事务", "1.00"}},
                           1);
   EXPECT_EQ(ClassifyTable(wrong), "unknown");
@@ -99,16 +103,22 @@ TEST(TableClassifier, NeverByNumberAlone) {
 
 TEST(TableClassifier, TitleVariantsAndOcrNoise) {
   using testing::MakeTable;
-  std::vector<std::vector<std::string>> rows = {{"项目", "行次", "金额", "项目", "行次", "金额"},
-                                                {"一、一般公共预算财政拨款收入", "1", "1.00", "一、一般公共服务支出", "31", "1.00"}};
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算总表", rows, 1)), "income_expenditure_summary");
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算表", rows, 1)), "income_expenditure_summary");  // 003
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收人支出决算总表", rows, 1)), "income_expenditure_summary");  // 入->人
+  std::vector<std::vector<std::string>> rows = {
+      {"项目", "行次", "金额", "项目", "行次", "金额"},
+      {"一、一般公共预算财政拨款收入", "1", "1.00", "一、一般公共服务支出", "31", "1.00"}};
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算总表", rows, 1)),
+            "income_expenditure_summary");
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算表", rows, 1)),
+            "income_expenditure_summary");  // 003
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收人支出决算总表", rows, 1)),
+            "income_expenditure_summary");  // 入->人
   std::vector<std::vector<std::string>> rows04 = {
-      {"项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
-       "国有资本经营预算财政拨款"},
-      {"一、一般公共预算财政拨款", "1", "1.00", "一、一般公共服务支出", "33", "1.00", "1.00", "0.00", "0.00"}};
-  EXPECT_EQ(ClassifyTable(MakeTable("04", "财政拨款收入支出决算总表", rows04, 1)), "fiscal_summary");
+      {"项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款",
+       "政府性基金预算财政拨款", "国有资本经营预算财政拨款"},
+      {"一、一般公共预算财政拨款", "1", "1.00", "一、一般公共服务支出", "33", "1.00", "1.00",
+       "0.00", "0.00"}};
+  EXPECT_EQ(ClassifyTable(MakeTable("04", "财政拨款收入支出决算总表", rows04, 1)),
+            "fiscal_summary");
 }
 
 TEST(TableClassifier, CanonicalColumnIds) {

@@ -28,13 +28,14 @@ TextBox Word(const std::u32string& text, double x, double y, double w = 10, doub
   TextBox b;
   b.text = text;
   b.box = cv::Rect2d(x, y, w * static_cast<double>(text.size()), h);
-  for (size_t i = 0; i < text.size(); ++i) b.chars.emplace_back(x + w * static_cast<double>(i), y, w, h);
+  for (size_t i = 0; i < text.size(); ++i)
+    b.chars.emplace_back(x + w * static_cast<double>(i), y, w, h);
   return b;
 }
 
 TEST(DigitalJudge, NormalChineseAndDigitsAreUsable) {
-  std::vector<TextBox> words = {Word(U"一般公共预算财政拨款支出决算表", 0, 0), Word(U"1,285.83", 0, 30),
-                                Word(U"金额单位：万元", 0, 60)};
+  std::vector<TextBox> words = {Word(U"一般公共预算财政拨款支出决算表", 0, 0),
+                                Word(U"1,285.83", 0, 30), Word(U"金额单位：万元", 0, 60)};
   TextLayerVerdict v = JudgeTextLayer(words);
   EXPECT_TRUE(v.usable) << v.reason;
   EXPECT_NE(v.reason.find("text layer"), std::string::npos) << v.reason;
@@ -52,7 +53,8 @@ TEST(DigitalJudge, PrivateUseCharactersAreUnusable) {
 
 TEST(DigitalJudge, ReplacementAndControlCharactersAreUnusable) {
   std::vector<TextBox> words = {Word(U"\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", 0, 0),
-                                Word(U"\x01\x02\x03\x04\x05\x06", 0, 30), Word(U"收入决算表合计", 0, 60)};
+                                Word(U"\x01\x02\x03\x04\x05\x06", 0, 30),
+                                Word(U"收入决算表合计", 0, 60)};
   EXPECT_FALSE(JudgeTextLayer(words).usable);
 }
 
@@ -96,7 +98,8 @@ TEST(DigitalFill, TwoLineCellJoinsTopLineFirst) {
   g.bbox = {0, 0, 120, 80};
   // The lower line comes first in the text layer; the lines' boxes overlap a little (boxes
   // include the line spacing), as in real exports.
-  std::vector<TextBox> words = {Word(U"相关机构事务", 5, 38, 15, 24), Word(U"政府办公厅（室）及", 5, 18, 12, 24)};
+  std::vector<TextBox> words = {Word(U"相关机构事务", 5, 38, 15, 24),
+                                Word(U"政府办公厅（室）及", 5, 18, 12, 24)};
   std::vector<Cell> cells = FillGridFromText(g, words, 1);
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].text, "政府办公厅（室）及相关机构事务");
@@ -150,7 +153,8 @@ TEST_F(DigitalTraits, EveryPageTakesTheTextLayer) {
   ASSERT_EQ(doc_["pages"].size(), 2u);
   for (const auto& p : doc_["pages"]) {
     EXPECT_EQ(p["path"], "text-layer") << p.dump();
-    EXPECT_NE(p["path_reason"].get<std::string>().find("text layer with"), std::string::npos) << p.dump();
+    EXPECT_NE(p["path_reason"].get<std::string>().find("text layer with"), std::string::npos)
+        << p.dump();
     EXPECT_EQ(p["rotation"], 0);
     EXPECT_EQ(p["tables"], 1);
   }
@@ -246,8 +250,8 @@ TEST_F(DigitalTraits, RecordsWithCodesNamesAndAmounts) {
   ASSERT_NE(t, nullptr);
   std::vector<std::string> codes;
   for (const auto& r : (*t)["records"]) codes.push_back(r["code"]);
-  EXPECT_EQ(codes, (std::vector<std::string>{"201", "20103", "2010301", "2010399", "208", "20805", "2080505",
-                                             "2080506"}));
+  EXPECT_EQ(codes, (std::vector<std::string>{"201", "20103", "2010301", "2010399", "208", "20805",
+                                             "2080505", "2080506"}));
   const json* r = FindRecord(*t, "20103");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ((*r)["name"], "政府办公厅（室）及相关机构事务");
@@ -279,7 +283,8 @@ TEST_F(DigitalTraits, IncomeTableOnTheLandscapePage) {
   const json* project = CellAt(*t, 0, 0);
   ASSERT_NE(project, nullptr);
   EXPECT_EQ((*project)["cs"], 2);
-  EXPECT_EQ((*t)["leaf_headers"], json({"科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"}));
+  EXPECT_EQ((*t)["leaf_headers"],
+            json({"科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"}));
   // A long name in one line of a wide cell.
   const json* r = FindRecord(*t, "2080505");
   ASSERT_NE(r, nullptr);
@@ -302,7 +307,8 @@ TEST(DigitalForcedOcr, OcrAlwaysTakesTheOcrPath) {
   ASSERT_EQ(doc["pages"].size(), 2u);
   for (const auto& p : doc["pages"]) {
     EXPECT_EQ(p["path"], "ocr");
-    EXPECT_NE(p["path_reason"].get<std::string>().find("--ocr always"), std::string::npos) << p.dump();
+    EXPECT_NE(p["path_reason"].get<std::string>().find("--ocr always"), std::string::npos)
+        << p.dump();
   }
   EXPECT_NE(FindTable(doc, "05"), nullptr);
 }

@@ -42,19 +42,19 @@ TEST(Amount, ParsesExactDecimalsAndKeepsBlankZeroDashDistinct) {
 }
 
 TEST(Amount, NormalisesOcrNoise) {
-  EXPECT_EQ(Norm("８６１．５６"), "861.56");        // full-width digits and stop
-  EXPECT_EQ(Norm("86l.56"), "861.56");             // l -> 1
-  EXPECT_EQ(Norm("1O5.OO"), "105.00");             // O -> 0
-  EXPECT_EQ(Norm("1.285.83"), "1,285.83");         // full stop for the thousands comma
-  EXPECT_EQ(Norm("1,285,83"), "1,285.83");         // comma for the decimal point
+  EXPECT_EQ(Norm("８６１．５６"), "861.56");  // full-width digits and stop
+  EXPECT_EQ(Norm("86l.56"), "861.56");        // l -> 1
+  EXPECT_EQ(Norm("1O5.OO"), "105.00");        // O -> 0
+  EXPECT_EQ(Norm("1.285.83"), "1,285.83");    // full stop for the thousands comma
+  EXPECT_EQ(Norm("1,285,83"), "1,285.83");    // comma for the decimal point
   EXPECT_EQ(Norm("285,83"), "285.83");
-  EXPECT_EQ(Norm("0:00"), "0.00");                 // colon for the decimal point (seen in scan_tables.pdf)
-  EXPECT_EQ(Norm("1 285.83"), "1285.83");          // space inside the number
-  EXPECT_EQ(Norm("。556.56"), "556.56");            // stray mark
+  EXPECT_EQ(Norm("0:00"), "0.00");         // colon for the decimal point (seen in scan_tables.pdf)
+  EXPECT_EQ(Norm("1 285.83"), "1285.83");  // space inside the number
+  EXPECT_EQ(Norm("。556.56"), "556.56");   // stray mark
   EXPECT_EQ(Norm("556.56'"), "556.56");
-  EXPECT_EQ(Norm("——"), "——");                      // dashes stay dashes
-  EXPECT_EQ(Norm("一"), "—");                        // 一 alone in an amount cell is a dash
-  EXPECT_EQ(Norm("1,285.83"), "1,285.83");         // clean input unchanged
+  EXPECT_EQ(Norm("——"), "——");              // dashes stay dashes
+  EXPECT_EQ(Norm("一"), "—");               // 一 alone in an amount cell is a dash
+  EXPECT_EQ(Norm("1,285.83"), "1,285.83");  // clean input unchanged
   EXPECT_EQ(Norm("0.00"), "0.00");
   // Failing inputs: not amounts.
   EXPECT_EQ(Norm("事业运行"), "<none>");
@@ -64,13 +64,14 @@ TEST(Amount, NormalisesOcrNoise) {
 
 TEST(TextMatch, ConfusionAwareDistance) {
   EXPECT_DOUBLE_EQ(ConfusionDistance("支出", "支出"), 0.0);
-  EXPECT_NEAR(ConfusionDistance("支山", "支出"), 0.3, 1e-9);          // 出/山
-  EXPECT_NEAR(ConfusionDistance("古山", "支出"), 0.6, 1e-9);          // 支/古 + 出/山
-  EXPECT_NEAR(ConfusionDistance("支 出", "支出"), 0.1, 1e-9);         // stray space
+  EXPECT_NEAR(ConfusionDistance("支山", "支出"), 0.3, 1e-9);   // 出/山
+  EXPECT_NEAR(ConfusionDistance("古山", "支出"), 0.6, 1e-9);   // 支/古 + 出/山
+  EXPECT_NEAR(ConfusionDistance("支 出", "支出"), 0.1, 1e-9);  // stray space
   EXPECT_NEAR(ConfusionDistance("已", "己"), 0.3, 1e-9);
-  EXPECT_NEAR(ConfusionDistance("(室)", "（室）"), 0.1, 1e-9);       // width variants
-  EXPECT_DOUBLE_EQ(ConfusionDistance("收入", "支出"), 2.0);          // unrelated glyphs cost 1 each
-  EXPECT_TRUE(FuzzyContains("2024年一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算表"));
+  EXPECT_NEAR(ConfusionDistance("(室)", "（室）"), 0.1, 1e-9);  // width variants
+  EXPECT_DOUBLE_EQ(ConfusionDistance("收入", "支出"), 2.0);     // unrelated glyphs cost 1 each
+  EXPECT_TRUE(
+      FuzzyContains("2024年一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算表"));
 }
 
 TEST(Repairer, CodeFromNameAndNeighbours) {
@@ -94,9 +95,9 @@ TEST(Repairer, CodeFromNameAndNeighbours) {
 TEST(Repairer, CodeLeftAloneWhenRightOrUnproven) {
   Repairer rep(Dict());
   EXPECT_FALSE(rep.RepairCode("30921", "文物和陈列品购置", "30919", "30922", true));  // correct
-  EXPECT_FALSE(rep.RepairCode("2010350", "事业运行", "20103", "2010399", false));    // correct
-  EXPECT_FALSE(rep.RepairCode("98765", "", "", "", true));                              // no evidence
-  EXPECT_FALSE(rep.RepairCode("20921", "", "", "", true));                              // no neighbours, no name
+  EXPECT_FALSE(rep.RepairCode("2010350", "事业运行", "20103", "2010399", false));     // correct
+  EXPECT_FALSE(rep.RepairCode("98765", "", "", "", true));                            // no evidence
+  EXPECT_FALSE(rep.RepairCode("20921", "", "", "", true));  // no neighbours, no name
   // A name that matches nothing near: no change.
   EXPECT_FALSE(rep.RepairCode("20921", "某某不存在的科目", "30919", "30922", true));
   EXPECT_EQ(Repairer::CleanCode("2O1 03"), "20103");
@@ -114,8 +115,8 @@ TEST(Repairer, NameAgainstDictionaryWithinTheCodeContext) {
   n = rep.RepairName("2121999", "其他国有土地使用权出让收入对应专项债务收入安排 的古山", &d, &far);
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, "其他国有土地使用权出让收入对应专项债务收入安排的支出");
-  EXPECT_FALSE(rep.RepairName("2010350", "事业运行"));                       // already right
-  EXPECT_FALSE(rep.RepairName("20103", "政府办公厅(室)及相关机构事务"));     // width variant only
+  EXPECT_FALSE(rep.RepairName("2010350", "事业运行"));                    // already right
+  EXPECT_FALSE(rep.RepairName("20103", "政府办公厅(室)及相关机构事务"));  // width variant only
   // Far from the dictionary name: kept, flagged.
   EXPECT_FALSE(rep.RepairName("31101", "资本金注入（基本建设）", &d, &far));
   EXPECT_TRUE(far);
@@ -137,11 +138,12 @@ TEST(Repairer, HeadersAndLabelsAgainstTheCatalogue) {
   EXPECT_EQ(repairs[0].after, "本年收入合计");
   EXPECT_EQ(testing::CellRC(t, 0, 2)->raw, "本年收人合计");
 
-  Table s = testing::MakeTable("01", "收入支出决算总表",
-                               {{"项目", "行次", "金额", "项目", "行次", "金额"},
-                                {"一、一般公共预算财政拨款收人", "1", "1.00", "一、一般公共服务支山", "31", "1.00"},
-                                {"本年收入合计", "27", "1.00", "本年支出合计", "57", "1.00"}},
-                               1);
+  Table s = testing::MakeTable(
+      "01", "收入支出决算总表",
+      {{"项目", "行次", "金额", "项目", "行次", "金额"},
+       {"一、一般公共预算财政拨款收人", "1", "1.00", "一、一般公共服务支山", "31", "1.00"},
+       {"本年收入合计", "27", "1.00", "本年支出合计", "57", "1.00"}},
+      1);
   s.kind = ClassifyTable(s);
   repairs = rep.repair(s, 0);
   ASSERT_EQ(repairs.size(), 2u);
@@ -164,14 +166,14 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
   std::vector<Plant> plants = {
       {0, 17, 1, "国有土地使用权出让收入对应专项债务收入安排的支 山", "name"},
       {0, 18, 1, "其他国有土地使用权出让收入对应专项债务收入安排 的古山", "name"},
-      {0, 1, 2, "1.285.83", "amount"},     // full stop for the thousands comma
-      {0, 2, 3, "86l.56", "amount"},       // l for 1
-      {0, 6, 4, "0. 00", "amount"},        // space inside
-      {0, 9, 2, "５９.５７", "amount"},     // full-width
-      {0, 4, 2, "566.56", "amount"},       // 5 -> 6: only the checks can tell (row + column)
-      {0, 5, 3, "30500", "amount"},        // lost decimal point (row + column)
-      {0, 10, 0, "2O805", "code"},         // O for 0
-      {1, 4, 0, "20921", "code"},          // 3 -> 2 inside the 309 block
+      {0, 1, 2, "1.285.83", "amount"},   // full stop for the thousands comma
+      {0, 2, 3, "86l.56", "amount"},     // l for 1
+      {0, 6, 4, "0. 00", "amount"},      // space inside
+      {0, 9, 2, "５９.５７", "amount"},  // full-width
+      {0, 4, 2, "566.56", "amount"},     // 5 -> 6: only the checks can tell (row + column)
+      {0, 5, 3, "30500", "amount"},      // lost decimal point (row + column)
+      {0, 10, 0, "2O805", "code"},       // O for 0
+      {1, 4, 0, "20921", "code"},        // 3 -> 2 inside the 309 block
   };
   for (const auto& p : plants) {
     Cell* c = testing::CellRC(doc.tables[p.table], p.r, p.c);
@@ -188,16 +190,20 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
     EXPECT_EQ(fixed->raw, p.misread);
     bool logged = false;
     for (const auto& r : repairs)
-      if (r.table == p.table && r.r == p.r && r.c == p.c && r.field == p.field && r.after == truth->text) logged = true;
+      if (r.table == p.table && r.r == p.r && r.c == p.c && r.field == p.field &&
+          r.after == truth->text)
+        logged = true;
     EXPECT_TRUE(logged) << "no repair record for " << p.misread;
   }
   // Nothing else changed.
   for (size_t ti = 0; ti < doc.tables.size(); ++ti)
     for (const auto& cell : doc.tables[ti].cells) {
       bool planted = false;
-      for (const auto& p : plants) planted = planted || (p.table == static_cast<int>(ti) && p.r == cell.r && p.c == cell.c);
+      for (const auto& p : plants)
+        planted = planted || (p.table == static_cast<int>(ti) && p.r == cell.r && p.c == cell.c);
       if (!planted) {
-        EXPECT_EQ(cell.text, testing::CellRC(const_cast<Document&>(clean).tables[ti], cell.r, cell.c)->text);
+        EXPECT_EQ(cell.text,
+                  testing::CellRC(const_cast<Document&>(clean).tables[ti], cell.r, cell.c)->text);
       }
     }
   EXPECT_EQ(repairs.size(), plants.size());
@@ -221,7 +227,7 @@ TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
   Repairer rep(Dict());
   Table t = testing::Table02();
   testing::CellRC(t, 7, 0)->text = "29876";  // not a code; no one-digit reading fits the name
-  testing::CellRC(t, 13, 1)->text = "完全不同的名称文字";         // far from 卫生健康支出
+  testing::CellRC(t, 13, 1)->text = "完全不同的名称文字";  // far from 卫生健康支出
   t.kind = ClassifyTable(t);
   std::vector<std::string> warnings;
   auto repairs = rep.repair(t, 0, &warnings);
