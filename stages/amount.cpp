@@ -32,7 +32,7 @@ std::optional<int64_t> Amount::sum_value() const {
 
 Amount ParseAmount(const std::string& text) {
   Amount a;
-  std::u32string u = Utf8ToU32(StripSpaces(text));
+  std::u32string u = DecodeUtf8(StripSpaces(text));
   if (u.empty()) return a;
   if (IsDashText(u)) {
     a.kind = Amount::Kind::kDash;
@@ -96,7 +96,7 @@ namespace {
 std::optional<std::string> Normalize(const std::string& text, std::string* reason,
                                      bool letters_at_ends_are_stray) {
   std::vector<std::string> why;
-  std::u32string u = Utf8ToU32(text), s;
+  std::u32string u = DecodeUtf8(text), s;
   bool had_space = false;
   for (char32_t c : u) {
     if (c == U' ' || c == 0x3000 || c == U'\t' || c == 0xA0) {
@@ -111,7 +111,7 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
       for (size_t k = 0; k < why.size(); ++k) r += (k ? "; " : "") + why[k];
       *reason = r;
     }
-    return U32ToUtf8(out);
+    return EncodeUtf8(out);
   };
   if (s.empty()) return done(s);
   // Dash variants: keep what was printed ("—" or "——") when it is a real dash; map look-alikes.
@@ -212,11 +212,11 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   if (had_space) why.push_back("spaces inside the number");
   if (stray) why.push_back("stray marks removed");
   // The whole must now parse.
-  if (!ParseAmount(U32ToUtf8(out)).is_number()) {
+  if (!ParseAmount(EncodeUtf8(out)).is_number()) {
     // "12.345": three decimals - not a 2-decimal amount; keep unchanged and let the caller warn.
     return std::nullopt;
   }
-  if (U32ToUtf8(out) != U32ToUtf8(u) && why.empty()) why.push_back("separators regrouped");
+  if (EncodeUtf8(out) != EncodeUtf8(u) && why.empty()) why.push_back("separators regrouped");
   return done(out);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pipeline/document.h"
+#include "pipeline/utf8.h"
 
 namespace tesseract {
 class TessBaseAPI;
@@ -67,7 +68,5 @@ bool LooksNumeric(const std::string& text);
 // Drops punctuation that scanner specks become at the ends of a cell ("。556.56" -> "556.56",
 // "事业运行." -> "事业运行"). The raw reading is kept alongside.
 std::string StripStrayMarks(const std::string& text);
-std::u32string DecodeUtf8(const std::string& s);
-std::string EncodeUtf8(const std::u32string& s);
 
 }  // namespace juesuan

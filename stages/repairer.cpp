@@ -13,13 +13,13 @@ namespace juesuan {
 namespace {
 
 bool HasHan(const std::string& s) {
-  for (char32_t c : Utf8ToU32(s))
+  for (char32_t c : DecodeUtf8(s))
     if (c >= 0x3400 && c <= 0x9FFF) return true;
   return false;
 }
 
 bool FoldEqual(const std::string& a, const std::string& b) {
-  std::u32string x = Utf8ToU32(StripSpaces(a)), y = Utf8ToU32(StripSpaces(b));
+  std::u32string x = DecodeUtf8(StripSpaces(a)), y = DecodeUtf8(StripSpaces(b));
   if (x.size() != y.size()) return false;
   for (size_t i = 0; i < x.size(); ++i)
     if (FoldChar(x[i]) != FoldChar(y[i])) return false;
@@ -50,7 +50,7 @@ bool DigitConfusable(char a, char b) {
 
 std::optional<std::string> Repairer::CleanCode(const std::string& text) {
   std::string out;
-  for (char32_t c : Utf8ToU32(text)) {
+  for (char32_t c : DecodeUtf8(text)) {
     if (c >= U'0' && c <= U'9')
       out += static_cast<char>(c);
     else if (c >= 0xFF10 && c <= 0xFF19)

@@ -51,7 +51,7 @@ std::vector<std::string> HeaderTexts(const Table& t) {
 }
 
 std::string StripOrdinal(const std::string& label) {
-  std::u32string u = Utf8ToU32(StripSpaces(label));
+  std::u32string u = DecodeUtf8(StripSpaces(label));
   auto is_cn = [](char32_t c) {
     return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos;
   };
@@ -60,19 +60,19 @@ std::string StripOrdinal(const std::string& label) {
     size_t j = i + 1;
     while (j < u.size() && (is_cn(u[j]) || (u[j] >= U'0' && u[j] <= U'9'))) ++j;
     if (j > i + 1 && j < u.size() && (u[j] == U'）' || u[j] == U')'))
-      return U32ToUtf8(u.substr(j + 1));
-    return U32ToUtf8(u);
+      return EncodeUtf8(u.substr(j + 1));
+    return EncodeUtf8(u);
   }
   size_t j = i;
   while (j < u.size() && is_cn(u[j])) ++j;
   if (j > i && j < u.size() && (u[j] == U'、' || u[j] == U'.' || u[j] == U'．'))
-    return U32ToUtf8(u.substr(j + 1));
+    return EncodeUtf8(u.substr(j + 1));
   j = i;
   while (j < u.size() && u[j] >= U'0' && u[j] <= U'9') ++j;
   if (j > i && j <= i + 2 && j + 1 < u.size() && (u[j] == U'.' || u[j] == U'、' || u[j] == U'．') &&
       !(u[j + 1] >= U'0' && u[j + 1] <= U'9'))
-    return U32ToUtf8(u.substr(j + 1));
-  return U32ToUtf8(u);
+    return EncodeUtf8(u.substr(j + 1));
+  return EncodeUtf8(u);
 }
 
 bool IsTotalLabel(const std::string& text) {

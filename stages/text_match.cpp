@@ -7,58 +7,6 @@
 
 namespace juesuan {
 
-std::u32string Utf8ToU32(const std::string& s) {
-  std::u32string out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    char32_t cp;
-    int n;
-    if (c < 0x80)
-      cp = c, n = 1;
-    else if ((c >> 5) == 6)
-      cp = c & 0x1F, n = 2;
-    else if ((c >> 4) == 14)
-      cp = c & 0x0F, n = 3;
-    else if ((c >> 3) == 30)
-      cp = c & 0x07, n = 4;
-    else {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    if (i + n > s.size()) {
-      out.push_back(0xFFFD);
-      break;
-    }
-    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += n;
-  }
-  return out;
-}
-
-std::string U32ToUtf8(const std::u32string& s) {
-  std::string out;
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
-
 char32_t FoldChar(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
   switch (c) {
@@ -147,7 +95,7 @@ double SubstitutionCost(char32_t a, char32_t b) {
 }
 
 double ConfusionDistance(const std::string& as, const std::string& bs) {
-  std::u32string a = Utf8ToU32(as), b = Utf8ToU32(bs);
+  std::u32string a = DecodeUtf8(as), b = DecodeUtf8(bs);
   std::vector<double> prev(b.size() + 1), cur(b.size() + 1);
   prev[0] = 0;
   for (size_t j = 1; j <= b.size(); ++j) prev[j] = prev[j - 1] + IndelCost(b[j - 1]);
@@ -162,7 +110,7 @@ double ConfusionDistance(const std::string& as, const std::string& bs) {
 }
 
 double FuzzySubstringDistance(const std::string& ns, const std::string& hs) {
-  std::u32string n = Utf8ToU32(ns), h = Utf8ToU32(hs);
+  std::u32string n = DecodeUtf8(ns), h = DecodeUtf8(hs);
   // Sellers: free start/end in the haystack.
   std::vector<double> prev(h.size() + 1, 0.0), cur(h.size() + 1);
   for (size_t i = 1; i <= n.size(); ++i) {
@@ -183,13 +131,13 @@ bool FuzzyContains(const std::string& haystack, const std::string& needle, doubl
 }
 
 std::string StripSpaces(const std::string& s) {
-  std::u32string u = Utf8ToU32(s), out;
+  std::u32string u = DecodeUtf8(s), out;
   for (char32_t c : u)
     if (c != U' ' && c != U'\t' && c != U'\n' && c != U'\r' && c != 0x3000 && c != 0xA0)
       out.push_back(c);
-  return U32ToUtf8(out);
+  return EncodeUtf8(out);
 }
 
-size_t U32Length(const std::string& s) { return Utf8ToU32(s).size(); }
+size_t U32Length(const std::string& s) { return DecodeUtf8(s).size(); }
 
 }  // namespace juesuan

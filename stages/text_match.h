@@ -4,10 +4,9 @@
 
 #include <string>
 
-namespace juesuan {
+#include "pipeline/utf8.h"
 
-std::u32string Utf8ToU32(const std::string& s);
-std::string U32ToUtf8(const std::u32string& s);
+namespace juesuan {
 
 // Full-width ASCII forms -> ASCII, ideographic space -> space, CJK brackets/quotes folded to one
 // form. Used only for comparison, never for output.
