@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
@@ -47,6 +48,35 @@ struct PageJob {
 };
 using JobPtr = std::shared_ptr<PageJob>;
 
+// Draws the text read into a cell in blue at its bottom left, small enough not to hide the
+// scan. Chinese needs a CJK font (fonts-wqy-zenhei or fonts-noto-cjk); without one only the
+// ASCII part (amounts, codes) is drawn.
+void DrawText(cv::Mat& img, const std::string& text, cv::Point at, int height) {
+  static std::mutex lock;  // FreeType2 is not safe to share across threads
+  static cv::Ptr<cv::freetype::FreeType2> font = [] {
+    cv::Ptr<cv::freetype::FreeType2> f;
+    for (const char* path : {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                             "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"}) {
+      if (!std::filesystem::exists(path)) continue;
+      f = cv::freetype::createFreeType2();
+      f->loadFontData(path, 0);
+      break;
+    }
+    return f;
+  }();
+  if (text.empty()) return;
+  std::lock_guard<std::mutex> guard(lock);
+  if (font) {
+    font->putText(img, text, at, height, {255, 0, 0}, -1, cv::LINE_AA, true);
+    return;
+  }
+  std::string ascii;
+  for (char ch : text)
+    if (static_cast<unsigned char>(ch) < 0x80) ascii += ch;
+  cv::putText(img, ascii, at, cv::FONT_HERSHEY_SIMPLEX, height / 24.0, {255, 0, 0}, 1);
+}
+
 void DrawDebug(const std::string& dir, const PageJob& job) {
   cv::Mat img;
   cv::cvtColor(job.gray, img, cv::COLOR_GRAY2BGR);
@@ -59,18 +89,15 @@ void DrawDebug(const std::string& dir, const PageJob& job) {
                           : c.conf >= 0.8 ? cv::Scalar(0, 170, 0)
                                           : cv::Scalar(0, 140, 255);
       cv::rectangle(img, {b.x + 2, b.y + 2, b.w - 4, b.h - 4}, colour, 2);
-      std::string ascii;
-      for (char ch : c.text)
-        if (static_cast<unsigned char>(ch) < 0x80) ascii += ch;
-      if (!ascii.empty())
-        cv::putText(img, ascii, {b.x + 4, b.y + b.h - 4}, cv::FONT_HERSHEY_SIMPLEX, 0.5,
-                    {255, 0, 0}, 1);
+      DrawText(img, c.text, {b.x + 4, b.y + b.h - 4}, std::clamp(b.h / 3, 10, 16));
     }
     const Box& bb = t.grid.bbox;
     cv::rectangle(img, {bb.x, bb.y, bb.w, bb.h}, {0, 0, 255}, 3);
   }
-  for (const auto& l : job.result.lines)
+  for (const auto& l : job.result.lines) {
     cv::rectangle(img, {l.bbox.x, l.bbox.y, l.bbox.w, l.bbox.h}, {255, 0, 255}, 2);
+    DrawText(img, l.text, {l.bbox.x, l.bbox.y + l.bbox.h + 18}, 16);
+  }
   char name[32];
   std::snprintf(name, sizeof name, "page-%03d.png", job.index + 1);
   cv::imwrite((std::filesystem::path(dir) / name).string(), img);

@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libpoppler-cpp-dev libtesseract-dev libleptonica-dev
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd
-      libopencv-dev libtbb-dev nlohmann-json3-dev libgtest-dev poppler-utils qpdf python3)
+      libopencv-dev libtbb-dev nlohmann-json3-dev libgtest-dev poppler-utils qpdf python3
+      fonts-wqy-zenhei)  # the font only makes --debug-dir images show Chinese
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
