@@ -1,6 +1,7 @@
 #include "stages/amount.h"
 
 #include <algorithm>
+#include <regex>
 #include <vector>
 
 #include "stages/text_match.h"
@@ -223,6 +224,10 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
 }  // namespace
 
 std::optional<std::string> NormalizeAmountText(const std::string& text, std::string* reason) {
+  // Two complete amounts side by side ("0.00   0.00") are two cells fused by a missed
+  // separator, not one number with stray spaces: unknown is better than a made-up 0,000.00.
+  static const std::regex kTwoAmounts(R"([0-9]\.[0-9]{1,2}\s+[-0-9.,]*[0-9]\.[0-9]{1,2})");
+  if (std::regex_search(text, kTwoAmounts)) return std::nullopt;
   if (auto r = Normalize(text, reason, false)) return r;
   return Normalize(text, reason, true);
 }

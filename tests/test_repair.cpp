@@ -41,6 +41,12 @@ TEST(Amount, ParsesExactDecimalsAndKeepsBlankZeroDashDistinct) {
   EXPECT_EQ(FormatCents(-5, false), "-0.05");
 }
 
+TEST(Amount, TwoFusedAmountsAreNotOneNumber) {
+  EXPECT_EQ(Norm("0.00                                0.00"), "<none>");
+  EXPECT_EQ(Norm("861.56 1,285.83"), "<none>");
+  EXPECT_EQ(Norm("1 285.83"), "1285.83");  // a space inside one number is still repaired
+}
+
 TEST(Amount, NormalisesOcrNoise) {
   EXPECT_EQ(Norm("８６１．５６"), "861.56");  // full-width digits and stop
   EXPECT_EQ(Norm("86l.56"), "861.56");        // l -> 1
