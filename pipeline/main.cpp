@@ -89,6 +89,13 @@ bool ParseInt(const std::string& s, int lo, int hi, int* out) {
   }
 }
 
+// The value after option args[i]; advances i. False when the option is the last argument.
+bool NextValue(const std::vector<std::string>& args, size_t& i, std::string* out) {
+  if (i + 1 >= args.size()) return false;
+  *out = args[++i];
+  return true;
+}
+
 // Options shared by extract and batch. Returns 1 if consumed (advancing i), 0 if not ours,
 // -1 on a usage error (message in *err).
 int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::ExtractOptions& opt,
@@ -136,20 +143,16 @@ int Batch(const std::vector<std::string>& args) {
     int common = ParseCommon(args, i, opt.extract, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
     std::string v;
     if (a == "-o" || a == "--output") {
-      if (!value(&opt.out_dir)) return Usage("missing value for " + a);
+      if (!NextValue(args, i, &opt.out_dir)) return Usage("missing value for " + a);
     } else if (a == "--jobs" || a == "--threads") {
-      if (!value(&v) || !ParseInt(v, 1, 256, &opt.extract.threads))
+      if (!NextValue(args, i, &v) || !ParseInt(v, 1, 256, &opt.extract.threads))
         return Usage(a + " needs a number 1..256");
     } else if (a == "--timeout") {
       int t = 0;
-      if (!value(&v) || !ParseInt(v, 1, 864000, &t)) return Usage("--timeout needs seconds");
+      if (!NextValue(args, i, &v) || !ParseInt(v, 1, 864000, &t))
+        return Usage("--timeout needs seconds");
       opt.extract.document_timeout = t;
     } else if (a == "--force") {
       opt.force = true;
@@ -158,10 +161,11 @@ int Batch(const std::vector<std::string>& args) {
     } else if (a == "--json-log") {
       opt.json_log = true;
     } else if (a == "--records-jsonl") {
-      if (!value(&opt.records_jsonl)) return Usage("missing value for --records-jsonl");
+      if (!NextValue(args, i, &opt.records_jsonl))
+        return Usage("missing value for --records-jsonl");
     } else if (a == "--shard") {
       int k = 0, n = 0;
-      auto slash = value(&v) ? v.find('/') : std::string::npos;
+      auto slash = NextValue(args, i, &v) ? v.find('/') : std::string::npos;
       if (slash == std::string::npos || !ParseInt(v.substr(0, slash), 1, 100000, &k) ||
           !ParseInt(v.substr(slash + 1), 1, 100000, &n) || k > n)
         return Usage("--shard takes K/N with 1 <= K <= N");
@@ -193,19 +197,14 @@ int Extract(const std::vector<std::string>& args) {
     int common = ParseCommon(args, i, opt, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
     std::string v;
     if (a == "-o" || a == "--output") {
-      if (!value(&output)) return Usage("missing value for " + a);
+      if (!NextValue(args, i, &output)) return Usage("missing value for " + a);
     } else if (a == "--threads") {
-      if (!value(&v) || !ParseInt(v, 1, 256, &opt.threads))
+      if (!NextValue(args, i, &v) || !ParseInt(v, 1, 256, &opt.threads))
         return Usage("--threads needs a number 1..256");
     } else if (a == "--debug-dir") {
-      if (!value(&opt.debug_dir)) return Usage("missing value for --debug-dir");
+      if (!NextValue(args, i, &opt.debug_dir)) return Usage("missing value for --debug-dir");
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else if (input.empty()) {

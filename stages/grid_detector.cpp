@@ -278,29 +278,26 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     // separators: one that is present in the rows above and below, with text on both sides
     // and none across it, was erased by the scan (a merged body cell has text across, or on
     // one side only).
+    // A separator at `pos` between lattice lines `from` and `to`, with the two cells it divides
+    // spanning `across0`..`across1`: drawn over most of its length, or broken but still joined.
+    auto separator = [&](bool vertical, int pos, int from, int to, int across0, int across1) {
+      const cv::Mat& rules = vertical ? vrules : hrules;
+      double cv = Coverage(rules, !vertical, pos, from + 2 * tol, to - 2 * tol, tol);
+      bool joined = JoinsRule(bin, vertical, pos, from, 1, 2 * tol, tol) ||
+                    JoinsRule(bin, vertical, pos, to, -1, 2 * tol, tol);
+      return joined &&
+             (cv >= kMinCoverage || BrokenRule(bin, vertical, pos, from + 2 * tol, to - 2 * tol,
+                                               across0 + 2 * tol, across1 - 2 * tol, max_thick));
+    };
     std::vector<char> vsep(R * C, 0), hsep(R * C, 0);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < C; ++c) {
-        if (c + 1 < C) {
-          const int x = g.xs[c + 1];
-          double cv = Coverage(vrules, false, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol, tol);
-          bool joined = JoinsRule(bin, true, x, g.ys[r], 1, 2 * tol, tol) ||
-                        JoinsRule(bin, true, x, g.ys[r + 1], -1, 2 * tol, tol);
+        if (c + 1 < C)
           vsep[r * C + c] =
-              (cv >= kMinCoverage && joined) ||
-              (joined && BrokenRule(bin, true, x, g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
-                                    g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick));
-        }
-        if (r + 1 < R) {
-          const int y = g.ys[r + 1];
-          double cv = Coverage(hrules, true, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol, tol);
-          bool joined = JoinsRule(bin, false, y, g.xs[c], 1, 2 * tol, tol) ||
-                        JoinsRule(bin, false, y, g.xs[c + 1], -1, 2 * tol, tol);
+              separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
+        if (r + 1 < R)
           hsep[r * C + c] =
-              (cv >= kMinCoverage && joined) ||
-              (joined && BrokenRule(bin, false, y, g.xs[c] + 2 * tol, g.xs[c + 1] - 2 * tol,
-                                    g.ys[r] + 2 * tol, g.ys[r + 2] - 2 * tol, max_thick));
-        }
+              separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
       }
     for (int r = 1; r + 1 < R; ++r)
       for (int c = 0; c + 1 < C; ++c) {
