@@ -268,13 +268,22 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
       guarded(job, "prepare", [&] {
         const int dpi = job->result.dpi;
         PagePreparer preparer(dpi);
-        job->result.width = job->gray.cols;
-        job->result.height = job->gray.rows;
         if (job->text_layer) {
-          // The text layer's coordinates are those of the page as rendered: no turning.
+          // The text layer says which way its characters run: turn pixels and boxes together
+          // (never by image analysis, which could disagree with the exact text).
+          const int turn = UprightTurn(job->words);
+          if (turn != 0) {
+            TurnTextBoxes(job->words, turn, job->gray.size());
+            job->gray = RotateQuarterTurns(job->gray, turn);
+            job->result.rotation = turn;
+          }
+          job->result.width = job->gray.cols;
+          job->result.height = job->gray.rows;
           job->binary = preparer.binarise(job->gray);
           return;
         }
+        job->result.width = job->gray.cols;
+        job->result.height = job->gray.rows;
         CellOcr& ocr = engines_->local();
         PreparedPage pp =
             preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });

@@ -13,6 +13,9 @@
   testdata/digital_garbage.pdf  the same pages, but every font's /ToUnicode map is removed, so
     the text layer decodes to garbage: Poppler maps the CIDs of the Identity-H font to meaningless
     code points (or nothing). juesuan must OCR these pages instead.
+  testdata/digital_turned_90_180.pdf, digital_turned_270_90.pdf   digital_traits.pdf with its
+    pages' /Rotate set to 90 and 180, and to 270 and 90: born-digital pages that a viewer shows
+    on their side or upside down. juesuan must read exactly the cells of digital_traits.pdf.
 
 Developer-only (not run by CI or the tests; the PDFs are committed). Needs the Debian packages
 python3-cairo, fonts-wqy-zenhei and qpdf (poppler-utils to check the result):
@@ -211,12 +214,20 @@ def make_garbage(src, dst):
             subprocess.run(["fix-qdf", broken], stdout=fh, check=True)
         subprocess.run(["qpdf", "--object-streams=disable", fixed, dst], check=True)
 
+def make_turned(src, first, second, dst):
+    """`src` with /Rotate `first` on page 1 and `second` on page 2 (content streams unchanged)."""
+    subprocess.run(["qpdf", src, "--rotate=+%d:1" % first, "--rotate=+%d:2" % second, dst],
+                   check=True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     traits = os.path.join(OUT, "digital_traits.pdf")
     make_traits(traits)
     make_garbage(traits, os.path.join(OUT, "digital_garbage.pdf"))
-    print("wrote", traits, "and digital_garbage.pdf")
+    make_turned(traits, 90, 180, os.path.join(OUT, "digital_turned_90_180.pdf"))
+    make_turned(traits, 270, 90, os.path.join(OUT, "digital_turned_270_90.pdf"))
+    print("wrote", traits, ", digital_garbage.pdf and digital_turned_*.pdf")
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ std::vector<TextBox> Rasteriser::text_boxes(int index, double scale) const {
     box.text = DecodeUtf8(Utf8(tb.text()));
     box.box = px(tb.bbox());
     box.space_after = tb.has_space_after();
+    box.quarter_turns = ((tb.rotation() % 4) + 4) % 4;
     for (size_t i = 0; i < box.text.size(); ++i) box.chars.push_back(px(tb.char_bbox(i)));
     out.push_back(std::move(box));
   }

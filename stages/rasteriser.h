@@ -27,6 +27,9 @@ struct TextBox {
   cv::Rect2d box;
   std::vector<cv::Rect2d> chars;  // one per code point of `text`
   bool space_after = false;
+  // Writing direction in the rendered page, quarter turns clockwise: 0 reads left to right,
+  // 1 top to bottom, 2 upside down, 3 bottom to top (a page whose /Rotate turned its text).
+  int quarter_turns = 0;
 };
 
 struct RenderedPage {

@@ -1,6 +1,7 @@
 #include "stages/text_layer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "stages/cell_ocr.h"
@@ -11,7 +12,8 @@ namespace {
 struct Glyph {
   char32_t ch;
   cv::Rect2d box;
-  bool space_after;  // last glyph of a word followed by a space
+  bool space_after;   // last glyph of a word followed by a space
+  int quarter_turns;  // writing direction of its word (TextBox::quarter_turns)
   double cx() const { return box.x + box.width / 2; }
   double cy() const { return box.y + box.height / 2; }
 };
@@ -21,8 +23,15 @@ std::vector<Glyph> Glyphs(const std::vector<TextBox>& words) {
   for (const auto& w : words)
     for (size_t i = 0; i < w.text.size() && i < w.chars.size(); ++i)
       if (w.text[i] != U' ')
-        out.push_back({w.text[i], w.chars[i], w.space_after && i + 1 == w.text.size()});
+        out.push_back({w.text[i], w.chars[i], w.space_after && i + 1 == w.text.size(),
+                       ((w.quarter_turns % 4) + 4) % 4});
   return out;
+}
+
+// A box of an image `height` pixels high, in that image turned one quarter clockwise:
+// a point (x, y) goes to (height - y, x).
+cv::Rect2d TurnQuarter(const cv::Rect2d& r, double height) {
+  return cv::Rect2d(height - (r.y + r.height), r.x, r.height, r.width);
 }
 
 bool IsAsciiWord(char32_t c) { return c < 0x80 && std::isalnum(static_cast<int>(c)); }
@@ -91,6 +100,27 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
   return {true, "text layer with " + std::to_string(total) + " characters"};
 }
 
+int UprightTurn(const std::vector<TextBox>& words) {
+  std::array<size_t, 4> chars_by_turn{};
+  for (const auto& w : words) chars_by_turn[((w.quarter_turns % 4) + 4) % 4] += w.text.size();
+  const auto most = std::max_element(chars_by_turn.begin(), chars_by_turn.end());
+  if (*most == 0 || most == chars_by_turn.begin()) return 0;
+  // Text turned k quarters clockwise reads upright after (4 - k) more quarters.
+  return (4 - static_cast<int>(most - chars_by_turn.begin())) * 90;
+}
+
+void TurnTextBoxes(std::vector<TextBox>& words, int degrees_clockwise, cv::Size image_size) {
+  const int quarters = ((degrees_clockwise / 90) % 4 + 4) % 4;
+  for (int q = 0; q < quarters; ++q) {
+    for (auto& w : words) {
+      w.box = TurnQuarter(w.box, image_size.height);
+      for (auto& c : w.chars) c = TurnQuarter(c, image_size.height);
+      w.quarter_turns = (w.quarter_turns + 1) % 4;
+    }
+    image_size = cv::Size(image_size.height, image_size.width);
+  }
+}
+
 std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page) {
   std::vector<std::vector<Glyph>> per_cell(grid.cells.size());
   for (const auto& g : Glyphs(words)) {
@@ -109,9 +139,24 @@ std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>&
     c.r = g.r, c.c = g.c, c.rs = g.rs, c.cs = g.cs;
     c.page = page;
     c.bbox = g.box;
-    c.raw = Join(per_cell[i]);
+    // Text written sideways inside an upright page (a narrow header cell, a turned stamp):
+    // read it in its own direction. A cell whose characters run in different directions has
+    // no reliable order, so it is marked unsure.
+    auto& glyphs = per_cell[i];
+    bool mixed = false;
+    if (!glyphs.empty() && glyphs.front().quarter_turns != 0) {
+      const int turns = glyphs.front().quarter_turns;
+      for (auto& glyph : glyphs) {
+        mixed |= glyph.quarter_turns != turns;
+        // Only the order matters here, so the frame's height can be anything.
+        for (int q = turns; q < 4; ++q) glyph.box = TurnQuarter(glyph.box, 0.0);
+      }
+    } else {
+      for (const auto& glyph : glyphs) mixed |= glyph.quarter_turns != 0;
+    }
+    c.raw = Join(glyphs);
     c.text = c.raw;
-    c.conf = c.text.empty() ? 0.f : 1.f;
+    c.conf = c.text.empty() ? 0.f : mixed ? 0.5f : 1.f;
   }
   return cells;
 }

@@ -5,6 +5,7 @@
 // scripts/make_digital_testdata.py.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -31,6 +32,74 @@ TextBox Word(const std::u32string& text, double x, double y, double w = 10, doub
   for (size_t i = 0; i < text.size(); ++i)
     b.chars.emplace_back(x + w * static_cast<double>(i), y, w, h);
   return b;
+}
+
+// ---- unit tests: UprightTurn, TurnTextBoxes -------------------------------------------------
+
+TEST(UprightTurn, FollowsTheDirectionOfMostCharacters) {
+  TextBox across;
+  across.text = U"一般公共预算";
+  TextBox down = across;
+  down.quarter_turns = 1;
+  TextBox one = across;
+  one.text = U"合";
+  EXPECT_EQ(UprightTurn({}), 0);
+  EXPECT_EQ(UprightTurn({across, down, one}), 0);  // ties go to upright
+  down.quarter_turns = 1;
+  EXPECT_EQ(UprightTurn({down, one}), 270);
+  down.quarter_turns = 2;
+  EXPECT_EQ(UprightTurn({down, one}), 180);
+  down.quarter_turns = 3;
+  EXPECT_EQ(UprightTurn({down, one}), 90);
+}
+
+TEST(TurnTextBoxes, MapsBoxesLikeRotateQuarterTurnsMapsPixels) {
+  // A 100 x 40 image; a character box at x 10..20, y 5..25.
+  TextBox w;
+  w.text = U"合";
+  w.box = cv::Rect2d(10, 5, 10, 20);
+  w.chars = {w.box};
+  std::vector<TextBox> words = {w};
+  TurnTextBoxes(words, 90, cv::Size(100, 40));  // -> 40 x 100: x = 40 - 25, y = 10
+  EXPECT_EQ(words[0].box, cv::Rect2d(15, 10, 20, 10));
+  EXPECT_EQ(words[0].chars[0], words[0].box);
+  EXPECT_EQ(words[0].quarter_turns, 1);
+  words = {w};
+  TurnTextBoxes(words, 180, cv::Size(100, 40));  // x = 100 - 20, y = 40 - 25
+  EXPECT_EQ(words[0].box, cv::Rect2d(80, 15, 10, 20));
+  EXPECT_EQ(words[0].quarter_turns, 2);
+  words = {w};
+  TurnTextBoxes(words, 270, cv::Size(100, 40));  // x = 5, y = 100 - 20
+  EXPECT_EQ(words[0].box, cv::Rect2d(5, 80, 20, 10));
+  EXPECT_EQ(words[0].quarter_turns, 3);
+  words = {w};
+  TurnTextBoxes(words, 360, cv::Size(100, 40));
+  EXPECT_EQ(words[0].box, w.box);
+  EXPECT_EQ(words[0].quarter_turns, 0);
+}
+
+TEST(FillGridFromText, SidewaysTextInACellReadsInItsOwnDirection) {
+  Grid grid;
+  grid.xs = {0, 100};
+  grid.ys = {0, 200};
+  grid.cells = {{0, 0, 1, 1, Box{0, 0, 100, 200}}};
+  // "项目" written bottom to top (turned 270 degrees): 项 below 目.
+  TextBox up = Word(U"项目", 40, 0);
+  up.chars = {cv::Rect2d(40, 120, 20, 10), cv::Rect2d(40, 100, 20, 10)};
+  up.quarter_turns = 3;
+  std::vector<Cell> cells = FillGridFromText(grid, {up}, 1);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].text, "项目");
+  EXPECT_FLOAT_EQ(cells[0].conf, 1.f);
+  // Top to bottom (turned 90 degrees): 项 above 目.
+  TextBox down = up;
+  down.chars = {cv::Rect2d(40, 100, 20, 10), cv::Rect2d(40, 120, 20, 10)};
+  down.quarter_turns = 1;
+  cells = FillGridFromText(grid, {down}, 1);
+  EXPECT_EQ(cells[0].text, "项目");
+  // Directions mixed in one cell: no reliable order, so the cell is unsure.
+  cells = FillGridFromText(grid, {down, Word(U"合计", 10, 150)}, 1);
+  EXPECT_LT(cells[0].conf, 0.8f);
 }
 
 TEST(DigitalJudge, NormalChineseAndDigitsAreUsable) {
@@ -296,6 +365,41 @@ TEST_F(DigitalTraits, IncomeTableOnTheLandscapePage) {
 TEST_F(DigitalTraits, ChecksPass) {
   EXPECT_GT(doc_["checks_summary"]["total"].get<int>(), 0);
   EXPECT_EQ(doc_["checks_summary"]["fail"], 0) << doc_["checks"].dump();
+}
+
+// ---- end to end: digital_turned_*.pdf (digital_traits.pdf with /Rotate on its pages) ----------
+
+// Cells as (r, c, rs, cs, text) and records, per table: everything but pixel positions.
+json Content(const json& doc) {
+  json out = json::array();
+  for (const auto& t : doc["tables"]) {
+    json cells = json::array();
+    for (const auto& c : t["cells"]) cells.push_back({c["r"], c["c"], c["rs"], c["cs"], c["text"]});
+    out.push_back({t["number"], t["title"], t["kind"], cells, t["records"]});
+  }
+  return out;
+}
+
+TEST_F(DigitalTraits, TurnedPagesReadExactlyTheSame) {
+  // digital_turned_90_180.pdf: /Rotate 90 on the portrait page, 180 on the landscape one;
+  // digital_turned_270_90.pdf: 270 and 90. Pages are turned back by the text's own direction.
+  const std::pair<const char*, std::array<int, 2>> files[] = {
+      {"digital_turned_90_180.pdf", {270, 180}}, {"digital_turned_270_90.pdf", {90, 270}}};
+  const json expected = Content(doc_);
+  ASSERT_EQ(expected.size(), 2u);
+  for (const auto& [name, turns] : files) {
+    const json turned = CachedExtraction(name);
+    ASSERT_EQ(turned["pages"].size(), 2u) << name;
+    for (size_t p = 0; p < 2; ++p) {
+      EXPECT_EQ(turned["pages"][p]["path"], "text-layer") << name;
+      EXPECT_EQ(turned["pages"][p]["rotation"], turns[p]) << name << " page " << p + 1;
+      // Upright again: the same size as the unturned page.
+      EXPECT_EQ(turned["pages"][p]["size"], doc_["pages"][p]["size"]) << name;
+    }
+    EXPECT_EQ(Content(turned), expected) << name;
+    EXPECT_EQ(turned["checks_summary"], doc_["checks_summary"]) << name;
+    EXPECT_EQ(turned["disclosure"], doc_["disclosure"]) << name;
+  }
 }
 
 TEST(DigitalForcedOcr, OcrAlwaysTakesTheOcrPath) {
