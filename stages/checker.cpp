@@ -141,36 +141,37 @@ TableData BuildData(const Document& doc, int index, const TableCatalogue& cat) {
   std::vector<std::string> roles = ColumnRoles(t, cat);
   for (int c = 0; c < t.n_cols; ++c)
     if (!d.kind && c < static_cast<int>(t.leaf_headers.size())) d.ids[c] = t.leaf_headers[c];
-  std::vector<int> code_cols = CodeColumns(t);
-  if (code_cols.empty()) {
+  std::vector<CodeColumn> groups = FindCodeColumns(t);
+  if (groups.empty()) {
     for (int c = 0; c < t.n_cols; ++c)
-      if (c < static_cast<int>(roles.size()) && roles[c] == "code") code_cols.push_back(c);
+      if (c < static_cast<int>(roles.size()) && roles[c] == "code")
+        groups.push_back({c, 0, c + 1, t.n_cols});
+    for (size_t k = 0; k + 1 < groups.size(); ++k) groups[k].end = groups[k + 1].col;
   }
   auto is_value_col = [&](int vc) {
     if (vc >= t.n_cols || d.ids[vc].empty()) return false;
     if (d.kind) return roles[vc] == "amount";
     return true;
   };
-  for (size_t k = 0; k < code_cols.size(); ++k) {
-    int c = code_cols[k];
-    int end = k + 1 < code_cols.size() ? code_cols[k + 1] : t.n_cols;
+  for (size_t k = 0; k < groups.size(); ++k) {
+    const CodeColumn& g = groups[k];
     for (int r = t.header_rows; r < t.n_rows; ++r) {
-      const Cell* code = AnchorAt(t, r, c);
-      std::string s = code ? StripSpaces(code->text) : "";
+      const std::string code = RowCode(t, r, g);
       bool total = false;
-      if (k == 0 && !IsSubjectCode(s)) {
-        const Cell* name = CellAt(t, r, c + 1);
-        total = IsTotalLabel(s) || (name && IsTotalLabel(name->text));
+      if (code.empty()) {
+        // Only the first group carries the 合计 row (in its code or its name column).
+        if (k != 0) continue;
+        const Cell* label = AnchorAt(t, r, g.col);
+        const Cell* name = CellAt(t, r, g.name_col);
+        total = (label && IsTotalLabel(label->text)) || (name && IsTotalLabel(name->text));
         if (!total) continue;
-      } else if (!IsSubjectCode(s)) {
-        continue;
       }
       CodedRow row;
-      row.code = total ? "" : s;
+      row.code = code;
       row.r = r;
-      for (int vc = c + 1; vc < end; ++vc) {
+      for (int vc = g.name_col; vc < g.end; ++vc) {
         const Cell* v = AnchorAt(t, r, vc);
-        if (!v || !is_value_col(vc) || (!d.kind && vc == c + 1)) continue;
+        if (!v || !is_value_col(vc) || (!d.kind && vc == g.name_col)) continue;
         if (v->cs > 1 && !ParseAmount(v->text).is_number()) continue;
         row.vals[d.ids[vc]] = {index, r, vc};
       }

@@ -267,12 +267,16 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   }
 
   // 2. Codes and 3. names.
+  std::vector<CodeColumn> groups = FindCodeColumns(t);
   std::vector<int> code_cols = CodeColumns(t);
   for (int c = 0; c < t.n_cols; ++c)
     if (c < static_cast<int>(roles.size()) && roles[c] == "code" &&
-        std::find(code_cols.begin(), code_cols.end(), c) == code_cols.end())
+        std::find(code_cols.begin(), code_cols.end(), c) == code_cols.end()) {
       code_cols.push_back(c);
-  for (int c : code_cols) {
+      groups.push_back({c, 0, c + 1, t.n_cols});
+    }
+  for (const CodeColumn& g : groups) {
+    const int c = g.col;
     std::vector<Cell*> col;
     for (auto& cell : t.cells)
       if (cell.c == c && cell.cs == 1 && cell.r >= t.header_rows) col.push_back(&cell);
@@ -304,17 +308,21 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
           next = clean[k];
           break;
         }
-      Cell* name_cell = AnchorAt(t, col[i]->r, c + 1);
+      Cell* name_cell = AnchorAt(t, col[i]->r, g.name_col);
       std::string name = name_cell ? name_cell->text : "";
-      if (auto fix = RepairCode(clean[i], name, prev, next, economic)) {
+      // A split code (201 | 13 | 01) is repaired in its 类 part, with the 类 parts around it as
+      // context, but its name belongs to the whole code.
+      const std::string parts = clean[i].size() == 3 ? CodeParts(t, col[i]->r, g) : "";
+      if (auto fix = RepairCode(clean[i], parts.empty() ? name : "", prev, next, economic)) {
         record(*col[i], "code", fix->code, fix->reason, fix->confidence);
         clean[i] = fix->code;
       }
-      const CodeEntry* e = dict_.Find(clean[i]);
+      const std::string code = clean[i] + parts;
+      const CodeEntry* e = dict_.Find(code);
       bool ok_system =
           e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
       if (!ok_system) {
-        warn(*col[i], "code " + clean[i] + " is not in the " +
+        warn(*col[i], "code " + code + " is not in the " +
                           std::string(economic ? "economic" : "function") +
                           " classification dictionary; kept as read");
         continue;
@@ -322,14 +330,14 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       if (!name_cell || StripSpaces(name_cell->text).empty()) continue;
       double d = 0;
       bool far = false;
-      if (auto canon = RepairName(clean[i], name_cell->text, &d, &far)) {
+      if (auto canon = RepairName(code, name_cell->text, &d, &far)) {
         record(*name_cell, "name", *canon,
-               "name repaired against dictionary entry " + clean[i] +
-                   " (confusion-aware distance " + Fmt(d) + ")",
+               "name repaired against dictionary entry " + code + " (confusion-aware distance " +
+                   Fmt(d) + ")",
                e->sure ? (d <= 0.65 ? 0.95 : 0.85) : 0.7);
       } else if (far) {
         warn(*name_cell, "name '" + name_cell->text + "' differs from the dictionary name of " +
-                             clean[i] + " '" + e->name + "'; kept as read");
+                             code + " '" + e->name + "'; kept as read");
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "stages/cell_ocr.h"
+#include "stages/table_view.h"
 
 namespace juesuan {
 namespace {
@@ -106,59 +107,19 @@ std::vector<std::string> TableAssembler::LeafHeaders(const Table& t) {
 }
 
 std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
-  // Code columns: most filled body cells hold a subject code.
-  std::vector<int> code_cols;
-  for (int c = 0; c + 1 < t.n_cols; ++c) {
-    int codes = 0, filled = 0;
-    for (const auto& cell : t.cells) {
-      if (cell.c != c || cell.cs != 1 || cell.r < t.header_rows) continue;
-      std::string s = Strip(cell.text);
-      if (s.empty()) continue;
-      ++filled;
-      codes += IsSubjectCode(s);
-    }
-    if (codes >= 1 && codes * 2 >= filled) code_cols.push_back(c);
-  }
-  // Some layouts print the code split over 类 | 款 | 项 columns (201 | 13 | 01): a code column
-  // followed by columns of two-digit parts. Those parts join into one code (2011301).
-  static const std::regex kPart(R"(^[0-9]{2}$)");
-  std::vector<int> parts_after(code_cols.size(), 0);
-  for (size_t k = 0; k < code_cols.size(); ++k) {
-    for (int c = code_cols[k] + 1; c <= code_cols[k] + 2 && c < t.n_cols; ++c) {
-      int filled = 0, two = 0;
-      for (const auto& cell : t.cells) {
-        if (cell.c != c || cell.r < t.header_rows) continue;
-        std::string s = Strip(cell.text);
-        if (s.empty()) continue;
-        ++filled;
-        two += std::regex_match(s, kPart);
-      }
-      if (filled == 0 || two * 2 < filled) break;
-      ++parts_after[k];
-    }
-  }
+  const std::vector<CodeColumn> groups = FindCodeColumns(t);
   std::vector<Record> out;
   for (int r = t.header_rows; r < t.n_rows; ++r) {
-    for (size_t k = 0; k < code_cols.size(); ++k) {
-      int c = code_cols[k];
-      const Cell* code = At(t, r, c);
-      if (!code || code->r != r || code->c != c || !IsSubjectCode(Strip(code->text))) continue;
+    for (const auto& g : groups) {
       Record rec;
-      rec.code = Strip(code->text);
+      rec.code = RowCode(t, r, g);
+      if (rec.code.empty()) continue;
       rec.row = r;
-      int end = k + 1 < code_cols.size() ? code_cols[k + 1] : t.n_cols;
-      int name_col = c + code->cs;
-      if (parts_after[k] > 0 && rec.code.size() == 3) {
-        for (int p = 1; p <= parts_after[k]; ++p) {
-          const Cell* part = At(t, r, c + p);
-          std::string s = part ? Strip(part->text) : "";
-          if (!std::regex_match(s, kPart)) break;
-          rec.code += s;
-        }
-        name_col = c + 1 + parts_after[k];
-      }
-      if (const Cell* name = At(t, r, name_col); name && name_col < end) rec.name = name->text;
-      for (int vc = name_col + 1; vc < end; ++vc) {
+      // A code cell spanning its part columns (or more) pushes the name right.
+      const Cell* code = At(t, r, g.col);
+      const int name_col = std::max(g.name_col, g.col + code->cs);
+      if (const Cell* name = At(t, r, name_col); name && name_col < g.end) rec.name = name->text;
+      for (int vc = name_col + 1; vc < g.end; ++vc) {
         const Cell* v = At(t, r, vc);
         if (v && v->c != vc) continue;  // covered by a merged cell: reported once
         std::string s = v ? Strip(v->text) : "";

@@ -1,5 +1,6 @@
 #include "stages/table_view.h"
 
+#include <cctype>
 #include <string_view>
 
 #include "stages/table_assembler.h"
@@ -24,20 +25,81 @@ Cell* AnchorAt(Table& t, int r, int c) {
   return const_cast<Cell*>(AnchorAt(static_cast<const Table&>(t), r, c));
 }
 
-std::vector<int> CodeColumns(const Table& t) {
-  std::vector<int> code_cols;
+namespace {
+
+bool IsCodePart(const std::string& s) {
+  return s.size() == 2 && std::isdigit(static_cast<unsigned char>(s[0])) &&
+         std::isdigit(static_cast<unsigned char>(s[1]));
+}
+
+// Body cells of column c that are anchored there and one column wide, spaces removed.
+std::vector<std::string> BodyTexts(const Table& t, int c) {
+  std::vector<std::string> out;
+  for (const auto& cell : t.cells)
+    if (cell.c == c && cell.cs == 1 && cell.r >= t.header_rows)
+      out.push_back(StripSpaces(cell.text));
+  return out;
+}
+
+}  // namespace
+
+std::vector<CodeColumn> FindCodeColumns(const Table& t) {
+  std::vector<CodeColumn> out;
   for (int c = 0; c + 1 < t.n_cols; ++c) {
     int codes = 0, filled = 0;
-    for (const auto& cell : t.cells) {
-      if (cell.c != c || cell.cs != 1 || cell.r < t.header_rows) continue;
-      std::string s = StripSpaces(cell.text);
-      if (s.empty()) continue;
-      ++filled;
-      codes += IsSubjectCode(s);
+    for (const auto& s : BodyTexts(t, c)) {
+      filled += !s.empty();
+      codes += !s.empty() && IsSubjectCode(s);
     }
-    if (codes >= 1 && codes * 2 >= filled) code_cols.push_back(c);
+    if (codes == 0 || codes * 2 < filled) continue;
+    CodeColumn g;
+    g.col = c;
+    // 款 / 项 part columns: mostly two-digit parts, or empty under a 款 / 项 header (the whole
+    // code printed in the 类 column).
+    for (int p = c + 1; p <= c + 2 && p + 1 < t.n_cols; ++p) {
+      int part_filled = 0, two = 0;
+      for (const auto& s : BodyTexts(t, p)) {
+        part_filled += !s.empty();
+        two += IsCodePart(s);
+      }
+      const std::string header =
+          p < static_cast<int>(t.leaf_headers.size()) ? StripSpaces(t.leaf_headers[p]) : "";
+      const bool part_header = header == "款" || header == "项";
+      if (part_filled > 0 ? two * 2 < part_filled : !part_header) break;
+      ++g.parts;
+    }
+    g.name_col = c + 1 + g.parts;
+    out.push_back(g);
+    c += g.parts;
   }
-  return code_cols;
+  for (size_t k = 0; k < out.size(); ++k)
+    out[k].end = k + 1 < out.size() ? out[k + 1].col : t.n_cols;
+  return out;
+}
+
+std::vector<int> CodeColumns(const Table& t) {
+  std::vector<int> out;
+  for (const auto& g : FindCodeColumns(t)) out.push_back(g.col);
+  return out;
+}
+
+std::string CodeParts(const Table& t, int r, const CodeColumn& g) {
+  std::string out;
+  for (int p = 1; p <= g.parts; ++p) {
+    const Cell* part = AnchorAt(t, r, g.col + p);
+    const std::string s = part ? StripSpaces(part->text) : "";
+    if (!IsCodePart(s)) break;
+    out += s;
+  }
+  return out;
+}
+
+std::string RowCode(const Table& t, int r, const CodeColumn& g) {
+  const Cell* code = AnchorAt(t, r, g.col);
+  if (!code) return "";
+  std::string s = StripSpaces(code->text);
+  if (!IsSubjectCode(s)) return "";
+  return s.size() == 3 ? s + CodeParts(t, r, g) : s;
 }
 
 std::vector<std::string> HeaderTexts(const Table& t) {

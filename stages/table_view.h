@@ -14,8 +14,24 @@ Cell* CellAt(Table& t, int r, int c);
 // The cell anchored exactly at (r, c), or nullptr.
 Cell* AnchorAt(Table& t, int r, int c);
 const Cell* AnchorAt(const Table& t, int r, int c);
-// Columns whose body cells are mostly subject codes (same rule as TableAssembler::BuildRecords).
+// Where a table prints subject codes: the one answer for records, repairs and checks.
+// Usually one column holds the whole code (201 / 20103 / 2010301). Some layouts split it over
+// 类 | 款 | 项 columns (201 | 03 | 01, 经济分类 301 | 01), and some print the whole code in the
+// 类 column and leave 款 and 项 empty. Side-by-side blocks (06-style) give several groups.
+struct CodeColumn {
+  int col = 0;       // the code's column (its 类 part when split)
+  int parts = 0;     // columns after `col` holding 款 / 项 parts (0, 1 or 2)
+  int name_col = 0;  // the subject name: col + 1 + parts
+  int end = 0;       // one past this group's last value column (the next group's `col`)
+};
+std::vector<CodeColumn> FindCodeColumns(const Table& t);
+// The columns of FindCodeColumns (their `col`).
 std::vector<int> CodeColumns(const Table& t);
+// The subject code printed in row r of group g, split parts joined ("201"+"13"+"01" ->
+// "2011301"), spaces removed; "" when the row's code cell is not a code or is not anchored at r.
+std::string RowCode(const Table& t, int r, const CodeColumn& g);
+// The 款 / 项 parts printed in row r of group g, joined ("1301"); "" when there are none.
+std::string CodeParts(const Table& t, int r, const CodeColumn& g);
 // Cell texts of the header rows (spaces removed), non-empty ones.
 std::vector<std::string> HeaderTexts(const Table& t);
 // "一、一般公共服务支出" -> "一般公共服务支出"; "（一）行政单位" -> "行政单位"; "1. 主要负责人用车"

@@ -56,6 +56,34 @@ TEST(Checker, CorrectTablePasses) {
   EXPECT_EQ(total->actual, 128583);
 }
 
+TEST(Checker, SplitCodeColumnsGiveTheHierarchy) {
+  // 预算 支出预算总表 layout: 类 | 款 | 项 columns. Every row prints 201 under 类, so the
+  // 合计 is the sum of the 类 rows only, not of every row.
+  Table t = testing::MakeTable("", "2025年部门支出预算总表",
+                               {{"类", "款", "项", "功能分类科目名称", "合计"},
+                                {"", "", "", "合计", "30.00"},
+                                {"201", "", "", "一般公共服务支出", "30.00"},
+                                {"201", "13", "", "商贸事务", "30.00"},
+                                {"201", "13", "01", "行政运行", "10.00"},
+                                {"201", "13", "99", "其他商贸事务支出", "20.00"}},
+                               1);
+  t.number.reset();
+  Document d = Doc({t});
+  auto checks = Checker().check(d);
+  auto n = Count(checks);
+  EXPECT_EQ(n["fail"], 0);
+  int hier = 0, total = 0;
+  for (const auto& c : checks) {
+    hier += c.id.find(".hier[") != std::string::npos;
+    total += c.id.find(".total[") != std::string::npos;
+  }
+  EXPECT_EQ(hier, 2);   // 201 = Σ 款, 20113 = Σ 项
+  EXPECT_EQ(total, 1);  // 合计 = Σ 类 (one 类 row)
+  Set(d, 0, 4, 4, "11.00");
+  n = Count(Checker().check(d));
+  EXPECT_EQ(n["fail"], 1);  // 20113 = Σ 项 now fails
+}
+
 TEST(Checker, PerturbedCellFailsAndRoundingIsTolerated) {
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 3, "556.57");  // 2010350 财政拨款收入 off by 0.01: within rounding

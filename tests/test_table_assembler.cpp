@@ -194,6 +194,51 @@ TEST(BuildRecords, SideBySideCodeGroups) {
   EXPECT_EQ(FindRecord(records, "30102")->values[0].second, "40.00");
 }
 
+TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
+  // 预算 layout: 功能分类科目编码 split into 类 | 款 | 项, name after them.
+  Table t = MakeTable(
+      {
+          {"功能分类科目编码", "", "", "功能分类科目名称", "合计"},
+          {"类", "款", "项", "", ""},
+          {"201", "", "", "一般公共服务支出", "30.00"},
+          {"201", "13", "", "商贸事务", "30.00"},
+          {"201", "13", "01", "行政运行", "10.00"},
+          {"201", "13", "99", "其他商贸事务支出", "20.00"},
+      },
+      {{0, 0, 1, 3}, {0, 3, 2, 1}, {0, 4, 2, 1}});
+  t.header_rows = 2;
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].code, "201");
+  EXPECT_EQ(records[1].code, "20113");
+  EXPECT_EQ(records[2].code, "2011301");
+  EXPECT_EQ(records[3].code, "2011399");
+  EXPECT_EQ(records[2].name, "行政运行");
+  ASSERT_EQ(records[2].values.size(), 1u);  // the parts and the name are not values
+  EXPECT_EQ(records[2].values[0].second, "10.00");
+}
+
+TEST(BuildRecords, WholeCodeInTheLeiColumnWithEmptyKuanXiang) {
+  // Seed 003 (Yunnan): 类 | 款 | 项 headers, but the whole code printed under 类.
+  Table t = MakeTable({
+      {"类", "款", "项", "科目名称", "本年收入合计"},
+      {"201", "", "", "一般公共服务支出", "30.00"},
+      {"20103", "", "", "政府办公厅（室）及相关机构事务", "30.00"},
+      {"2010301", "", "", "行政运行", "30.00"},
+  });
+  t.header_rows = 1;
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[1].code, "20103");
+  EXPECT_EQ(records[1].name, "政府办公厅（室）及相关机构事务");
+  EXPECT_EQ(records[2].name, "行政运行");
+  ASSERT_EQ(records[2].values.size(), 1u);
+  EXPECT_EQ(records[2].values[0],
+            (std::pair<std::string, std::optional<std::string>>("本年收入合计", "30.00")));
+}
+
 TEST(BuildRecords, NoCodeColumnNoRecords) {
   Table t = MakeTable({{"项目", "金额"}, {"基本支出", "12.00"}, {"项目支出", "3.00"}});
   t.header_rows = 1;
