@@ -16,6 +16,9 @@ struct Box {
   int x = 0, y = 0, w = 0, h = 0;
 };
 
+// Below this confidence a cell is unsure: flagged "low_confidence", drawn orange in debug images.
+inline constexpr float kUnsureConf = 0.8f;
+
 struct Cell {
   int r = 0, c = 0, rs = 1, cs = 1;  // anchor position and spans in the table lattice
   std::string text;                  // normalised text (spaces between Han characters removed)
@@ -23,6 +26,10 @@ struct Cell {
   float conf = 0.f;                  // 0..1; 1 for text-layer cells, 0 for empty cells
   int page = 0;                      // 1-based page number
   Box bbox;
+  bool exact = false;  // from the PDF's text layer: the printed characters, never repaired
+  // Machine-readable doubts about this cell, e.g. "check_failed" (README, "Cell flags");
+  // empty when nothing is known to be wrong.
+  std::vector<std::string> flags;
 };
 
 // Typed view of one coded row (or one code group of a row, for 06-style side-by-side blocks).

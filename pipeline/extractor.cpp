@@ -85,9 +85,9 @@ void DrawDebug(const std::string& dir, const PageJob& job) {
       const Box& b = t.grid.cells[i].box;
       const Cell& c = t.cells[i];
       // Green: confident text, orange: unsure, grey: blank.
-      cv::Scalar colour = c.text.empty()  ? cv::Scalar(160, 160, 160)
-                          : c.conf >= 0.8 ? cv::Scalar(0, 170, 0)
-                                          : cv::Scalar(0, 140, 255);
+      cv::Scalar colour = c.text.empty()          ? cv::Scalar(160, 160, 160)
+                          : c.conf >= kUnsureConf ? cv::Scalar(0, 170, 0)
+                                                  : cv::Scalar(0, 140, 255);
       cv::rectangle(img, {b.x + 2, b.y + 2, b.w - 4, b.h - 4}, colour, 2);
       DrawText(img, c.text, {b.x + 4, b.y + b.h - 4}, std::clamp(b.h / 3, 10, 16));
     }

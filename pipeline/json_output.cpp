@@ -43,7 +43,9 @@ nlohmann::json ToJson(const Document& doc) {
                        {"raw", c.raw},
                        {"conf", Round3(c.conf)},
                        {"page", c.page},
-                       {"bbox", BoxJson(c.bbox)}});
+                       {"bbox", BoxJson(c.bbox)},
+                       {"source", c.exact ? "text-layer" : "ocr"},
+                       {"flags", c.flags}});
     json records = json::array();
     for (const auto& r : t.records) {
       json values = json::object();

@@ -7,7 +7,7 @@
 
 namespace juesuan {
 
-inline constexpr const char* kSchemaVersion = "1.0";
+inline constexpr const char* kSchemaVersion = "1.1";
 
 nlohmann::json ToJson(const Document& doc);
 

@@ -812,7 +812,7 @@ std::vector<Repair> Checker::RepairNumbers(Document& doc) const {
       if (failing.size() < 2) continue;  // never on one check's evidence
       auto [ti, r, c] = key;
       Cell* cell = AnchorAt(doc.tables[ti], r, c);
-      if (!cell) continue;
+      if (!cell || cell->exact) continue;  // text-layer digits are what is printed
       // Every failing check must want the same new value.
       int64_t old = ParseAmount(cell->text).cents;
       std::vector<int64_t> wanted;

@@ -4,6 +4,7 @@
 #include "stages/checker.h"
 #include "stages/repairer.h"
 #include "stages/table_assembler.h"
+#include "stages/table_view.h"
 
 namespace juesuan {
 
@@ -30,8 +31,24 @@ void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalo
   if (!numeric.empty())
     for (auto& t : doc.tables) t.records = TableAssembler::BuildRecords(t);
   all.insert(all.end(), numeric.begin(), numeric.end());
-  if (checks) *checks = checker.check(doc);
+  std::vector<Check> found = checker.check(doc);
+  FlagDoubtfulCells(doc, found);
+  if (checks) *checks = std::move(found);
   if (repairs) *repairs = std::move(all);
+}
+
+void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks) {
+  for (const auto& ch : checks) {
+    if (ch.status == "pass") continue;
+    for (const auto& ref : ch.cells) {
+      if (ref.table < 0 || ref.table >= static_cast<int>(doc.tables.size())) continue;
+      if (Cell* cell = AnchorAt(doc.tables[ref.table], ref.r, ref.c))
+        AddFlag(*cell, ch.status == "fail" ? "check_failed" : "check_unresolved");
+    }
+  }
+  for (auto& t : doc.tables)
+    for (auto& cell : t.cells)
+      if (!cell.text.empty() && cell.conf < kUnsureConf) AddFlag(cell, "low_confidence");
 }
 
 namespace {

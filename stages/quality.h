@@ -20,6 +20,12 @@ void RepairAndCheck(Document& doc, const CodeDictionary& dict, std::vector<Repai
 void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
                     std::vector<Repair>* repairs, std::vector<Check>* checks);
 
+// Machine-readable flags on the cells a reader must not trust blindly: operands of a failing
+// check ("check_failed") or of one that could not be decided ("check_unresolved"), and non-empty
+// cells read with confidence below kUnsureConf ("low_confidence"). Repairs and the repairer's
+// warnings add their own flags (see README, "Cell flags").
+void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks);
+
 // {"repairs": [...], "checks": [...], "checks_summary": {"pass", "fail", "warning", "total"}}.
 // Amounts are JSON numbers in the table unit (exact decimal text, e.g. 1285.83).
 nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks);

@@ -196,13 +196,24 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   std::vector<Repair> out;
   std::string tname =
       t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?");
-  auto warn = [&](const Cell& cell, const std::string& msg) {
+  auto warn = [&](Cell& cell, const std::string& flag, const std::string& msg) {
+    AddFlag(cell, flag);
     if (warnings)
       warnings->push_back("table " + tname + " r" + std::to_string(cell.r) + " c" +
                           std::to_string(cell.c) + ": " + msg);
   };
   auto record = [&](Cell& cell, const std::string& field, const std::string& after,
                     const std::string& reason, double conf) {
+    if (cell.exact) {
+      // Text-layer characters are what is printed: never rewritten. A name or code that the
+      // dictionary would have changed is a local variant (or a misprint), so it is flagged.
+      if (field == "name" || field == "code")
+        warn(cell, "dictionary_mismatch",
+             field + " '" + cell.text + "' is printed so (text layer); the dictionary suggests '" +
+                 after + "': kept");
+      return;
+    }
+    if (conf < 0.8) AddFlag(cell, "repaired_unsure");
     Repair rp;
     rp.table = table_index;
     rp.table_number = t.number ? *t.number : "";
@@ -287,7 +298,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       if (s.empty() || IsTotalLabel(s) || HasHan(s)) continue;
       auto cc = CleanCode(s);
       if (!cc) {
-        warn(*col[i], "code cell '" + col[i]->text + "' is not a code; kept as read");
+        warn(*col[i], "not_a_code", "code cell '" + col[i]->text + "' is not a code; kept as read");
         continue;
       }
       clean[i] = *cc;
@@ -322,9 +333,9 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       bool ok_system =
           e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
       if (!ok_system) {
-        warn(*col[i], "code " + code + " is not in the " +
-                          std::string(economic ? "economic" : "function") +
-                          " classification dictionary; kept as read");
+        warn(*col[i], "unknown_code",
+             "code " + code + " is not in the " + std::string(economic ? "economic" : "function") +
+                 " classification dictionary; kept as read");
         continue;
       }
       if (!name_cell || StripSpaces(name_cell->text).empty()) continue;
@@ -336,8 +347,9 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
                    Fmt(d) + ")",
                e->sure ? (d <= 0.65 ? 0.95 : 0.85) : 0.7);
       } else if (far) {
-        warn(*name_cell, "name '" + name_cell->text + "' differs from the dictionary name of " +
-                             code + " '" + e->name + "'; kept as read");
+        warn(*name_cell, "dictionary_mismatch",
+             "name '" + name_cell->text + "' differs from the dictionary name of " + code + " '" +
+                 e->name + "'; kept as read");
       }
     }
   }
@@ -386,7 +398,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
     std::string why;
     auto n = NormalizeAmountText(s, &why);
     if (!n) {
-      warn(cell, "amount '" + s + "' cannot be read; kept as read");
+      warn(cell, "unreadable_amount", "amount '" + s + "' cannot be read; kept as read");
       continue;
     }
     if (*n != s) record(cell, "amount", *n, why.empty() ? "amount text normalised" : why, 0.9);

@@ -1,5 +1,6 @@
 #include "stages/table_view.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 
@@ -100,6 +101,11 @@ std::string RowCode(const Table& t, int r, const CodeColumn& g) {
   std::string s = StripSpaces(code->text);
   if (!IsSubjectCode(s)) return "";
   return s.size() == 3 ? s + CodeParts(t, r, g) : s;
+}
+
+void AddFlag(Cell& cell, const std::string& flag) {
+  if (std::find(cell.flags.begin(), cell.flags.end(), flag) == cell.flags.end())
+    cell.flags.push_back(flag);
 }
 
 std::vector<std::string> HeaderTexts(const Table& t) {

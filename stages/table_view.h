@@ -32,6 +32,9 @@ std::vector<int> CodeColumns(const Table& t);
 std::string RowCode(const Table& t, int r, const CodeColumn& g);
 // The 款 / 项 parts printed in row r of group g, joined ("1301"); "" when there are none.
 std::string CodeParts(const Table& t, int r, const CodeColumn& g);
+// Adds `flag` to the cell's flags once.
+void AddFlag(Cell& cell, const std::string& flag);
+
 // Cell texts of the header rows (spaces removed), non-empty ones.
 std::vector<std::string> HeaderTexts(const Table& t);
 // "一、一般公共服务支出" -> "一般公共服务支出"; "（一）行政单位" -> "行政单位"; "1. 主要负责人用车"

@@ -157,6 +157,8 @@ std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>&
     c.raw = Join(glyphs);
     c.text = c.raw;
     c.conf = c.text.empty() ? 0.f : mixed ? 0.5f : 1.f;
+    c.exact = true;
+    if (mixed) c.flags.push_back("mixed_direction");
   }
   return cells;
 }

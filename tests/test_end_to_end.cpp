@@ -283,7 +283,7 @@ TEST(EndToEnd, OutputFileIsWrittenAtomically) {
   ASSERT_TRUE(fs::exists(out));
   json doc = json::parse(testing::ReadAll(out));  // throws (fails) on invalid JSON
   EXPECT_EQ(doc["source"]["file"], TestData("blank.pdf"));
-  EXPECT_EQ(doc["schema_version"], "1.0");
+  EXPECT_EQ(doc["schema_version"], "1.1");
   // Nothing but the result in the directory: the temporary file was renamed.
   std::vector<std::string> entries;
   for (const auto& e : fs::directory_iterator(dir.path()))

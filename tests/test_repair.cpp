@@ -1,6 +1,8 @@
 // The repair stage: amounts, codes, names, headers/labels, and a table with planted misreads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "quality_fixtures.h"
 #include "stages/amount.h"
 #include "stages/quality.h"
@@ -243,6 +245,46 @@ TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_NE(warnings[0].find("29876"), std::string::npos);
   EXPECT_NE(warnings[1].find("完全不同的名称文字"), std::string::npos);
+  // The cells themselves say so, machine-readably.
+  EXPECT_EQ(testing::CellRC(t, 7, 0)->flags, std::vector<std::string>{"unknown_code"});
+  EXPECT_EQ(testing::CellRC(t, 13, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
+  EXPECT_TRUE(testing::CellRC(t, 8, 0)->flags.empty());
+}
+
+TEST(Repairer, TextLayerCellsAreNeverRewrittenOnlyFlagged) {
+  Repairer rep(Dict());
+  Table t = testing::Table02();
+  for (auto& cell : t.cells) cell.exact = true;
+  // What OCR repair would change: a name one character off, a letter in a code, an amount.
+  testing::CellRC(t, 17, 1)->text = "国有土地使用权出让收入对应专项债务收入安排的支山";
+  testing::CellRC(t, 10, 0)->text = "2O805";
+  testing::CellRC(t, 2, 3)->text = "86l.56";
+  t.kind = ClassifyTable(t);
+  std::vector<std::string> warnings;
+  auto repairs = rep.repair(t, 0, &warnings);
+  EXPECT_TRUE(repairs.empty());
+  EXPECT_EQ(testing::CellRC(t, 17, 1)->text, "国有土地使用权出让收入对应专项债务收入安排的支山");
+  EXPECT_EQ(testing::CellRC(t, 10, 0)->text, "2O805");
+  EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "86l.56");
+  EXPECT_EQ(testing::CellRC(t, 17, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
+  EXPECT_FALSE(testing::CellRC(t, 10, 0)->flags.empty());
+  EXPECT_FALSE(warnings.empty());
+}
+
+TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
+  Document doc;
+  doc.tables.push_back(testing::Table02());
+  testing::CellRC(doc.tables[0], 2, 2)->text = "9,999.99";  // breaks its row and its 类
+  testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;
+  std::vector<Check> checks;
+  RepairAndCheck(doc, Dict(), nullptr, &checks);
+  const auto& flags = testing::CellRC(doc.tables[0], 2, 2)->flags;
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "check_failed"), flags.end());
+  EXPECT_EQ(testing::CellRC(doc.tables[0], 12, 1)->flags,
+            std::vector<std::string>{"low_confidence"});
+  int flagged = 0;
+  for (const auto& cell : doc.tables[0].cells) flagged += !cell.flags.empty();
+  EXPECT_LT(flagged, 20);  // the operands of the failing checks, not the whole table
 }
 
 }  // namespace
