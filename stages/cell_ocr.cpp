@@ -263,6 +263,15 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
   out.raw = text ? text.get() : "";
   while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' ')) out.raw.pop_back();
   out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
+  if (out.raw.empty() && crop.cols < 2 * crop.rows) {
+    // A lone character (类, 款, 项 headers; a 1 or 0) often reads as nothing in line mode.
+    api.SetPageSegMode(tesseract::PSM_SINGLE_CHAR);
+    std::unique_ptr<char[], TextDeleter> one(api.GetUTF8Text());
+    out.raw = one ? one.get() : "";
+    while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' '))
+      out.raw.pop_back();
+    out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
+  }
   api.Clear();
   out.text = NormaliseReading(out.raw);
   return out;

@@ -323,6 +323,30 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       std::string name = name_cell ? name_cell->text : "";
       // A split code (201 | 13 | 01) is repaired in its 类 part, with the 类 parts around it as
       // context, but its name belongs to the whole code.
+      // 款 / 项 part cells: OCR noise cleaned like a code; a part that stays unreadable leaves
+      // the whole code unknown, so neither it nor the name is trusted.
+      bool broken_part = false;
+      if (clean[i].size() == 3) {
+        for (int p = 1; p <= g.parts; ++p) {
+          Cell* part = AnchorAt(t, col[i]->r, c + p);
+          const std::string ps = part ? StripSpaces(part->text) : "";
+          if (ps.empty()) break;
+          auto cp = CleanCode(ps);
+          if (cp && cp->size() == 2) {
+            if (*cp != ps)
+              record(*part, "code", *cp, "OCR characters in a code part (-> digits)", 0.85);
+            continue;
+          }
+          warn(*part, "not_a_code",
+               "code part '" + part->text + "' is not two digits; kept as read");
+          broken_part = true;
+          break;
+        }
+      }
+      if (broken_part) {
+        if (name_cell) AddFlag(*name_cell, "unknown_code");
+        continue;
+      }
       const std::string parts = clean[i].size() == 3 ? CodeParts(t, col[i]->r, g) : "";
       if (auto fix = RepairCode(clean[i], parts.empty() ? name : "", prev, next, economic)) {
         record(*col[i], "code", fix->code, fix->reason, fix->confidence);
@@ -338,7 +362,15 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
                  " classification dictionary; kept as read");
         continue;
       }
-      if (!name_cell || StripSpaces(name_cell->text).empty()) continue;
+      if (!name_cell) continue;
+      if (StripSpaces(name_cell->text).empty()) {
+        // A coded row always prints its name: an empty OCR reading is a name that was not read.
+        // The code is proven (valid, in this table's system), so its dictionary name stands in.
+        if (!name_cell->exact)
+          record(*name_cell, "name", e->name,
+                 "name not read; dictionary name of the proven code " + code, e->sure ? 0.8 : 0.7);
+        continue;
+      }
       double d = 0;
       bool far = false;
       if (auto canon = RepairName(code, name_cell->text, &d, &far)) {

@@ -29,6 +29,8 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.text = rd.text;
     cell.raw = rd.raw;
     cell.conf = rd.conf;
+    // Ink that OCR turned into nothing: the cell is not known to be blank.
+    if (rd.text.empty()) cell.flags.push_back("unread_ink");
     if (g.cs == 1 && !rd.text.empty()) ++(rd.numeric ? number_votes : text_votes)[g.c];
   }
   return cells;

@@ -55,8 +55,8 @@ std::vector<CodeColumn> FindCodeColumns(const Table& t) {
     if (codes == 0 || codes * 2 < filled) continue;
     CodeColumn g;
     g.col = c;
-    // 款 / 项 part columns: mostly two-digit parts, or empty under a 款 / 项 header (the whole
-    // code printed in the 类 column).
+    // 款 / 项 part columns: under a 款 / 项 header (even when empty: the whole code printed in
+    // the 类 column; or misread), else mostly two-digit parts.
     for (int p = c + 1; p <= c + 2 && p + 1 < t.n_cols; ++p) {
       int part_filled = 0, two = 0;
       for (const auto& s : BodyTexts(t, p)) {
@@ -66,7 +66,7 @@ std::vector<CodeColumn> FindCodeColumns(const Table& t) {
       const std::string header =
           p < static_cast<int>(t.leaf_headers.size()) ? StripSpaces(t.leaf_headers[p]) : "";
       const bool part_header = header == "款" || header == "项";
-      if (part_filled > 0 ? two * 2 < part_filled : !part_header) break;
+      if (!part_header && (part_filled == 0 || two * 2 < part_filled)) break;
       ++g.parts;
     }
     g.name_col = c + 1 + g.parts;

@@ -251,6 +251,58 @@ TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
   EXPECT_TRUE(testing::CellRC(t, 8, 0)->flags.empty());
 }
 
+// 预算 layout with the code split over 类 | 款 | 项.
+Table SplitCodeTable() {
+  return testing::MakeTable("", "2025年部门支出预算总表",
+                            {{"类", "款", "项", "功能分类科目名称", "合计"},
+                             {"201", "", "", "一般公共服务支出", "30.00"},
+                             {"201", "03", "", "政府办公厅（室）及相关机构事务", "30.00"},
+                             {"201", "03", "01", "行政运行", "30.00"}},
+                            1);
+}
+
+TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
+  Repairer rep(Dict());
+  Table t = SplitCodeTable();
+  // 款 part garbled: the row would look like a 类 row, and its name must not become 201's.
+  testing::CellRC(t, 2, 1)->text = "[可";
+  t.kind = ClassifyTable(t);
+  std::vector<std::string> warnings;
+  auto repairs = rep.repair(t, 0, &warnings);
+  EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "政府办公厅（室）及相关机构事务");
+  EXPECT_EQ(testing::CellRC(t, 2, 1)->flags, std::vector<std::string>{"not_a_code"});
+  EXPECT_EQ(testing::CellRC(t, 2, 3)->flags, std::vector<std::string>{"unknown_code"});
+  for (const auto& r : repairs) EXPECT_FALSE(r.r == 2 && r.field == "name") << r.after;
+  // An O for 0 in a part is cleaned like a code.
+  Table u = SplitCodeTable();
+  testing::CellRC(u, 3, 2)->text = testing::CellRC(u, 3, 2)->raw = "O1";
+  u.kind = ClassifyTable(u);
+  repairs = rep.repair(u, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(u, 3, 2)->text, "01");
+  EXPECT_EQ(testing::CellRC(u, 3, 2)->raw, "O1");
+}
+
+TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
+  Repairer rep(Dict());
+  Table t = SplitCodeTable();
+  testing::CellRC(t, 3, 3)->text = "";
+  t.kind = ClassifyTable(t);
+  auto repairs = rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 3, 3)->text, "行政运行");
+  bool logged = false;
+  for (const auto& r : repairs)
+    logged |=
+        r.r == 3 && r.c == 3 && r.field == "name" && r.before.empty() && r.after == "行政运行";
+  EXPECT_TRUE(logged);
+  // On the text layer an empty cell is what is printed.
+  Table u = SplitCodeTable();
+  testing::CellRC(u, 3, 3)->text = "";
+  for (auto& cell : u.cells) cell.exact = true;
+  u.kind = ClassifyTable(u);
+  rep.repair(u, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(u, 3, 3)->text, "");
+}
+
 TEST(Repairer, TextLayerCellsAreNeverRewrittenOnlyFlagged) {
   Repairer rep(Dict());
   Table t = testing::Table02();
