@@ -33,6 +33,23 @@ bool IsMetaLine(const std::string& t) {
          std::regex_search(t, kDept) || std::regex_match(t, kYearOnly);
 }
 
+// The document heading printed above every table of some producers:
+// "中共上海市普陀区委社会工作部2024年度部门决算表", "某某局2025年部门预算". It names the
+// department and the year, not the table.
+const std::regex kHeading(
+    R"(^(.*?)((?:19|20)[0-9]{2})\s*年\s*度?\s*(?:部\s*门|单\s*位)?\s*(?:决\s*算|预\s*算)\s*(?:表)?$)");
+
+// A line that names a kind of table: it ends in 表 (before a 续 mark or closing bracket).
+bool NamesATable(const std::string& s) {
+  static const std::regex kTitle(R"(表\s*(?:[（(]?\s*续\s*(?:表)?\s*[）)]?)?\s*$)");
+  return std::regex_search(s, kTitle);
+}
+
+// A sentence that introduces what follows ("纳入…编制范围的单位包括：").
+bool IntroducesAList(const std::string& s) {
+  return s.size() >= 12 && (s.ends_with("：") || s.ends_with(":"));
+}
+
 const Cell* At(const Table& t, int r, int c) {
   for (const auto& cell : t.cells)
     if (cell.r <= r && r < cell.r + cell.rs && cell.c <= c && c < cell.c + cell.cs) return &cell;
@@ -187,8 +204,13 @@ void TableAssembler::assemble(Document& doc) const {
       t.n_cols = pt.grid.n_cols();
       t.cells = pt.cells;
       t.kind = "unknown";
-      // Text above the grid: number, title, disclosure facts. Below: notes.
+      // Text above the grid: number, title, disclosure facts. Below: notes. The title is read
+      // the way a person does: the nearest line above that names a kind of 表 (not the document
+      // heading); else the nearest sentence that introduces a list; else the most prominent
+      // long line.
       const TextLine* title = nullptr;
+      const TextLine* named = nullptr;
+      const TextLine* intro = nullptr;
       for (const auto& line : page.lines) {
         int cy = line.bbox.y + line.bbox.h / 2;
         std::string s = Strip(line.text);
@@ -202,8 +224,20 @@ void TableAssembler::assemble(Document& doc) const {
             std::string d = Strip(m[1]);
             if (d.size() >= 6 && d.find("元") == std::string::npos) ++dept_votes[d];
           }
+          if (std::regex_match(s, m, kHeading)) {
+            ++year_votes[m[2]];
+            std::string d = Strip(m[1]);
+            if (d.size() >= 6) ++dept_votes[d];
+            continue;
+          }
+          if (IsMetaLine(s)) continue;
+          auto nearer = [&](const TextLine* other) {
+            return !other || cy > other->bbox.y + other->bbox.h / 2;
+          };
+          if (NamesATable(s) && nearer(named)) named = &line;
+          if (IntroducesAList(s) && nearer(intro)) intro = &line;
           bool titled = s.find("表") != std::string::npos || s.size() >= 12;
-          if (!IsMetaLine(s) && titled && (!title || line.bbox.h > title->bbox.h)) title = &line;
+          if (titled && (!title || line.bbox.h > title->bbox.h)) title = &line;
         } else if (cy > b.y + b.h && cy < bottom_limit) {
           if (std::regex_search(s, kNote) || (!t.notes.empty() && cy - (b.y + b.h) < page.dpi)) {
             if (std::regex_search(s, kNote) || t.notes.empty())
@@ -213,7 +247,26 @@ void TableAssembler::assemble(Document& doc) const {
           }
         }
       }
+      if (named)
+        title = named;
+      else if (intro)
+        title = intro;
       if (title) t.title = Strip(title->text);
+      if (title && title == intro) {
+        // A sentence wrapped over lines: join the lines above it that end mid-sentence.
+        const TextLine* first = title;
+        for (auto it = page.lines.rbegin(); it != page.lines.rend(); ++it) {
+          const std::string above = Strip(it->text);
+          const bool just_above = it->bbox.y < first->bbox.y &&
+                                  first->bbox.y - (it->bbox.y + it->bbox.h) < first->bbox.h * 3 / 2;
+          if (!just_above) continue;
+          if (above.ends_with("。") || above.ends_with("：") || above.ends_with(":") ||
+              IsMetaLine(above))
+            break;
+          t.title = above + t.title;
+          first = &*it;
+        }
+      }
       bool starts_page = b.y < page.height / 3;  // only the page's running header above it
       Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
       bool follows = prev && prev->pages.back() + 1 == page.number;

@@ -388,6 +388,53 @@ TEST(Assemble, PageFindingsBecomeATable) {
   EXPECT_TRUE(doc.warnings.empty());
 }
 
+// One page, one grid at y 600..1300, with the given lines above it.
+Document PageWithLines(std::vector<TextLine> lines) {
+  Document doc;
+  doc.pages = 1;
+  PageResult page;
+  page.number = 1;
+  page.width = 2000;
+  page.height = 3000;
+  page.dpi = 300;
+  PageTable pt;
+  pt.grid.xs = {100, 400, 800, 1100, 1400, 1700};
+  pt.grid.ys = {600, 700, 800, 900, 1000, 1100, 1200, 1300};
+  pt.grid.bbox = Box{100, 600, 1600, 700};
+  pt.cells = IncomeTable().cells;
+  page.tables.push_back(pt);
+  page.lines = std::move(lines);
+  doc.page_results.push_back(page);
+  return doc;
+}
+
+TEST(Assemble, TitleIsTheTableNameNotTheDocumentHeading) {
+  // The department-and-year heading is printed larger, above the table's own title.
+  Document doc = PageWithLines(
+      {{"中共上海市普陀区委社会工作部2024年度部门决算表", Box{300, 200, 1400, 90}, 0.9f},
+       {"收入支出决算总表", Box{700, 350, 600, 60}, 0.9f},
+       {"单位：万元", Box{1500, 500, 200, 40}, 0.9f}});
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  EXPECT_EQ(doc.tables[0].title, "收入支出决算总表");
+  EXPECT_EQ(doc.department, "中共上海市普陀区委社会工作部");
+  EXPECT_EQ(doc.year, "2024");
+}
+
+TEST(Assemble, AListTakesTheSentenceThatIntroducesIt) {
+  // A 编制范围 unit list: no 表 title, the sentence above it (wrapped over two lines) names it;
+  // narrative text further up is not the title even when it is longer.
+  Document doc = PageWithLines(
+      {{"基础调查、专项调查，建立和维护自然资源和不动产登记信息管理数据库。",
+        Box{100, 100, 1700, 50}, 0.9f},
+       {"纳入上海市普陀区规划和自然资源局2024年度部门决算编", Box{200, 400, 1500, 50}, 0.9f},
+       {"制范围的单位包括：", Box{100, 470, 500, 50}, 0.9f}});
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  EXPECT_EQ(doc.tables[0].title,
+            "纳入上海市普陀区规划和自然资源局2024年度部门决算编制范围的单位包括：");
+}
+
 TEST(Assemble, NoTablesIsAWarning) {
   Document doc;
   doc.pages = 1;
