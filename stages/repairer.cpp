@@ -234,12 +234,19 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   if (kind && kind->code_type != "none") code_type = kind->code_type;
   bool economic = code_type == "economic";
 
-  // 1. Header cells against the catalogue words of the kind.
-  if (kind) {
-    std::vector<std::string> words;
-    for (const auto& col : kind->columns)
+  // 1. Header cells against the catalogue words of the kind; a table of unknown kind against
+  // the words of every kind, more carefully (only confusable-glyph changes; a word one
+  // character off is flagged, never rewritten: 收入 and 支出 differ by design).
+  std::vector<const TableKind*> lexicon_kinds;
+  if (kind)
+    lexicon_kinds.push_back(kind);
+  else
+    for (const auto& k : catalogue_.kinds()) lexicon_kinds.push_back(&k);
+  std::vector<std::string> words;
+  for (const TableKind* lk : lexicon_kinds) {
+    for (const auto& col : lk->columns)
       words.insert(words.end(), col.headers.begin(), col.headers.end());
-    for (const auto& sig : kind->header_signature) {
+    for (const auto& sig : lk->header_signature) {
       size_t start = 0;
       while (true) {
         size_t bar = sig.find('|', start);
@@ -249,6 +256,8 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
         start = bar + 1;
       }
     }
+  }
+  if (!words.empty()) {
     for (auto& cell : t.cells) {
       if (cell.r >= t.header_rows) continue;
       std::string full = StripSpaces(cell.text);
@@ -269,6 +278,17 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
           second = d;
       }
       double n = static_cast<double>(std::max(U32Length(s), U32Length(best_w)));
+      if (!kind) {
+        if (best <= 0.35 && second > best + 0.2)
+          record(
+              cell, "header", prefix + best_w,
+              "header repaired against the catalogue's header words (distance " + Fmt(best) + ")",
+              0.8);
+        else if (best <= 1.0 && second > best && n >= 3 && !cell.exact)
+          warn(cell, "dictionary_mismatch",
+               "header '" + cell.text + "' is one character from '" + best_w + "'; kept as read");
+        continue;
+      }
       if (best <= std::max(0.35, 0.2 * n) && second > best + 0.2)
         record(
             cell, "header", prefix + best_w,
