@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs `juesuan extract` on every ../shared/corpus/<doc>/<variant>.pdf and scores the outputs.
+# Runs `juesuan extract` on every ../shared/corpus/<doc>/<variant>.pdf and scores the outputs
+# (score.py: accuracy; silent.py: wrong cells without a flag, and false alarms).
 #   scripts/run_corpus.sh [scan|digital] [OUTDIR]
+#   CORPUS=../shared/real-budget scripts/run_corpus.sh scan out/rb-scan   # the real set
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 variant=${1:-scan}
@@ -13,3 +15,4 @@ for d in "$corpus"/*/; do
   "$here/build/juesuan" extract "$d/$variant.pdf" -o "$out/$doc.json" ${JUESUAN_ARGS:-}
 done
 python3 "$corpus/../tools/corpus/score.py" --truth "$corpus" --pred "$out"
+python3 "$corpus/../tools/corpus/silent.py" --truth "$corpus" --pred "$out"
