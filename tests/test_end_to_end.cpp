@@ -134,9 +134,6 @@ TEST_F(ScanTables, ThreeExpensesTableLayout) {
 TEST_F(ScanTables, ThreeExpensesTableHeader) {
   const json* t = FindTable(doc_, "09");
   ASSERT_NE(t, nullptr);
-  if ((*t)["header_rows"] == 1)
-    GTEST_SKIP() << "known bug: CountHeaderRows ends the 09 header at its 合计 column title "
-                    "(header_rows 1, leaf headers all 预算数/决算数)";
   EXPECT_EQ((*t)["header_rows"], 4);
   EXPECT_EQ((*t)["leaf_headers"][0], "合计");
   EXPECT_EQ((*t)["leaf_headers"][3], "公务用车购置费");
@@ -176,9 +173,6 @@ TEST(EndToEnd, UpsideDownScanIsTurned) {
 TEST(EndToEnd, UnitOfThreeExpensesPage) {
   // The 09 page alone prints 单位：万元 above its table; it must give the unit, not a department.
   json doc = CachedExtraction("scan_upside_down.pdf");
-  if (doc["disclosure"]["unit"].is_null() && doc["disclosure"]["department"] == ".万元")
-    GTEST_SKIP() << "known bug: the unit line of the 09 page is read as department \".万元\" "
-                    "(kDept also matches 单位：… lines that kUnit rejects); unit is null";
   EXPECT_EQ(doc["disclosure"]["unit"], "万元");
   EXPECT_NE(doc["disclosure"]["department"], ".万元");
 }
