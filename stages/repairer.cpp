@@ -299,7 +299,8 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
 
   // 2. Codes and 3. names.
   std::vector<CodeColumn> groups = FindCodeColumns(t);
-  std::vector<int> code_cols = CodeColumns(t);
+  std::vector<int> code_cols;
+  for (const auto& g : groups) code_cols.push_back(g.col);
   for (int c = 0; c < t.n_cols; ++c)
     if (c < static_cast<int>(roles.size()) && roles[c] == "code" &&
         std::find(code_cols.begin(), code_cols.end(), c) == code_cols.end()) {
