@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <opencv2/freetype.hpp>
@@ -13,6 +14,7 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "pipeline/cancel.h"
 #include "pipeline/errors.h"
 #include "pipeline/sha256.h"
 #include "pipeline/version.h"
@@ -115,6 +117,7 @@ Extractor::Extractor(ExtractOptions options)
     : options_(std::move(options)), engines_(std::make_unique<Engines>(options_.ocr)) {
   // Fail early (and with a clear message) when a model or the dictionary is missing.
   engines_->local();
+  RenderWorkerPath();
   dictionary_ = std::make_unique<CodeDictionary>(CodeDictionary::DefaultPath());
 }
 
@@ -126,22 +129,26 @@ namespace {
 struct DocState {
   std::string path;
   std::unique_ptr<Rasteriser> raster;
-  std::mutex render_lock;  // Poppler: one document, one thread at a time
+  std::mutex text_lock;  // the in-process Poppler document: one thread at a time
   Document doc;
   std::atomic<int> remaining{0};
   std::atomic<bool> timed_out{false};
+  std::atomic<bool> stopped{false};  // a page was cut short by Ctrl-C: no Outcome, no output
   Clock::time_point started;
+  CancelToken cancel;  // Ctrl-C / SIGTERM, or the document's --timeout
 };
 
 }  // namespace
 
 std::string ConfigHash(const ExtractOptions& o) {
-  std::string s =
-      std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) + "|scan_dpi " +
-      std::to_string(o.raster.respect_scan_dpi) + "|max_px " + std::to_string(o.raster.max_pixels) +
-      "|ocr " + std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
-      std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" + o.ocr.text_model +
-      "+" + o.ocr.digit_model + "|repair " + std::to_string(o.repair);
+  std::string s = std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) +
+                  "|scan_dpi " + std::to_string(o.raster.respect_scan_dpi) + "|max_px " +
+                  std::to_string(o.raster.limits.max_pixels) + "|ocr " +
+                  std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
+                  std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" +
+                  o.ocr.text_model + "+" + o.ocr.digit_model + "|repair " +
+                  std::to_string(o.repair) + "|limits " + std::to_string(o.max_pages) + "," +
+                  std::to_string(o.max_text_chars) + "," + std::to_string(o.max_grid_cells);
   return Sha256Hex(s).substr(0, 16);
 }
 
@@ -165,9 +172,61 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
       options_.threads > 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
   auto stopped = [stop] { return stop && stop->load(); };
   std::mutex finish_lock;  // on_finished is called one at a time
+  // The caller's handler runs outside the graph's guards: a throw there is reported once as a
+  // failure of that document, and never escapes into the graph.
   auto finish = [&](Outcome&& o) {
     std::lock_guard<std::mutex> lock(finish_lock);
-    on_finished(std::move(o));
+    const std::string path = o.path;
+    const double seconds = o.seconds;
+    std::string error;
+    try {
+      on_finished(std::move(o));
+      return;
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "unknown error";
+    }
+    try {
+      on_finished({path, std::nullopt, "report", error, false, seconds});
+    } catch (...) {
+      std::fprintf(stderr, "juesuan: %s: cannot report the result: %s\n", path.c_str(),
+                   error.c_str());
+    }
+  };
+  // A document whose pages are all done: assembled, repaired and checked, or its failure.
+  auto assemble = [&](DocState& state) {
+    Outcome out{state.path, std::nullopt, "", "", false, Since(state.started)};
+    if (state.timed_out) {
+      out.stage = "timeout";
+      out.error = "document took longer than " + std::to_string(options_.document_timeout) +
+                  " s (--timeout)";
+      return out;
+    }
+    try {
+      Document& doc = state.doc;
+      for (const auto& p : doc.page_results)
+        for (const auto& w : p.warnings)
+          if (w != "no ruled table on this page")
+            doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
+      TableAssembler().assemble(doc);
+      // Repairs are recorded (before, after, why) and checks are always run; with repair off
+      // the checks judge the numbers exactly as read.
+      if (options_.repair) {
+        RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
+      } else {
+        for (auto& t : doc.tables) t.kind = ClassifyTable(t);
+        doc.checks = Checker().check(doc);
+      }
+      out.doc = std::move(doc);
+    } catch (const std::exception& e) {
+      out.stage = "assemble";
+      out.error = e.what();
+    } catch (...) {
+      out.stage = "assemble";
+      out.error = "unknown error";
+    }
+    return out;
   };
 
   tbb::task_arena arena(threads);
@@ -191,12 +250,19 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
         auto state = std::make_shared<DocState>();
         state->path = paths[next_doc++];
         state->started = Clock::now();
+        state->cancel = CancelToken(stop, state->started, options_.document_timeout);
         try {
-          state->raster = std::make_unique<Rasteriser>(state->path, options_.raster);
+          std::string bytes = ReadInput(state->path);  // once: the input may be a pipe
+          state->doc.sha256 = Sha256Hex(bytes);
+          state->raster =
+              std::make_unique<Rasteriser>(std::move(bytes), state->path, options_.raster);
           state->doc.file = state->path;
-          state->doc.sha256 = Sha256File(state->path);
           state->doc.config_hash = config_hash;
           state->doc.pages = state->raster->page_count();
+          if (state->doc.pages > options_.max_pages)
+            throw BadInputError("PDF has " + std::to_string(state->doc.pages) +
+                                " pages, more than the limit of " +
+                                std::to_string(options_.max_pages) + " (--max-pages)");
           state->doc.page_results.resize(state->doc.pages);
           state->remaining = state->doc.pages;
           current = state;
@@ -205,6 +271,9 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
           finish({state->path, std::nullopt, "open", e.what(), true, Since(state->started)});
         } catch (const std::exception& e) {
           finish({state->path, std::nullopt, "open", e.what(), false, Since(state->started)});
+        } catch (...) {
+          finish(
+              {state->path, std::nullopt, "open", "unknown error", false, Since(state->started)});
         }
       }
       fc.stop();
@@ -212,20 +281,23 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
     });
     tbb::flow::limiter_node<JobPtr> limiter(g, static_cast<size_t>(threads) * 2);
 
+    // Every node's work runs here: whatever it throws becomes a page warning (a failed page),
+    // never an exception through the flow graph, which would cancel every document in flight.
     auto guarded = [&](const JobPtr& job, const char* stage, auto&& body) {
       if (job->failed) return;
-      const double timeout = options_.document_timeout;
-      if (timeout > 0 && Since(job->doc->started) > timeout) {
-        job->doc->timed_out = true;
-        job->failed = true;
-        return;
-      }
       auto t0 = Clock::now();
       try {
+        job->doc->cancel.check(stage);
         body();
+      } catch (const Cancelled& e) {
+        job->failed = true;
+        (e.why() == Cancelled::Why::kDeadline ? job->doc->timed_out : job->doc->stopped) = true;
       } catch (const std::exception& e) {
         job->failed = true;
         job->result.warnings.push_back(std::string(stage) + " failed: " + e.what());
+      } catch (...) {
+        job->failed = true;
+        job->result.warnings.push_back(std::string(stage) + " failed: unknown error");
       }
       const double took = Since(t0);
       job->result.seconds += took;
@@ -235,18 +307,24 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
     tbb::flow::function_node<JobPtr, JobPtr> rasterise(g, tbb::flow::unlimited, [&](JobPtr job) {
       const int index = job->index;
       guarded(job, "rasterise", [&] {
-        std::lock_guard<std::mutex> lock(job->doc->render_lock);
-        // Poppler's first render initialises process-wide state (colour management) that is not
-        // safe to race; every later render of different documents may run in parallel.
-        static std::mutex first_render;
-        static std::atomic<bool> warmed{false};
-        std::unique_lock<std::mutex> warm(first_render, std::defer_lock);
-        if (!warmed.load()) warm.lock();
         const Rasteriser& raster = *job->doc->raster;
+        const CancelToken& cancel = job->doc->cancel;
         if (options_.ocr_mode != OcrMode::kAlways) {
-          const int dpi = options_.text_layer_dpi;
-          job->words = raster.text_boxes(index, dpi / 72.0);
+          int off_page = 0;
+          {
+            std::lock_guard<std::mutex> lock(job->doc->text_lock);
+            job->words = raster.text_boxes(index, 1.0, &off_page);  // in points; scaled below
+          }
+          if (off_page > 0)
+            job->result.warnings.push_back(std::to_string(off_page) +
+                                           " text-layer characters off the page were dropped");
           TextLayerVerdict verdict = JudgeTextLayer(job->words);
+          if (CountChars(job->words) > options_.max_text_chars) {
+            verdict = {false, "text layer has " + std::to_string(CountChars(job->words)) +
+                                  " characters, more than the limit of " +
+                                  std::to_string(options_.max_text_chars)};
+            job->result.warnings.push_back(verdict.reason + ": read with OCR");
+          }
           job->text_layer = verdict.usable || options_.ocr_mode == OcrMode::kNever;
           job->result.path_reason = verdict.reason;
           if (!verdict.usable && job->text_layer)
@@ -255,12 +333,16 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
           job->result.path_reason = "OCR forced (--ocr always)";
         }
         job->result.path = job->text_layer ? "text-layer" : "ocr";
-        RenderedPage rp = job->text_layer ? raster.render_at(index, options_.text_layer_dpi)
-                                          : raster.render(index);
+        RenderedPage rp = job->text_layer ? raster.render_at(index, options_.text_layer_dpi, cancel)
+                                          : raster.render(index, cancel);
         job->gray = std::move(rp.gray);
         job->result.dpi = rp.dpi;
-        if (!job->text_layer) job->words.clear();
-        warmed = true;
+        // The characters are placed at the resolution actually rendered: the pixel cap may
+        // have lowered it.
+        if (job->text_layer)
+          ScaleTextBoxes(job->words, rp.scale);
+        else
+          job->words.clear();
       });
       return job;
     });
@@ -285,6 +367,7 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
         job->result.width = job->gray.cols;
         job->result.height = job->gray.rows;
         CellOcr& ocr = engines_->local();
+        CancelScope cancellable(ocr, job->doc->cancel);
         PreparedPage pp =
             preparer.prepare(job->gray, [&](const cv::Mat& m) { return ocr.readability(m, dpi); });
         job->gray = std::move(pp.gray);
@@ -298,6 +381,15 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
       guarded(job, "find grids", [&] {
         GridDetector detector(job->result.dpi);
         job->grids = detector.detect(job->binary);
+        // A lattice of thousands of cells is hatching or noise, not a table, and reading it
+        // would take the page hours.
+        std::erase_if(job->grids, [&](const Grid& grid) {
+          if (static_cast<long long>(grid.cells.size()) <= options_.max_grid_cells) return false;
+          job->result.warnings.push_back(
+              "a grid of " + std::to_string(grid.cells.size()) + " cells (more than the limit of " +
+              std::to_string(options_.max_grid_cells) + ") was not read");
+          return true;
+        });
       });
       return job;
     });
@@ -312,6 +404,7 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
           job->result.lines = TextLinesOutside(job->words, job->grids);
           return;
         }
+        CancelScope cancellable(engines_->local(), job->doc->cancel);
         TableReader reader(engines_->local(), dpi);
         for (const auto& grid : job->grids)
           job->result.tables.push_back(
@@ -324,7 +417,8 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
               reader.read_lines(job->gray, detector.text_lines_outside(job->binary, job->grids));
         }
       });
-      if (!options_.debug_dir.empty() && !job->gray.empty()) DrawDebug(options_.debug_dir, *job);
+      if (!options_.debug_dir.empty() && !job->gray.empty() && !job->failed)
+        guarded(job, "debug image", [&] { DrawDebug(options_.debug_dir, *job); });
       job->gray.release();  // images are the bulk of a page's memory: free them now
       job->binary.release();
       return job;
@@ -334,37 +428,16 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
         g, tbb::flow::unlimited, [&](JobPtr job) {
           DocState& state = *job->doc;
           state.doc.page_results[job->index] = std::move(job->result);
-          if (on_page) on_page();
-          if (--state.remaining == 0) {
-            Outcome out{state.path, std::nullopt, "", "", false, Since(state.started)};
-            if (state.timed_out) {
-              out.stage = "timeout";
-              out.error =
-                  "document took longer than " + std::to_string(options_.document_timeout) + " s";
-            } else {
-              try {
-                Document& doc = state.doc;
-                for (const auto& p : doc.page_results)
-                  for (const auto& w : p.warnings)
-                    if (w != "no ruled table on this page")
-                      doc.warnings.push_back("page " + std::to_string(p.number) + ": " + w);
-                TableAssembler().assemble(doc);
-                // Repairs are recorded (before, after, why) and checks are always run; with
-                // repair off the checks judge the numbers exactly as read.
-                if (options_.repair) {
-                  RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
-                } else {
-                  for (auto& t : doc.tables) t.kind = ClassifyTable(t);
-                  doc.checks = Checker().check(doc);
-                }
-                out.doc = std::move(doc);
-              } catch (const std::exception& e) {
-                out.stage = "assemble";
-                out.error = e.what();
-              }
+          if (on_page) {
+            try {
+              on_page();
+            } catch (...) {  // progress output only: never worth a document
             }
+          }
+          if (--state.remaining == 0) {
+            Outcome out = assemble(state);
             state.raster.reset();
-            finish(std::move(out));
+            if (!state.stopped) finish(std::move(out));
           }
           return tbb::flow::continue_msg();
         });

@@ -34,8 +34,11 @@ struct ExtractOptions {
   OcrOptions ocr;
   bool repair = true;           // dictionary/confusion repair and constrained numeric repair
   int threads = 0;              // 0: all cores
-  double document_timeout = 0;  // seconds; 0 = none. Pages not started by then are skipped.
-  std::string debug_dir;        // when set: one PNG per page with the grid, cells and text drawn
+  double document_timeout = 0;  // seconds; 0 = none. Cuts renders and OCR short (CancelToken)
+  int max_pages = 5000;         // per document: more is refused as bad input
+  long long max_text_chars = 200'000;  // per page: a larger text layer is not used (OCR reads it)
+  long long max_grid_cells = 5000;     // per table: a larger lattice is not read (hatching, noise)
+  std::string debug_dir;  // when set: one PNG per page with the grid, cells and text drawn
 };
 
 // A hash of everything that changes the output (options, models, program version): an output
@@ -56,12 +59,15 @@ class Extractor {
  public:
   explicit Extractor(ExtractOptions options);
   ~Extractor();
-  // One PDF. Throws BadInputError for unreadable input; page problems become page warnings.
+  // One PDF (any readable file: a pipe is read once). Throws BadInputError for unreadable
+  // input; page problems become page warnings.
   Document extract(const std::string& pdf_path);
   // Many PDFs through one graph. `on_finished` is called once per input that was started,
   // one call at a time (never concurrently), in completion order. When `stop` becomes true no
   // new document or page is started; documents with pages not yet started are abandoned
-  // (no Outcome). `on_page` (optional) is called after every page.
+  // (no Outcome), and so are documents whose work in flight was cut short by `stop` (a render
+  // or OCR call polls it). `on_page` (optional) is called after every page. Nothing thrown
+  // by a stage or by the callbacks escapes: it becomes a page warning or a failed Outcome.
   void extract_many(const std::vector<std::string>& paths,
                     const std::function<void(Outcome&&)>& on_finished,
                     const std::atomic<bool>* stop = nullptr,

@@ -2,8 +2,10 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 
 #include <algorithm>
+#include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <regex>
 #include <stdexcept>
@@ -35,7 +37,9 @@ PixPtr ToPix(const cv::Mat& gray, int pad) {
 
 std::unique_ptr<tesseract::TessBaseAPI> MakeEngine(const OcrOptions& o, const std::string& lang) {
   // Leptonica prints to stderr when Tesseract hands it a tiny image; our errors are our own.
-  setMsgSeverity(L_SEVERITY_NONE);
+  // The severity is one process-wide variable: set it once, not from every worker at once.
+  static std::once_flag quiet_leptonica;
+  std::call_once(quiet_leptonica, [] { setMsgSeverity(L_SEVERITY_NONE); });
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   // Silence Tesseract's per-image chatter ("Estimating resolution…") before Init.
   api->SetVariable("debug_file", "/dev/null");
@@ -224,6 +228,24 @@ CellOcr::CellOcr(const OcrOptions& options)
 
 CellOcr::~CellOcr() = default;  // TessBaseAPI's destructor calls End()
 
+std::string CellOcr::recognise(tesseract::TessBaseAPI& api) {
+  if (cancel_) {
+    // Tesseract polls the monitor between words; a cancelled recognition returns early and
+    // its partial text is dropped, never reported as a reading.
+    cancel_->check("ocr");
+    tesseract::ETEXT_DESC monitor;
+    monitor.cancel = [](void* token, int) {
+      return static_cast<const CancelToken*>(token)->cancelled();
+    };
+    monitor.cancel_this = const_cast<CancelToken*>(cancel_);
+    const int failed = api.Recognize(&monitor);
+    cancel_->check("ocr");
+    if (failed != 0) return {};
+  }
+  std::unique_ptr<char[], TextDeleter> text(api.GetUTF8Text());
+  return text ? text.get() : "";
+}
+
 Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout) {
   if (layout == Layout::kWrapped) {
     // Wrapped cells: read line by line (PSM 7 on each) and join. Measured on the corpus, block
@@ -258,16 +280,14 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
   api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   api.SetImage(pix.get());
   api.SetSourceResolution(std::max(70, static_cast<int>(dpi * scale)));
-  std::unique_ptr<char[], TextDeleter> text(api.GetUTF8Text());
   Reading out;
-  out.raw = text ? text.get() : "";
+  out.raw = recognise(api);
   while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' ')) out.raw.pop_back();
   out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
   if (out.raw.empty() && crop.cols < 2 * crop.rows) {
     // A lone character (类, 款, 项 headers; a 1 or 0) often reads as nothing in line mode.
     api.SetPageSegMode(tesseract::PSM_SINGLE_CHAR);
-    std::unique_ptr<char[], TextDeleter> one(api.GetUTF8Text());
-    out.raw = one ? one.get() : "";
+    out.raw = recognise(api);
     while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' '))
       out.raw.pop_back();
     out.conf = std::max(0, api.MeanTextConf()) / 100.0f;

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 #include <string>
 
+#include "pipeline/cancel.h"
 #include "pipeline/document.h"
 #include "pipeline/utf8.h"
 
@@ -46,11 +47,29 @@ class CellOcr {
   Reading read_line(const cv::Mat& crop, int dpi);
   // 0..1 readability of an image region, for telling upright from upside-down pages.
   double readability(const cv::Mat& gray, int dpi);
+  // Every recognition polls `token` (Tesseract's monitor) and throws Cancelled when it fires;
+  // null: never cancelled. The token must outlive the reads; see CancelScope.
+  void set_cancel(const CancelToken* token) { cancel_ = token; }
 
  private:
   enum class Layout { kLine, kWrapped };
   Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
+  // Recognises the image set on `api` under the cancel token; returns its UTF-8 text.
+  std::string recognise(tesseract::TessBaseAPI& api);
   std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;
+  const CancelToken* cancel_ = nullptr;
+};
+
+// Sets a CellOcr's cancel token for one scope (a page's reads) and clears it on exit.
+class CancelScope {
+ public:
+  CancelScope(CellOcr& ocr, const CancelToken& token) : ocr_(ocr) { ocr_.set_cancel(&token); }
+  ~CancelScope() { ocr_.set_cancel(nullptr); }
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  CellOcr& ocr_;
 };
 
 // Crops a cell from the page inside its ruling lines, drops line remnants and specks, and

@@ -2,13 +2,17 @@
 
 #include <poppler-document.h>
 #include <poppler-global.h>
-#include <poppler-page-renderer.h>
 #include <poppler-page.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <opencv2/imgproc.hpp>
 #include <regex>
 
@@ -17,12 +21,6 @@
 
 namespace juesuan {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw BadInputError("cannot open file: " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Poppler reports syntax problems on stderr by default; we turn them into our own errors.
 void QuietPoppler(const std::string&, void*) {}
@@ -76,15 +74,52 @@ int EstimateScanDpi(const std::string& pdf, double page_w_pt, double page_h_pt) 
   return static_cast<int>(std::lround(dpis[dpis.size() / 2]));
 }
 
-Rasteriser::Rasteriser(const std::string& path, RasterOptions options) : options_(options) {
+// The bytes live in one memfd: mapped read-only for the in-process document (page count, text
+// layer) and handed to every render worker as its fd 3, so the PDF is held in memory once.
+struct Rasteriser::Memory {
+  int fd = -1;
+  void* map = MAP_FAILED;
+  size_t size = 0;
+  ~Memory() {
+    if (map != MAP_FAILED) munmap(map, size);
+    if (fd >= 0) close(fd);
+  }
+};
+
+std::string ReadInput(const std::string& path) {
+  // One sequential read, whatever the file is (regular, FIFO, /dev/stdin).
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw BadInputError("cannot open file: " + path);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw BadInputError("cannot read file: " + path);
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+    throw BadInputError("PDF larger than 2 GiB (Poppler's limit): " + path);
+  return bytes;
+}
+
+Rasteriser::Rasteriser(std::string bytes, const std::string& path, RasterOptions options)
+    : memory_(std::make_unique<Memory>()), options_(options) {
   poppler::set_debug_error_function(QuietPoppler, nullptr);
-  const std::string bytes = ReadFile(path);
   if (bytes.empty()) throw BadInputError("empty file: " + path);
   if (bytes.substr(0, 1024).find("%PDF-") == std::string::npos)
     throw BadInputError("not a PDF (no %PDF- header): " + path);
-  // load_from_data takes the buffer over (swaps it), so the file is read once.
-  poppler::byte_array data(bytes.begin(), bytes.end());
-  doc_.reset(poppler::document::load_from_data(&data));
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+    throw BadInputError("PDF larger than 2 GiB (Poppler's limit): " + path);
+  Memory& m = *memory_;
+  m.fd = memfd_create("juesuan-pdf", MFD_CLOEXEC);
+  m.size = bytes.size();
+  bool written = m.fd >= 0;
+  for (size_t at = 0; written && at < bytes.size();) {
+    ssize_t n = write(m.fd, bytes.data() + at, bytes.size() - at);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    at += written ? static_cast<size_t>(n) : 0;
+  }
+  if (written) m.map = mmap(nullptr, m.size, PROT_READ, MAP_SHARED, m.fd, 0);
+  if (!written || m.map == MAP_FAILED)
+    throw std::runtime_error(std::string("cannot hold the PDF in memory: ") + std::strerror(errno));
+  doc_.reset(poppler::document::load_from_raw_data(static_cast<const char*>(m.map),
+                                                   static_cast<int>(m.size)));
   if (!doc_) throw BadInputError("damaged or truncated PDF, Poppler cannot open it: " + path);
   if (doc_->is_locked()) throw BadInputError("encrypted PDF needs a password: " + path);
   if (doc_->pages() <= 0) throw BadInputError("PDF has no pages: " + path);
@@ -98,53 +133,56 @@ Rasteriser::~Rasteriser() = default;
 
 int Rasteriser::page_count() const { return doc_->pages(); }
 
-RenderedPage Rasteriser::render(int index) const {
+RenderedPage Rasteriser::render(int index, const CancelToken& cancel) const {
   int dpi = options_.dpi;
   if (options_.respect_scan_dpi && scan_dpi_ >= 100 && scan_dpi_ < dpi) dpi = scan_dpi_;
-  return render_at(index, dpi);
+  return render_at(index, dpi, cancel);
 }
 
-RenderedPage Rasteriser::render_at(int index, int dpi) const {
-  std::unique_ptr<poppler::page> page(doc_->create_page(index));
-  if (!page) throw BadInputError("page " + std::to_string(index + 1) + " cannot be read");
-  auto rect = page->page_rect();
-  double w_in = rect.width() / 72.0, h_in = rect.height() / 72.0;
-  if (w_in <= 0 || h_in <= 0)
-    throw BadInputError("page " + std::to_string(index + 1) + " has no size");
-  // Cap the pixel count: a poster-sized page renders at a lower resolution, never out of memory.
-  double px = w_in * h_in * dpi * dpi;
-  if (px > static_cast<double>(options_.max_pixels))
-    dpi = std::max(10, static_cast<int>(dpi * std::sqrt(options_.max_pixels / px)));
-  poppler::page_renderer renderer;
-  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
-  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
-  renderer.set_image_format(poppler::image::format_bgr24);
-  poppler::image img = renderer.render_page(page.get(), dpi, dpi);
-  if (!img.is_valid())
-    throw BadInputError("page " + std::to_string(index + 1) + " cannot be rendered");
-  cv::Mat bgr(img.height(), img.width(), CV_8UC3, const_cast<char*>(img.const_data()),
-              static_cast<size_t>(img.bytes_per_row()));
-  RenderedPage out;
-  out.gray = DropRed(bgr);  // owns its pixels; poppler's buffer dies with `img`
-  out.dpi = dpi;
-  out.scale = dpi / 72.0;
-  return out;
+RenderedPage Rasteriser::render_at(int index, int dpi, const CancelToken& cancel) const {
+  return RenderInWorker(memory_->fd, index, dpi, options_.limits, cancel);
 }
 
-std::vector<TextBox> Rasteriser::text_boxes(int index, double scale) const {
+std::vector<TextBox> Rasteriser::text_boxes(int index, double scale, int* dropped) const {
   std::unique_ptr<poppler::page> page(doc_->create_page(index));
   std::vector<TextBox> out;
+  if (dropped) *dropped = 0;
   if (!page) return out;
   auto px = [scale](const poppler::rectf& r) {
     return cv::Rect2d(r.x() * scale, r.y() * scale, r.width() * scale, r.height() * scale);
   };
+  // Characters are kept only when they lie on the page: a text layer may place glyphs at any
+  // coordinate (1e9 in a damaged file), and such a glyph is invisible on the printed page.
+  const poppler::rectf rect = page->page_rect();
+  const bool sideways = page->orientation() == poppler::page::landscape ||
+                        page->orientation() == poppler::page::seascape;
+  const double page_w = (sideways ? rect.height() : rect.width()) * scale;
+  const double page_h = (sideways ? rect.width() : rect.height()) * scale;
+  const double margin_x = page_w * 0.05, margin_y = page_h * 0.05;
+  auto on_page = [&](const cv::Rect2d& b) {
+    const double cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    return std::isfinite(cx) && std::isfinite(cy) && std::isfinite(b.width) &&
+           std::isfinite(b.height) && cx >= -margin_x && cy >= -margin_y &&
+           cx <= page_w + margin_x && cy <= page_h + margin_y && b.width <= page_w &&
+           b.height <= page_h;
+  };
   for (const auto& tb : page->text_list()) {
+    const std::u32string text = DecodeUtf8(Utf8(tb.text()));
     TextBox box;
-    box.text = DecodeUtf8(Utf8(tb.text()));
-    box.box = px(tb.bbox());
     box.space_after = tb.has_space_after();
     box.quarter_turns = ((tb.rotation() % 4) + 4) % 4;
-    for (size_t i = 0; i < box.text.size(); ++i) box.chars.push_back(px(tb.char_bbox(i)));
+    for (size_t i = 0; i < text.size(); ++i) {
+      cv::Rect2d c = px(tb.char_bbox(i));
+      if (!on_page(c)) {
+        if (dropped) ++*dropped;
+        continue;
+      }
+      box.text.push_back(text[i]);
+      box.chars.push_back(c);
+      box.box = box.chars.size() == 1 ? c : (box.box | c);
+    }
+    if (box.text.empty()) continue;
+    if (box.text.size() == text.size()) box.box = px(tb.bbox());  // as Poppler measured the word
     out.push_back(std::move(box));
   }
   return out;

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/cancel.h"
+#include "stages/render_worker.h"
+
 namespace poppler {
 class document;
 }
@@ -17,7 +20,7 @@ namespace juesuan {
 struct RasterOptions {
   int dpi = 300;                 // upper bound; image-only scans render at their own resolution
   bool respect_scan_dpi = true;  // do not upsample a 150-dpi scan to 300
-  long long max_pixels = 80'000'000;  // per page: a huge page renders at a lower dpi instead
+  RenderLimits limits;           // pixels, memory and time of one page's render
 };
 
 // A word of the PDF text layer with one box per character, in pixels of the rendered page
@@ -32,16 +35,17 @@ struct TextBox {
   int quarter_turns = 0;
 };
 
-struct RenderedPage {
-  cv::Mat gray;  // CV_8UC1, page rotation (/Rotate) already applied
-  int dpi = 0;
-  double scale = 1.0;  // pixels per PDF point
-};
+// The whole input, read once: a FIFO or /dev/stdin cannot be read twice. Throws BadInputError
+// when it cannot be read or is larger than Poppler can open (2 GiB).
+std::string ReadInput(const std::string& path);
 
 class Rasteriser {
  public:
-  // Throws BadInputError for a file that is missing, not a PDF, damaged, encrypted or empty.
-  explicit Rasteriser(const std::string& path, RasterOptions options = {});
+  // `pdf` is the whole file, `name` names it in messages. Throws BadInputError for input that
+  // is not a PDF, damaged, encrypted or empty.
+  Rasteriser(std::string pdf, const std::string& name, RasterOptions options = {});
+  explicit Rasteriser(const std::string& path, RasterOptions options = {})
+      : Rasteriser(ReadInput(path), path, options) {}
   ~Rasteriser();
   Rasteriser(const Rasteriser&) = delete;
   Rasteriser& operator=(const Rasteriser&) = delete;
@@ -49,14 +53,20 @@ class Rasteriser {
   int page_count() const;
   // Resolution the document's page images were scanned at, 0 when it has none (born digital).
   int scan_dpi() const { return scan_dpi_; }
-  // Renders page `index` (0-based) at the effective dpi (see RasterOptions).
-  RenderedPage render(int index) const;
+  // Renders page `index` (0-based) at the effective dpi (see RasterOptions), in a worker
+  // process (see render_worker.h). Throws RenderError or Cancelled. Safe to call from several
+  // threads at once.
+  RenderedPage render(int index, const CancelToken& cancel = {}) const;
   // Renders at an explicit dpi (still capped by max_pixels).
-  RenderedPage render_at(int index, int dpi) const;
+  RenderedPage render_at(int index, int dpi, const CancelToken& cancel = {}) const;
   // The page's text layer in pixel coordinates for the given scale (pixels per point).
-  std::vector<TextBox> text_boxes(int index, double scale) const;
+  // Characters whose box lies off the page are dropped and counted in `*dropped`.
+  // Not thread-safe (the in-process Poppler document): one call at a time per Rasteriser.
+  std::vector<TextBox> text_boxes(int index, double scale, int* dropped = nullptr) const;
 
  private:
+  struct Memory;  // the PDF bytes in a memfd, mapped for Poppler and shared with the renderer
+  std::unique_ptr<Memory> memory_;
   std::unique_ptr<poppler::document> doc_;
   RasterOptions options_;
   int scan_dpi_ = 0;

@@ -70,6 +70,22 @@ std::string Join(std::vector<Glyph> g) {
 
 }  // namespace
 
+long long CountChars(const std::vector<TextBox>& words) {
+  long long n = 0;
+  for (const auto& w : words) n += static_cast<long long>(w.text.size());
+  return n;
+}
+
+void ScaleTextBoxes(std::vector<TextBox>& words, double factor) {
+  auto scale = [factor](cv::Rect2d& r) {
+    r = cv::Rect2d(r.x * factor, r.y * factor, r.width * factor, r.height * factor);
+  };
+  for (auto& w : words) {
+    scale(w.box);
+    for (auto& c : w.chars) scale(c);
+  }
+}
+
 TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
   size_t total = 0, good = 0, bad = 0, han_count = 0;
   for (const auto& w : words)

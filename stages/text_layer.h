@@ -20,6 +20,12 @@ struct TextLayerVerdict {
 // without a Unicode map give private-use or replacement characters, or unrelated symbols.
 TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words);
 
+// Characters in `words`.
+long long CountChars(const std::vector<TextBox>& words);
+
+// Multiplies every box by `factor` (text boxes in points become pixels at factor = dpi / 72).
+void ScaleTextBoxes(std::vector<TextBox>& words, double factor);
+
 // Degrees clockwise (0, 90, 180, 270) that turn the page so that most of its characters read
 // left to right. A born-digital page whose /Rotate turns its content (a portrait page stored
 // turned, or a landscape table drawn sideways) renders with its text on its side; the grid and
