@@ -32,22 +32,6 @@ std::string Utf8(const poppler::ustring& s) {
 
 }  // namespace
 
-cv::Mat DropRed(const cv::Mat& bgr) {
-  cv::Mat gray;
-  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  // Red seals and red stamps overlap table text; a reddish pixel takes its red channel, which
-  // is light for red ink and dark for black ink, so the seal fades and the text stays.
-  for (int y = 0; y < bgr.rows; ++y) {
-    const auto* p = bgr.ptr<cv::Vec3b>(y);
-    auto* g = gray.ptr<uchar>(y);
-    for (int x = 0; x < bgr.cols; ++x) {
-      int b = p[x][0], gr = p[x][1], r = p[x][2];
-      if (r - std::max(gr, b) > 50) g[x] = static_cast<uchar>(r);
-    }
-  }
-  return gray;
-}
-
 int EstimateScanDpi(const std::string& pdf, double page_w_pt, double page_h_pt) {
   if (page_w_pt <= 0 || page_h_pt <= 0) return 0;
   static const std::regex kWidth(R"(/Width\s+(\d+))"), kHeight(R"(/Height\s+(\d+))");
@@ -140,7 +124,19 @@ RenderedPage Rasteriser::render(int index, const CancelToken& cancel) const {
 }
 
 RenderedPage Rasteriser::render_at(int index, int dpi, const CancelToken& cancel) const {
-  return RenderInWorker(memory_->fd, index, dpi, options_.limits, cancel);
+  std::unique_ptr<RenderWorker> worker;
+  {
+    std::lock_guard<std::mutex> lock(idle_lock_);
+    if (!idle_workers_.empty()) {
+      worker = std::move(idle_workers_.back());
+      idle_workers_.pop_back();
+    }
+  }
+  if (!worker) worker = std::make_unique<RenderWorker>(memory_->fd, options_.limits);
+  RenderedPage page = worker->render(index, dpi, cancel);  // a failed worker dies here
+  std::lock_guard<std::mutex> lock(idle_lock_);
+  idle_workers_.push_back(std::move(worker));
+  return page;
 }
 
 std::vector<TextBox> Rasteriser::text_boxes(int index, double scale, int* dropped) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -68,12 +69,12 @@ class Rasteriser {
   struct Memory;  // the PDF bytes in a memfd, mapped for Poppler and shared with the renderer
   std::unique_ptr<Memory> memory_;
   std::unique_ptr<poppler::document> doc_;
+  // Render workers not in use; a render takes one (or starts one) and gives it back alive.
+  mutable std::mutex idle_lock_;
+  mutable std::vector<std::unique_ptr<RenderWorker>> idle_workers_;
   RasterOptions options_;
   int scan_dpi_ = 0;
 };
-
-// Colour page -> grayscale with red ink (seals, stamps) dropped out.
-cv::Mat DropRed(const cv::Mat& bgr);
 
 // Estimates the resolution of full-page images embedded in a PDF from the image XObject
 // dictionaries (streams are never inside object streams, so their /Width is always plain text)

@@ -1,10 +1,10 @@
 // Page rendering in a worker process. Poppler decodes whatever a PDF declares: an image of
 // 200000 x 200000 pixels, an image matrix scaled x99999, a malformed stream that crashes the
 // decoder. Rendering in-process would let one such page stall a whole batch for minutes, take
-// gigabytes, or kill every document in flight. The worker (`juesuan-render`) renders one page
-// under an address-space limit; the caller waits for it while polling its CancelToken and the
-// render time limit, and kills it when either fires. A crash or an exhausted limit becomes a
-// clear page error; the batch goes on.
+// gigabytes, or kill every document in flight. The worker (`juesuan-render`) renders pages
+// under an address-space limit; the caller waits for each page while polling its CancelToken
+// and the render time limit, and kills the worker when either fires. A crash or an exhausted
+// limit becomes a clear page error; the batch goes on.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -33,18 +33,38 @@ class RenderError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Renders page `index` (0-based) of the PDF held by `pdf_fd` (a file or memfd holding the
-// whole PDF; it is only read, never moved) at `dpi` in a worker process. Throws RenderError,
-// or Cancelled when `cancel` fires (the worker is killed first).
-RenderedPage RenderInWorker(int pdf_fd, int index, int dpi, const RenderLimits& limits,
-                            const CancelToken& cancel);
+// One worker process that renders pages of one PDF (held by `pdf_fd`: a file or memfd with
+// the whole PDF; the worker maps it read-only). Starting a process and loading fonts costs
+// about 20 ms, so a worker serves page after page; a worker that failed is killed and gone.
+// Not thread-safe: one render at a time per worker.
+class RenderWorker {
+ public:
+  RenderWorker(int pdf_fd, const RenderLimits& limits);  // starts the process
+  ~RenderWorker();                                       // ends it (kills it if it is busy)
+  RenderWorker(const RenderWorker&) = delete;
+  RenderWorker& operator=(const RenderWorker&) = delete;
+
+  // Renders page `index` (0-based) at `dpi`. Throws RenderError, or Cancelled when `cancel`
+  // fires; after either the worker is dead (alive() is false).
+  RenderedPage render(int index, int dpi, const CancelToken& cancel);
+  bool alive() const;
+
+ private:
+  struct Process;
+  std::unique_ptr<Process> process_;
+  RenderLimits limits_;
+};
 
 // The worker program to run: $JUESUAN_RENDER_WORKER, else juesuan-render beside the running
 // executable, else the one in the build tree. Throws std::runtime_error when none exists.
 const std::string& RenderWorkerPath();
 
-// main() of juesuan-render: `juesuan-render PAGE DPI MAX_PIXELS MEMORY_MB` with the PDF on
-// file descriptor 3; writes a header and the gray pixels to stdout, messages to stderr.
+// Colour page -> grayscale with red ink (seals, stamps) dropped out.
+cv::Mat DropRed(const cv::Mat& bgr);
+
+// main() of juesuan-render: `juesuan-render MAX_PIXELS MEMORY_MB` with the PDF on file
+// descriptor 3. Reads requests "PAGE DPI\n" from stdin until it closes; answers each with a
+// header and the gray pixels (or a message) on stdout.
 int RenderWorkerMain(int argc, char** argv);
 
 }  // namespace juesuan

@@ -2,8 +2,10 @@
 // cancellation), Tesseract's monitor, off-page text-layer coordinates, inputs read once, and
 // the extractor's guards around its callbacks. The hard inputs are in testdata/hard/ (from
 // fuzzing; see testdata/hard/README.md).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -54,6 +56,25 @@ TEST(RenderWorker, RendersAPageAtTheAskedResolution) {
   // Not blank: the page holds ruled tables.
   EXPECT_LT(cv::mean(page.gray)[0], 254.0);
   EXPECT_GT(cv::mean(page.gray)[0], 150.0);
+}
+
+TEST(RenderWorker, OneWorkerServesPageAfterPageAndOutlivesABadPage) {
+  const int fd = ::open(TestData("digital_traits.pdf").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  RenderWorker worker(fd, RenderLimits{});
+  RenderedPage portrait = worker.render(0, 72, {});
+  RenderedPage landscape = worker.render(1, 72, {});
+  EXPECT_LT(portrait.gray.cols, portrait.gray.rows);
+  EXPECT_GT(landscape.gray.cols, landscape.gray.rows);
+  try {
+    worker.render(7, 72, {});
+    ADD_FAILURE() << "rendered a page that does not exist";
+  } catch (const RenderError& e) {
+    EXPECT_TRUE(Contains(e.what(), "page 8 cannot be read")) << e.what();
+  }
+  EXPECT_TRUE(worker.alive());
+  EXPECT_EQ(worker.render(0, 72, {}).gray.size(), portrait.gray.size());
+  ::close(fd);
 }
 
 TEST(RenderWorker, ThePixelCapLowersTheResolution) {
