@@ -78,7 +78,8 @@ Amount ParseAmount(const std::string& text) {
 
 std::string FormatCents(int64_t cents, bool grouped) {
   bool neg = cents < 0;
-  uint64_t v = neg ? static_cast<uint64_t>(-cents) : static_cast<uint64_t>(cents);
+  // Negated as unsigned: -INT64_MIN does not fit in int64_t.
+  uint64_t v = neg ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
   std::string digits = std::to_string(v / 100);
   std::string out;
   out.reserve(digits.size() * 2 + 4);

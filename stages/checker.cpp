@@ -85,10 +85,13 @@ class Builder {
       for (const auto& term : terms) {
         Amount v = Value(term.ref);
         auto sv = v.sum_value();
-        if (!sv)
+        int64_t term_value = 0;
+        // A sum beyond int64 cents (about 93 cells of 999,999,999,999,999.99) is no amount.
+        if (!sv || __builtin_mul_overflow(term.coef, *sv, &term_value) ||
+            __builtin_add_overflow(acc, term_value, &acc))
           invalid = true;
         else
-          acc += term.coef * *sv, all_zero = all_zero && *sv == 0;
+          all_zero = all_zero && *sv == 0;
         ch.cells.push_back({term.ref.table, term.ref.r, term.ref.c, side, term.coef});
         tables.insert(term.ref.table);
       }
@@ -105,7 +108,8 @@ class Builder {
     }
     ch.actual = a;
     ch.expected = e;
-    ch.difference = a - e;
+    if (__builtin_sub_overflow(a, e, &ch.difference) || ch.difference == INT64_MIN)
+      invalid = true, ch.difference = 0;
     ch.tolerance = Checker::Tolerance(actual.size() + expected.size());
     if (invalid) {
       ch.status = "warning";

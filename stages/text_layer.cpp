@@ -34,6 +34,17 @@ cv::Rect2d TurnQuarter(const cv::Rect2d& r, double height) {
   return cv::Rect2d(height - (r.y + r.height), r.x, r.height, r.width);
 }
 
+// Pixel boxes from text-layer coordinates, which can be anything (1e12, NaN): saturated to a
+// range whose sums still fit in int, so no conversion or later arithmetic is undefined.
+int ToPixel(double v) {
+  constexpr double kLimit = 1 << 26;
+  if (!std::isfinite(v)) return 0;
+  return static_cast<int>(std::clamp(v, -kLimit, kLimit));
+}
+Box ToBox(const cv::Rect2d& r) {
+  return {ToPixel(r.x), ToPixel(r.y), ToPixel(r.width), ToPixel(r.height)};
+}
+
 bool IsAsciiWord(char32_t c) { return c < 0x80 && std::isalnum(static_cast<int>(c)); }
 
 // Joins glyphs in reading order: lines by vertical overlap, then left to right. Lines of one
@@ -207,7 +218,7 @@ std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
     for (size_t k = 0; k < line.size(); ++k) {
       if (k > 0 && line[k]->box.x - (line[k - 1]->box.x + line[k - 1]->box.width) > 2 * h) {
         out.push_back(
-            {EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
+            {EncodeUtf8(text), ToBox(box), 1.f});
         text.clear();
         box = {};
       }
@@ -215,7 +226,7 @@ std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
       box = box.area() > 0 ? (box | line[k]->box) : line[k]->box;
     }
     out.push_back(
-        {EncodeUtf8(text), Box{int(box.x), int(box.y), int(box.width), int(box.height)}, 1.f});
+        {EncodeUtf8(text), ToBox(box), 1.f});
     i = j;
   }
   return out;
