@@ -3,6 +3,7 @@
 // (UBSan stops signed overflow in the cents arithmetic).
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -14,6 +15,14 @@
 namespace {
 
 using juesuan::Amount;
+
+bool Wild() {
+  static const bool wild = [] {
+    const char* v = std::getenv("JUESUAN_FUZZ_WILD");
+    return v && std::string(v) == "1";
+  }();
+  return wild;
+}
 
 // The text is what it claims to be: cents within what 15 digits and 2 decimals allow.
 void CheckAmount(const Amount& a) {
@@ -57,14 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckAmount(a);
   }
 
-  // FormatCents on any int64 but INT64_MIN: FormatCents negates its argument, which overflows
-  // there (stages/amount.cpp, not fixed here; input in
-  // testdata/fuzz-regressions/amount-formatcents-int64-min). ParseAmount never gives it; only an
-  // overflowing sum in the checker could.
+  // FormatCents on any int64. INT64_MIN only with JUESUAN_FUZZ_WILD=1 in the environment:
+  // FormatCents negates its argument, which overflows there (stages/amount.cpp, not fixed yet;
+  // input in testdata/fuzz-regressions/amount-formatcents-int64-min). ParseAmount never gives
+  // it; only an overflowing sum in the checker could.
   if (size >= sizeof(int64_t)) {
     int64_t cents = 0;
     std::memcpy(&cents, data, sizeof cents);
-    if (cents == std::numeric_limits<int64_t>::min()) cents = -std::numeric_limits<int64_t>::max();
+    if (cents == std::numeric_limits<int64_t>::min() && !Wild())
+      cents = -std::numeric_limits<int64_t>::max();
     const std::string printed = juesuan::FormatCents(cents, size % 2 == 0);
     FUZZ_CHECK(printed.size() >= 4 && printed[printed.size() - 3] == '.');
   }
