@@ -217,16 +217,14 @@ std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
     cv::Rect2d box;
     for (size_t k = 0; k < line.size(); ++k) {
       if (k > 0 && line[k]->box.x - (line[k - 1]->box.x + line[k - 1]->box.width) > 2 * h) {
-        out.push_back(
-            {EncodeUtf8(text), ToBox(box), 1.f});
+        out.push_back({EncodeUtf8(text), ToBox(box), 1.f});
         text.clear();
         box = {};
       }
       text += line[k]->text;
       box = box.area() > 0 ? (box | line[k]->box) : line[k]->box;
     }
-    out.push_back(
-        {EncodeUtf8(text), ToBox(box), 1.f});
+    out.push_back({EncodeUtf8(text), ToBox(box), 1.f});
     i = j;
   }
   return out;

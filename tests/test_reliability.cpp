@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
@@ -17,8 +19,10 @@
 #include "pipeline/extractor.h"
 #include "pipeline/json_output.h"
 #include "pipeline/sha256.h"
+#include "stages/amount.h"
 #include "stages/cell_ocr.h"
 #include "stages/rasteriser.h"
+#include "stages/text_layer.h"
 #include "test_support.h"
 
 namespace juesuan {
@@ -180,6 +184,40 @@ TEST(TextLayerLimits, CharactersOffThePageAreDroppedWithAWarning) {
         EXPECT_GE(c.bbox.y, 0) << name;
       }
   }
+}
+
+TEST(FuzzFindings, FormatCentsOfTheSmallestInt64) {
+  // -INT64_MIN overflowed (UBSan, fuzz_amount).
+  EXPECT_EQ(FormatCents(INT64_MIN, false), "-92233720368547758.08");
+  EXPECT_EQ(FormatCents(INT64_MAX, true), "92,233,720,368,547,758.07");
+}
+
+TEST(FuzzFindings, TextBoxesBeyondIntRangeSaturate) {
+  // Boxes of 1e12 and NaN were converted to int unchecked (UBSan, fuzz_text_layer).
+  TextBox huge;
+  huge.text = U"预算";
+  huge.box = cv::Rect2d(-1.5e12, 10, 3e12, 1e12);
+  huge.chars = {cv::Rect2d(-1.5e12, 10, 1.5e12, 1e12), cv::Rect2d(0, 10, 1.5e12, 1e12)};
+  TextBox nan = huge;
+  nan.box = cv::Rect2d(std::nan(""), 10, 20, 20);
+  auto lines = TextLinesOutside({huge, nan}, {});
+  ASSERT_FALSE(lines.empty());
+  for (const auto& l : lines) {
+    EXPECT_GE(l.bbox.x, -(1 << 26));
+    EXPECT_LE(l.bbox.w, 1 << 26);
+    EXPECT_LE(l.bbox.h, 1 << 26);
+  }
+}
+
+TEST(FuzzFindings, AGlyphOfFontSize1e12IsDroppedAsOffThePage) {
+  // 599 bytes: "BT /F1 1000000000000 Tf 72 700 Td (Budget) Tj ET" (a whole extract reached the
+  // int conversion in TextLinesOutside).
+  ExtractOptions o = OneThread();
+  o.ocr_mode = OcrMode::kNever;
+  Document doc = Extractor(o).extract(TestData("fuzz-seeds/extract/text-font-size-1e12.pdf"));
+  EXPECT_TRUE(Contains(AllWarnings(doc), "text-layer characters off the page were dropped"))
+      << AllWarnings(doc);
+  EXPECT_NO_THROW(ToJson(doc).dump());
 }
 
 TEST(TextLayerLimits, CharactersArePlacedAtTheResolutionActuallyRendered) {
