@@ -21,4 +21,11 @@ class BadInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A file or folder that cannot be written (full disk, read-only, no permission); `what()` names
+// the path and the system's reason.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace juesuan
