@@ -24,6 +24,7 @@ Usage:
   juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
   juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
   juesuan --version | --help
+  A lone -- ends the options: every argument after it is a file (e.g. a file named -x.pdf).
 
 extract options:
   -o, --output FILE     write the JSON to FILE (atomically: temp file + fsync + rename)
@@ -138,8 +139,17 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
 int Batch(const std::vector<std::string>& args) {
   juesuan::BatchOptions opt;
   std::string err;
+  bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (options_ended) {
+      opt.inputs.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_ended = true;
+      continue;
+    }
     int common = ParseCommon(args, i, opt.extract, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
@@ -192,13 +202,21 @@ int Batch(const std::vector<std::string>& args) {
 int Extract(const std::vector<std::string>& args) {
   juesuan::ExtractOptions opt;
   std::string input, output, err;
+  bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    int common = ParseCommon(args, i, opt, &err);
+    if (!options_ended && a == "--") {
+      options_ended = true;
+      continue;
+    }
+    int common = options_ended ? 0 : ParseCommon(args, i, opt, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
     std::string v;
-    if (a == "-o" || a == "--output") {
+    if (options_ended) {
+      if (!input.empty()) return Usage("extract takes one input file");
+      input = a;
+    } else if (a == "-o" || a == "--output") {
       if (!NextValue(args, i, &output)) return Usage("missing value for " + a);
     } else if (a == "--threads") {
       if (!NextValue(args, i, &v) || !ParseInt(v, 1, 256, &opt.threads))

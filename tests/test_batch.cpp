@@ -68,6 +68,32 @@ TEST(BatchInputs, ShardsCoverEveryInputExactlyOnce) {
   for (int k = 0; k < 3; ++k) EXPECT_GT(per_shard[k], 40);  // a real split, not all in one
 }
 
+// Runs in another working directory for one scope.
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const fs::path& dir) : old_(fs::current_path()) {
+    fs::current_path(dir);
+  }
+  ~WorkingDirectory() { fs::current_path(old_); }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  fs::path old_;
+};
+
+TEST(Batch, DoubleDashEndsTheOptions) {
+  TempDir tmp;
+  fs::copy_file(TestData("blank.pdf"), tmp / "-x.pdf");
+  WorkingDirectory here(tmp.path());
+  auto r = RunCli({"batch", "-o", "out", "--quiet", "--", "-x.pdf"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), std::set<std::string>{"-x.pdf.json"});
+  EXPECT_EQ(ReadJson(tmp / "out/-x.pdf.json")["source"]["file"], (tmp / "-x.pdf").string());
+  // Without it, the name is an (unknown) option.
+  EXPECT_EQ(RunCli({"batch", "-o", "out", "-x.pdf"}).exit_code, 2);
+}
+
 TEST(Batch, BadInputsAreRecordedAndTheRestIsWritten) {
   TempDir tmp;
   fs::create_directories(tmp / "in/sub");

@@ -241,6 +241,7 @@ TEST(EndToEnd, UsageErrors) {
       {"extract", pdf, "--threads", "0"},
       {"extract", pdf, "-o"},
       {"extract", pdf, pdf},
+      {"extract", "--", pdf, pdf},
       {"convert", pdf},
   };
   for (const auto& args : cases) {
@@ -292,6 +293,20 @@ TEST(EndToEnd, UnwritableOutputIsAnError) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(OneLine(r.err)) << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(EndToEnd, DoubleDashEndsTheOptions) {
+  TempDir dir;
+  fs::copy_file(TestData("blank.pdf"), dir / "-x.pdf");
+  const fs::path old = fs::current_path();
+  fs::current_path(dir.path());  // the name must be given as it is, not as ./-x.pdf
+  CliResult r = RunCli({"extract", "-o", "out.json", "--", "-x.pdf"});
+  CliResult without = RunCli({"extract", "-x.pdf"});
+  fs::current_path(old);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(testing::ReadAll(dir / "out.json"))["source"]["file"], "-x.pdf");
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(without.err.find("unknown option -x.pdf"), std::string::npos) << without.err;
 }
 
 }  // namespace
