@@ -1,10 +1,12 @@
 // juesuan command line. Exit codes: see pipeline/errors.h and the README.
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/atomic_file.h"
@@ -42,26 +44,33 @@ extract options:
 
 batch options (plus --dpi, --ocr, --tessdata, --text-model above):
   INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
-                        (a text file with one path per line; # comments)
+                        (a text file with one path per line; # comments). An INPUT that does
+                        not exist is a usage error (exit code 2, nothing written); a bad entry
+                        inside a directory or manifest (broken or looping symlink, unreadable
+                        folder, missing file) is listed in _errors.jsonl (stage "input")
   -o, --output DIR      output directory; outputs mirror the input tree below the inputs'
                         common folder: DIR/<relative path>.pdf.json
       --jobs N          worker threads (pages of different documents run in parallel)
       --force           redo inputs whose output is up to date (same sha256, version, config)
       --timeout SEC     per-document time limit; pages not started by then are skipped and the
                         document is reported as failed (stage "timeout")
-      --records-jsonl F every record of every document as one JSON line (for COPY / read_json)
+      --records-jsonl F every record of every document as one JSON line (for COPY / read_json);
+                        rewritten whole on every run (temp file + rename at the end)
       --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
       --quiet           no progress output
       --json-log        progress and events as JSON lines on stderr
-  Writes OUTDIR/_errors.jsonl (one line per failed input) and OUTDIR/_summary.json.
+  Writes OUTDIR/_errors.jsonl (one line per failed input of this run) and OUTDIR/_summary.json;
+  with --shard K/N: _errors-K-of-N.jsonl and _summary-K-of-N.json.
   Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130.
 
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
   1  internal error (a bug; please report with the input)
-  2  usage error
+  2  usage error (batch: also an INPUT that does not exist)
   3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
+  5  output cannot be written: disk full, read-only or unwritable output folder
+     (extract: the -o file or stdout; batch: _errors.jsonl, the records file or the summary)
   130 batch: interrupted by SIGINT/SIGTERM
 )";
 
@@ -193,10 +202,45 @@ int Batch(const std::vector<std::string>& args) {
   std::signal(SIGTERM, OnSignal);
   try {
     return juesuan::RunBatch(opt, g_stop);
+  } catch (const juesuan::UsageError& e) {
+    return Usage(e.what());
   } catch (const std::exception& e) {
     std::cerr << "juesuan: batch: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kInternal);
   }
+}
+
+int CannotWrite(const std::string& why) {
+  std::cerr << "juesuan: cannot write output: " << why << "\n";
+  return static_cast<int>(ExitCode::kOutputFailed);
+}
+
+int WriteOutputFile(const std::string& path, std::string_view json) {
+  try {
+    juesuan::WriteFileAtomically(path, json);
+  } catch (const std::exception& e) {
+    return CannotWrite(e.what());
+  }
+  return static_cast<int>(ExitCode::kOk);
+}
+
+int WriteStdout(std::string_view json) {
+  try {
+    juesuan::WriteAll(STDOUT_FILENO, json, "standard output");
+  } catch (const std::exception& e) {
+    return CannotWrite(e.what());
+  }
+  return static_cast<int>(ExitCode::kOk);
+}
+
+int ExtractOne(const juesuan::ExtractOptions& opt, const std::string& input,
+               const std::string& output) {
+  juesuan::Extractor extractor(opt);
+  juesuan::Document doc = extractor.extract(input);
+  // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
+  const std::string json =
+      juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return output.empty() ? WriteStdout(json) : WriteOutputFile(output, json);
 }
 
 int Extract(const std::vector<std::string>& args) {
@@ -233,22 +277,7 @@ int Extract(const std::vector<std::string>& args) {
   }
   if (input.empty()) return Usage("extract needs an input PDF");
   try {
-    juesuan::Extractor extractor(opt);
-    juesuan::Document doc = extractor.extract(input);
-    // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
-    std::string json =
-        juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (output.empty()) {
-      std::cout << json;
-    } else {
-      try {
-        juesuan::WriteFileAtomically(output, json);
-      } catch (const std::exception& e) {
-        std::cerr << "juesuan: cannot write output: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::kInternal);
-      }
-    }
-    return static_cast<int>(ExitCode::kOk);
+    return ExtractOne(opt, input, output);
   } catch (const juesuan::BadInputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kBadInput);

@@ -1,9 +1,11 @@
 // The built CLI on the PDFs in testdata/: exit codes, messages, output file, and the content
 // of the extracted tables. The scan_tables.pdf extraction is run once and cached on disk.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -290,9 +292,24 @@ TEST(EndToEnd, UnwritableOutputIsAnError) {
   TempDir dir;
   const fs::path out = dir / "missing" / "result.json";
   CliResult r = RunCli({"extract", TestData("blank.pdf"), "-o", out.string()});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 5);
   EXPECT_TRUE(OneLine(r.err)) << r.err;
+  EXPECT_EQ(r.err.rfind("juesuan: cannot write output: cannot create a temporary file in", 0), 0u)
+      << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(EndToEnd, StdoutThatCannotBeWrittenIsExitCode5) {
+  TempDir dir;
+  const std::string command = testing::ShellQuote(JUESUAN_BIN) + " extract " +
+                              testing::ShellQuote(TestData("blank.pdf")) + " >/dev/full 2>" +
+                              testing::ShellQuote((dir / "stderr").string());
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 5);
+  EXPECT_EQ(
+      testing::ReadAll(dir / "stderr"),
+      "juesuan: cannot write output: cannot write standard output: No space left on device\n");
 }
 
 TEST(EndToEnd, DoubleDashEndsTheOptions) {
