@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -576,6 +577,36 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   }
   if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
   return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
+}
+
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+std::atomic<bool> g_signalled{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
+
+// Only async-signal-safe work here: lock-free atomics, unlink() and _exit().
+extern "C" void OnInterrupt(int) {
+  if (g_signalled.exchange(true)) {  // the second signal: end now, leaving no temporary file
+    RemoveTemporariesInFlight();
+    _exit(static_cast<int>(ExitCode::kInterrupted));
+  }
+  g_stop_requested.store(true);
+}
+
+}  // namespace
+
+std::atomic<bool>& InstallInterruptHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaddset(&action.sa_mask, SIGINT);  // one handler at a time
+  sigaddset(&action.sa_mask, SIGTERM);
+  // The first signal only sets a flag: reads and writes it interrupts simply go on.
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return g_stop_requested;
 }
 
 }  // namespace juesuan

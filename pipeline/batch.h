@@ -58,4 +58,9 @@ bool InShard(const std::string& relative, int index, int count);
 // (see ResolveInputs) before anything is written.
 int RunBatch(const BatchOptions& options, std::atomic<bool>& stop);
 
+// SIGINT and SIGTERM handlers (sigaction) for extract and batch. The first signal sets the
+// returned flag: no new work starts, finished work is kept. A second one removes the temporary
+// files being written (RemoveTemporariesInFlight) and ends the process at once with exit code 130.
+std::atomic<bool>& InstallInterruptHandlers();
+
 }  // namespace juesuan

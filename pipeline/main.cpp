@@ -2,9 +2,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +30,7 @@ Usage:
 
 extract options:
   -o, --output FILE     write the JSON to FILE (atomically: temp file + fsync + rename)
+                        Ctrl-C / SIGTERM: exit code 130, no output and no temporary file
       --dpi N           render resolution, default 300; image-only scans render at their own
                         resolution when it is lower (no blind upsampling)
       --threads N       worker threads, default: all cores
@@ -61,7 +62,8 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
       --json-log        progress and events as JSON lines on stderr
   Writes OUTDIR/_errors.jsonl (one line per failed input of this run) and OUTDIR/_summary.json;
   with --shard K/N: _errors-K-of-N.jsonl and _summary-K-of-N.json.
-  Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130.
+  Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130. A second
+  signal ends at once (temporary files removed).
 
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
@@ -71,16 +73,8 @@ Exit codes:
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
   5  output cannot be written: disk full, read-only or unwritable output folder
      (extract: the -o file or stdout; batch: _errors.jsonl, the records file or the summary)
-  130 batch: interrupted by SIGINT/SIGTERM
+  130 interrupted by SIGINT/SIGTERM
 )";
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnSignal(int) {
-  g_stop = true;
-  // A second Ctrl-C ends the process at once; completed outputs are already on disk.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 int Usage(const std::string& msg) {
   std::cerr << "juesuan: " << msg << "\n(see juesuan --help)\n";
@@ -198,10 +192,9 @@ int Batch(const std::vector<std::string>& args) {
   }
   if (opt.inputs.empty()) return Usage("batch needs at least one input");
   if (opt.out_dir.empty()) return Usage("batch needs -o OUTDIR");
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
   try {
-    return juesuan::RunBatch(opt, g_stop);
+    return juesuan::RunBatch(opt, stop);
   } catch (const juesuan::UsageError& e) {
     return Usage(e.what());
   } catch (const std::exception& e) {
@@ -210,14 +203,28 @@ int Batch(const std::vector<std::string>& args) {
   }
 }
 
+int Interrupted() {
+  std::cerr << "juesuan: interrupted; no output written\n";
+  return static_cast<int>(ExitCode::kInterrupted);
+}
+
 int CannotWrite(const std::string& why) {
   std::cerr << "juesuan: cannot write output: " << why << "\n";
   return static_cast<int>(ExitCode::kOutputFailed);
 }
 
-int WriteOutputFile(const std::string& path, std::string_view json) {
+// The -o file, in chunks so that a signal during a long write is honoured: the writer's
+// destructor then removes the temporary file and the target is left as it was.
+int WriteOutputFile(const std::string& path, std::string_view json, const std::atomic<bool>& stop) {
+  constexpr size_t kChunk = size_t{1} << 20;
   try {
-    juesuan::WriteFileAtomically(path, json);
+    juesuan::AtomicFileWriter file(path);
+    for (size_t at = 0; at < json.size(); at += kChunk) {
+      if (stop) return Interrupted();
+      file.write(json.substr(at, kChunk));
+    }
+    if (stop) return Interrupted();
+    file.commit();
   } catch (const std::exception& e) {
     return CannotWrite(e.what());
   }
@@ -233,14 +240,26 @@ int WriteStdout(std::string_view json) {
   return static_cast<int>(ExitCode::kOk);
 }
 
+// The one document, through extract_many so that Ctrl-C / SIGTERM stop it like a batch.
 int ExtractOne(const juesuan::ExtractOptions& opt, const std::string& input,
                const std::string& output) {
+  std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
   juesuan::Extractor extractor(opt);
-  juesuan::Document doc = extractor.extract(input);
+  std::optional<juesuan::Outcome> outcome;
+  extractor.extract_many(
+      {input}, [&](juesuan::Outcome&& o) { outcome = std::move(o); }, &stop);
+  if (stop) return Interrupted();
+  if (!outcome) throw std::runtime_error("document was not processed");
+  if (!outcome->doc) {
+    if (!outcome->bad_input) throw std::runtime_error(outcome->stage + ": " + outcome->error);
+    std::cerr << "juesuan: " << outcome->error << "\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  }
   // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
   const std::string json =
-      juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  return output.empty() ? WriteStdout(json) : WriteOutputFile(output, json);
+      juesuan::ToJson(*outcome->doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
+  return output.empty() ? WriteStdout(json) : WriteOutputFile(output, json, stop);
 }
 
 int Extract(const std::vector<std::string>& args) {

@@ -422,6 +422,40 @@ TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
   }
 }
 
+TEST(Batch, SigtermStopsNewWorkKeepsFinishedOutputsAndExits130) {
+  TempDir tmp;
+  const int n = 6;
+  for (int i = 0; i < n; ++i) {
+    fs::create_directories(tmp / ("in/d" + std::to_string(i)));
+    fs::copy_file(TestData("scan_upside_down.pdf"),
+                  tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
+  }
+  const std::string in = (tmp / "in").string(), out = (tmp / "out").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs",
+          "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (Outputs(tmp / "out").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_EQ(summary["interrupted"], true);
+  EXPECT_GT(summary["abandoned"].get<int>(), 0);
+  EXPECT_EQ(summary["done"].get<int>() + summary["abandoned"].get<int>(), n);
+  for (const auto& o : Outputs(tmp / "out")) {
+    EXPECT_EQ(o.find(".tmp-"), std::string::npos) << o;
+    EXPECT_NO_THROW(ReadJson(tmp / "out" / o)) << o;
+  }
+}
+
 TEST(Batch, ShardsTogetherWriteEveryOutputOnce) {
   TempDir tmp;
   for (int i = 0; i < 6; ++i) {

@@ -1,6 +1,6 @@
 // Output faults of AtomicFileWriter / WriteFileAtomically: every failure (write, fsync, rename,
 // folder sync) removes the temporary file and throws with the errno text; devices are written in
-// place, never renamed over.
+// place, never renamed over; a second signal removes the temporary file being written.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "pipeline/atomic_file.h"
+#include "pipeline/batch.h"
 #include "pipeline/errors.h"
 #include "test_support.h"
 
@@ -190,6 +191,24 @@ TEST(OutputFaults, FolderTargetIsRefused) {
   TempDir dir;
   const std::string message = OutputErrorOf([&] { WriteFileAtomically(dir.path().string(), "x"); });
   EXPECT_TRUE(Contains(message, std::strerror(EISDIR))) << message;
+  EXPECT_TRUE(Entries(dir.path()).empty());
+}
+
+// In a child process, with the handlers that extract and batch install: the first SIGTERM only
+// sets the flag, the second unlinks the temporary file being written and exits 130.
+[[noreturn]] void SignalTwiceWhileWriting(const fs::path& target) {
+  const std::atomic<bool>& stop = InstallInterruptHandlers();
+  AtomicFileWriter file(target.string());
+  file.write("half of a document");
+  std::raise(SIGTERM);
+  if (!stop || !fs::exists(file.temporary())) _exit(1);
+  std::raise(SIGTERM);
+  _exit(2);
+}
+
+TEST(OutputFaults, SecondSignalRemovesTheTemporaryFileAndExits130) {
+  TempDir dir;
+  EXPECT_EXIT(SignalTwiceWhileWriting(dir / "out.json"), ::testing::ExitedWithCode(130), "");
   EXPECT_TRUE(Entries(dir.path()).empty());
 }
 
