@@ -1,18 +1,25 @@
 #include "pipeline/batch.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 
 #include "pipeline/atomic_file.h"
 #include "pipeline/errors.h"
@@ -33,59 +40,151 @@ bool IsPdfName(const fs::path& p) {
   return ext == ".pdf";
 }
 
-void Collect(const fs::path& p, std::vector<fs::path>& out, int depth) {
-  if (fs::is_directory(p)) {
-    std::vector<fs::path> entries;
-    for (const auto& e :
-         fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied))
-      if (e.is_regular_file() && IsPdfName(e.path())) entries.push_back(e.path());
-    out.insert(out.end(), entries.begin(), entries.end());
-  } else if (fs::is_regular_file(p)) {
-    if (IsPdfName(p) || depth > 0) {
-      out.push_back(p);
-    } else {
-      // A manifest: one path per line, relative to the manifest's folder; # starts a comment.
-      std::ifstream in(p);
-      std::string line;
-      while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-        if (line.empty() || line[0] == '#') continue;
-        fs::path q(line);
-        if (q.is_relative()) q = p.parent_path() / q;
-        Collect(q, out, depth + 1);
-      }
-    }
-  } else {
-    throw std::runtime_error("input not found: " + p.string());
+// Inputs found by walking folders and manifests, and what could not be taken.
+struct Found {
+  std::vector<fs::path> pdfs;
+  std::vector<InputProblem> problems;
+
+  void Problem(const fs::path& path, const std::string& what, const std::error_code& ec = {}) {
+    std::error_code ignored;
+    fs::path shown = fs::absolute(path, ignored).lexically_normal();
+    problems.push_back(
+        {(shown.empty() ? path : shown).string(), ec ? what + ": " + ec.message() : what});
   }
+};
+
+void CollectFolder(const fs::path& dir, Found& found);
+
+// One folder entry: subfolders are walked (never through a symlink: no cycles), *.pdf files are
+// kept, a *.pdf that cannot be followed (loop, dangling) or is not a file is reported.
+void CollectEntry(const fs::directory_entry& entry, Found& found) {
+  std::error_code ec;
+  const fs::file_status own = entry.symlink_status(ec);
+  if (ec) return found.Problem(entry.path(), "cannot read", ec);
+  if (fs::is_directory(own)) return CollectFolder(entry.path(), found);
+  if (!IsPdfName(entry.path())) return;
+  const fs::file_status target = fs::status(entry.path(), ec);
+  if (ec || !fs::exists(target)) {
+    const bool link = fs::is_symlink(own);
+    return found.Problem(entry.path(), link ? "cannot follow symlink" : "cannot read",
+                         ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
+  }
+  if (fs::is_regular_file(target))
+    found.pdfs.push_back(entry.path());
+  else if (!fs::is_directory(target))  // a symlink to a folder is not followed, as above
+    found.Problem(entry.path(), "not a regular file");
+}
+
+void CollectFolder(const fs::path& dir, Found& found) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    CollectEntry(*it, found);
+  if (ec) found.Problem(dir, "cannot read folder", ec);
+}
+
+// A manifest entry: a folder is walked, a file is taken whatever its name.
+void CollectListed(const fs::path& path, const fs::path& manifest, Found& found) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status))
+    return found.Problem(path, "listed in " + manifest.string() + " but cannot be opened",
+                         ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
+  if (fs::is_directory(status))
+    CollectFolder(path, found);
+  else if (fs::is_regular_file(status))
+    found.pdfs.push_back(path);
+  else
+    found.Problem(path, "listed in " + manifest.string() + " but not a regular file");
+}
+
+// One path per line, relative to the manifest's folder; # starts a comment.
+void CollectManifest(const fs::path& manifest, Found& found) {
+  std::ifstream in(manifest);
+  if (!in) return found.Problem(manifest, "cannot read manifest", {errno, std::generic_category()});
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    fs::path listed(line);
+    if (listed.is_relative()) listed = manifest.parent_path() / listed;
+    CollectListed(listed, manifest, found);
+  }
+  if (in.bad()) found.Problem(manifest, "cannot read manifest to the end");
+}
+
+// An INPUT from the command line: a folder, a PDF, or else a manifest.
+void CollectInput(const fs::path& path, Found& found) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status))
+    throw UsageError(
+        "input not found: " + path.string() + " (" +
+        (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)).message() + ")");
+  if (fs::is_directory(status))
+    CollectFolder(path, found);
+  else if (!fs::is_regular_file(status))
+    found.Problem(path, "not a regular file");
+  else if (IsPdfName(path))
+    found.pdfs.push_back(path);
+  else
+    CollectManifest(path, found);
 }
 
 std::string JsonLine(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-// Appends whole lines to a file, one writer at a time (O_APPEND keeps lines unbroken).
-class LineLog {
+// Owns a POSIX file descriptor.
+class UniqueFd {
  public:
-  explicit LineLog(const std::string& path) {
-    if (!path.empty()) file_ = std::fopen(path.c_str(), "a");
-    if (!path.empty() && !file_) throw std::runtime_error("cannot open " + path);
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  ~LineLog() {
-    if (file_) std::fclose(file_);
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// _errors.jsonl: emptied when the run starts (it describes this run), then appended to line by
+// line, each line written whole at once so that it survives a kill -9 of a long run. Callers
+// never write concurrently (input problems come first, then Extractor's serialised on_finished).
+class ErrorLog {
+ public:
+  explicit ErrorLog(std::string path)
+      : path_(std::move(path)),
+        fd_(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644)) {
+    if (fd_.get() < 0) {
+      const int error = errno;
+      throw OutputError("cannot open " + path_ + ": " + std::strerror(error));
+    }
   }
-  LineLog(const LineLog&) = delete;
-  LineLog& operator=(const LineLog&) = delete;
-  void write(const std::string& line) {
-    if (!file_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    std::fwrite(line.data(), 1, line.size(), file_);
-    std::fflush(file_);
+  // A line that cannot be written whole is cut back off: the file never ends mid-line.
+  void Append(const std::string& line) {
+    try {
+      WriteAll(fd_.get(), line, path_);
+      size_ += static_cast<off_t>(line.size());
+    } catch (const OutputError&) {
+      if (::ftruncate(fd_.get(), size_) != 0) {
+        // Nothing more can be done: the error being thrown already says the file is broken.
+      }
+      throw;
+    }
+  }
+  void Sync() {
+    if (::fsync(fd_.get()) != 0) {
+      const int error = errno;
+      throw OutputError("cannot flush " + path_ + ": " + std::strerror(error));
+    }
   }
 
  private:
-  std::FILE* file_ = nullptr;
-  std::mutex mu_;
+  std::string path_;
+  UniqueFd fd_;
+  off_t size_ = 0;
 };
 
 // The output is up to date when it names the same input bytes, version and configuration.
@@ -104,35 +203,140 @@ bool UpToDate(const std::string& output, const std::string& sha, const std::stri
   }
 }
 
-void WriteRecords(LineLog& log, const nlohmann::json& doc, const std::string& relative) {
+// Every record of a document as JSON lines, returned whole so that it is written at once.
+std::string RecordLines(const nlohmann::json& doc, const std::string& relative) {
+  std::string lines;
   const auto& d = doc.at("disclosure");
   for (const auto& t : doc.at("tables"))
     for (const auto& r : t.at("records"))
       for (const auto& [column, value] : r.at("values").items())
-        log.write(JsonLine({{"document", relative},
-                            {"table_number", t.at("number")},
-                            {"table_title", t.at("title")},
-                            {"table_kind", t.at("kind")},
-                            {"code", r.at("code")},
-                            {"name", r.at("name")},
-                            {"column", column},
-                            {"value", value},
-                            {"unit", d.at("unit")},
-                            {"year", d.at("year")},
-                            {"department", d.at("department")}}));
+        lines += JsonLine({{"document", relative},
+                           {"table_number", t.at("number")},
+                           {"table_title", t.at("title")},
+                           {"table_kind", t.at("kind")},
+                           {"code", r.at("code")},
+                           {"name", r.at("name")},
+                           {"column", column},
+                           {"value", value},
+                           {"unit", d.at("unit")},
+                           {"year", d.at("year")},
+                           {"department", d.at("department")}});
+  return lines;
 }
 
-// Temporary files of an interrupted run (kill -9, power loss) are never valid results.
-void RemoveStaleTemporaries(const fs::path& dir) {
-  if (!fs::exists(dir)) return;
-  for (const auto& e :
-       fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied)) {
-    const std::string name = e.path().filename().string();
-    if (e.is_regular_file() && name.size() > 1 && name[0] == '.' &&
-        name.find(".tmp-") != std::string::npos)
-      fs::remove(e.path());
+// The run's own files carry the shard in their name, so that shards running at the same time into
+// one OUTDIR never empty or replace each other's: _errors.jsonl or _errors-2-of-8.jsonl.
+std::string RunFileName(const BatchOptions& options, const std::string& stem,
+                        const std::string& extension) {
+  if (options.shard_count == 1) return stem + extension;
+  return stem + "-" + std::to_string(options.shard_index + 1) + "-of-" +
+         std::to_string(options.shard_count) + extension;
+}
+
+// ".NAME.tmp-XXXXXX" (AtomicFileWriter's temporary files) -> "NAME"; "" for any other name.
+std::string TargetOfTemporary(const std::string& name) {
+  const size_t at = name.rfind(".tmp-");
+  if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at < 2) return "";
+  return name.substr(1, at - 1);
+}
+
+// Temporary files of an interrupted run (kill -9, power loss) are never valid results. Only this
+// shard's are removed: another shard may be writing its own right now. Best effort: what cannot
+// be listed or removed stays, and it is never mistaken for an output.
+void RemoveStaleTemporaries(const BatchOptions& options) {
+  const fs::path out(options.out_dir);
+  const std::string own_summary = RunFileName(options, "_summary", ".json");
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(out, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    const std::string target = TargetOfTemporary(it->path().filename().string());
+    std::error_code ignored;
+    if (target.empty() || !it->is_regular_file(ignored)) continue;
+    const std::string relative =
+        (it->path().parent_path() / target).lexically_relative(out).generic_string();
+    const bool output =
+        relative.ends_with(".json") && !relative.starts_with("_summary") &&
+        InShard(relative.substr(0, relative.size() - 5), options.shard_index, options.shard_count);
+    if (output || relative == own_summary) fs::remove(it->path(), ignored);
   }
 }
+
+// The same for the records file, which may live outside OUTDIR: its own temporaries only.
+void RemoveStaleTemporariesOf(const fs::path& target) {
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ignored;
+    if (TargetOfTemporary(it->path().filename().string()) == target.filename().string() &&
+        it->is_regular_file(ignored))
+      fs::remove(it->path(), ignored);
+  }
+}
+
+// Creates OUTDIR and clears what an interrupted run left in it. Throws OutputError.
+void PrepareOutputs(const BatchOptions& options) {
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) throw OutputError("cannot create output folder " + options.out_dir + ": " + ec.message());
+  RemoveStaleTemporaries(options);
+  if (!options.records_jsonl.empty()) RemoveStaleTemporariesOf(options.records_jsonl);
+}
+
+// The files of the run itself: _errors.jsonl, the records file and _summary.json. Unlike a
+// document's output, they cannot fail alone: the first failure to write one is kept (and said
+// on stderr at once), the records file's temporary file is removed, and the run must end.
+class RunFiles {
+ public:
+  explicit RunFiles(const BatchOptions& options)  // throws OutputError
+      : summary_path_(
+            (fs::path(options.out_dir) / RunFileName(options, "_summary", ".json")).string()),
+        errors_((fs::path(options.out_dir) / RunFileName(options, "_errors", ".jsonl")).string()) {
+    if (!options.records_jsonl.empty()) records_.emplace(options.records_jsonl);
+  }
+  bool failed() const { return !failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+
+  void Error(const nlohmann::json& line) {
+    Guard([&] { errors_.Append(JsonLine(line)); });
+  }
+  void Records(const std::string& lines) {
+    Guard([&] {
+      if (records_) records_->write(lines);
+    });
+  }
+  // Makes the errors and records files durable and writes the summary (even after a failure,
+  // which it then names: the summary may be on a disk that still has room).
+  void Finish(nlohmann::json summary) {
+    Guard([&] {
+      errors_.Sync();
+      if (records_) records_->commit();
+    });
+    summary["output_error"] = failed() ? nlohmann::json(failure_) : nlohmann::json();
+    const std::string text = summary.dump(1) + "\n";
+    const std::string earlier = failure_;
+    failure_.clear();
+    Guard([&] { WriteFileAtomically(summary_path_, text); });
+    if (!earlier.empty()) failure_ = earlier;
+  }
+
+ private:
+  void Guard(const std::function<void()>& write) {
+    if (failed()) return;
+    try {
+      write();
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+      records_.reset();  // removes its temporary file: a records file is whole or absent
+      std::cerr << "juesuan: " << failure_ << "\n";
+    }
+  }
+
+  std::string summary_path_;
+  ErrorLog errors_;
+  std::optional<AtomicFileWriter> records_;
+  std::string failure_;
+};
 
 }  // namespace
 
@@ -142,42 +346,79 @@ bool InShard(const std::string& relative, int index, int count) {
   return static_cast<int>(h % static_cast<uint64_t>(count)) == index;
 }
 
-std::vector<BatchInput> ResolveInputs(const BatchOptions& options) {
-  std::vector<fs::path> found;
-  for (const auto& in : options.inputs) Collect(fs::path(in), found, 0);
+namespace {
+
+// Canonical, duplicate-free, sorted. A path that cannot be resolved becomes a problem.
+std::vector<fs::path> UniqueCanonical(const std::vector<fs::path>& paths, Found& found) {
   std::set<fs::path> seen;
   std::vector<fs::path> unique;
-  for (auto& p : found) {
-    fs::path c = fs::weakly_canonical(fs::absolute(p));
-    if (seen.insert(c).second) unique.push_back(c);
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(p, ec);
+    fs::path canonical = ec ? fs::path() : fs::weakly_canonical(absolute, ec);
+    if (ec)
+      found.Problem(p, "cannot resolve path", ec);
+    else if (seen.insert(canonical).second)
+      unique.push_back(std::move(canonical));
   }
   std::sort(unique.begin(), unique.end());
-  // Common root of all inputs: outputs mirror the tree below it, so equal names in different
-  // folders never collide, and ".json" is appended to the whole name (a.pdf -> a.pdf.json).
-  fs::path root = unique.empty() ? fs::path() : unique.front().parent_path();
-  for (const auto& p : unique) {
+  return unique;
+}
+
+// Common root of all inputs: outputs mirror the tree below it, so equal names in different
+// folders never collide.
+fs::path CommonRoot(const std::vector<fs::path>& paths) {
+  fs::path root = paths.empty() ? fs::path() : paths.front().parent_path();
+  for (const auto& p : paths) {
     while (!root.empty() &&
            std::mismatch(root.begin(), root.end(), p.begin(), p.end()).first != root.end())
       root = root.parent_path();
   }
-  std::vector<BatchInput> out;
-  for (const auto& p : unique) {
-    std::string rel = fs::relative(p, root).generic_string();
-    if (!InShard(rel, options.shard_index, options.shard_count)) continue;
-    out.push_back({p.string(), rel, (fs::path(options.out_dir) / (rel + ".json")).string()});
-  }
-  return out;
+  return root;
 }
 
-int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
+// Below `root` when it is there, else the whole path: the name a problem is sharded by.
+std::string RelativeOrWhole(const fs::path& path, const fs::path& root) {
+  const fs::path relative = path.lexically_relative(root);
+  if (relative.empty() || *relative.begin() == "..") return path.generic_string();
+  return relative.generic_string();
+}
+
+}  // namespace
+
+ResolvedInputs ResolveInputs(const BatchOptions& options) {
+  Found found;
+  for (const auto& in : options.inputs) CollectInput(fs::path(in), found);
+  const std::vector<fs::path> unique = UniqueCanonical(found.pdfs, found);
+  const fs::path root = CommonRoot(unique);
+  ResolvedInputs resolved;
+  for (const auto& p : unique) {
+    // ".json" is appended to the whole name (a.pdf -> a.pdf.json).
+    const std::string rel = p.lexically_relative(root).generic_string();
+    if (!InShard(rel, options.shard_index, options.shard_count)) continue;
+    resolved.inputs.push_back(
+        {p.string(), rel, (fs::path(options.out_dir) / (rel + ".json")).string()});
+  }
+  for (auto& problem : found.problems)
+    if (InShard(RelativeOrWhole(problem.path, root), options.shard_index, options.shard_count))
+      resolved.problems.push_back(std::move(problem));
+  return resolved;
+}
+
+int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   const auto t0 = Clock::now();
-  fs::create_directories(options.out_dir);
-  RemoveStaleTemporaries(options.out_dir);
-  std::vector<BatchInput> inputs = ResolveInputs(options);
+  const ResolvedInputs resolved = ResolveInputs(options);  // before anything is written
+  const std::vector<BatchInput>& inputs = resolved.inputs;
+  std::optional<RunFiles> files;
+  try {
+    PrepareOutputs(options);
+    files.emplace(options);
+  } catch (const OutputError& e) {
+    std::cerr << "juesuan: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kOutputFailed);
+  }
   const std::string config_hash = ConfigHash(options.extract);
   const bool tty = !options.json_log && isatty(STDERR_FILENO);
-  LineLog errors((fs::path(options.out_dir) / "_errors.jsonl").string());
-  LineLog records(options.records_jsonl);
   auto log = [&](const std::string& text, nlohmann::json event) {
     if (options.quiet) return;
     if (options.json_log) {
@@ -187,6 +428,20 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
       std::cerr << (tty ? "\r\033[K" : "") << text << "\n";
     }
   };
+  // The run cannot go on without its own files: no new work starts (exit 5 below).
+  auto stop_if_files_failed = [&] {
+    if (files->failed()) stop = true;
+  };
+
+  for (const auto& problem : resolved.problems) {
+    files->Error({{"path", problem.path}, {"stage", "input"}, {"message", problem.message}});
+    log("failed: " + problem.path + " (input): " + problem.message, {{"event", "failed"},
+                                                                     {"path", problem.path},
+                                                                     {"stage", "input"},
+                                                                     {"message", problem.message}});
+  }
+  stop_if_files_failed();
+  const int input_errors = static_cast<int>(resolved.problems.size());
 
   // Resume: inputs whose output is up to date are skipped (their records still go to the
   // records file, so it always covers the whole corpus).
@@ -197,12 +452,13 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
     nlohmann::json existing;
     if (!options.force && UpToDate(in.output, Sha256File(in.path), config_hash, &existing)) {
       ++skipped;
-      if (!options.records_jsonl.empty()) WriteRecords(records, existing, in.relative);
+      if (!options.records_jsonl.empty()) files->Records(RecordLines(existing, in.relative));
       continue;
     }
     todo.push_back(in.path);
     by_path[in.path] = &in;
   }
+  stop_if_files_failed();
   log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) +
           " up to date, " + std::to_string(todo.size()) + " to do",
       {{"event", "start"}, {"inputs", inputs.size()}, {"skipped", skipped}, {"todo", todo.size()}});
@@ -245,38 +501,44 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
     }
   };
 
+  // One finished document: its output, its records, or its line in _errors.jsonl. Never throws
+  // (it runs inside the extractor's graph); once the run's own files have failed, outcomes are
+  // dropped (counted as abandoned) and the next run redoes them.
+  auto on_finished = [&](Outcome&& o) {
+    if (files->failed()) return;
+    const BatchInput& in = *by_path.at(o.path);
+    if (o.doc) {
+      try {
+        nlohmann::json j = ToJson(*o.doc);
+        std::error_code ec;
+        const fs::path folder = fs::path(in.output).parent_path();
+        fs::create_directories(folder, ec);
+        if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
+        WriteFileAtomically(in.output,
+                            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        if (!options.records_jsonl.empty()) files->Records(RecordLines(j, in.relative));
+        if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
+        if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
+        ++done;
+        slowest.emplace_back(o.seconds, in.relative);
+        stop_if_files_failed();
+        return;
+      } catch (const std::exception& e) {
+        o.stage = "write";
+        o.error = e.what();
+      }
+    }
+    ++failed;
+    files->Error({{"path", in.path}, {"stage", o.stage}, {"message", o.error}});
+    stop_if_files_failed();
+    log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
+        {{"event", "failed"}, {"path", in.path}, {"stage", o.stage}, {"message", o.error}});
+  };
   Extractor extractor(options.extract);
-  extractor.extract_many(
-      todo,
-      [&](Outcome&& o) {
-        const BatchInput& in = *by_path.at(o.path);
-        if (o.doc) {
-          try {
-            nlohmann::json j = ToJson(*o.doc);
-            fs::create_directories(fs::path(in.output).parent_path());
-            WriteFileAtomically(
-                in.output, j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-            if (!options.records_jsonl.empty()) WriteRecords(records, j, in.relative);
-            if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
-            if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
-            ++done;
-            slowest.emplace_back(o.seconds, in.relative);
-            return;
-          } catch (const std::exception& e) {
-            o.stage = "write";
-            o.error = e.what();
-          }
-        }
-        ++failed;
-        errors.write(JsonLine({{"path", in.path}, {"stage", o.stage}, {"message", o.error}}));
-        log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
-            {{"event", "failed"}, {"path", in.path}, {"stage", o.stage}, {"message", o.error}});
-      },
-      &stop,
-      [&] {
-        ++pages;
-        progress(false);
-      });
+  extractor.extract_many(todo, on_finished, &stop, [&] {
+    ++pages;
+    progress(false);
+  });
   progress(true);
   if (tty && !options.quiet) std::cerr << "\n";
 
@@ -285,14 +547,16 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
   if (slowest.size() > 10) slowest.resize(10);
   nlohmann::json slow = nlohmann::json::array();
   for (auto& [s, p] : slowest) slow.push_back({{"document", p}, {"seconds", s}});
-  const bool interrupted = stop.load();
+  // The flag is also set when the run's files failed; that is exit 5, not an interruption.
+  const bool interrupted = stop.load() && !files->failed();
   const int abandoned = static_cast<int>(todo.size()) - done - failed;
   nlohmann::json summary = {{"version", kVersion},
                             {"config_hash", config_hash},
                             {"inputs", inputs.size()},
                             {"done", done.load()},
                             {"skipped", skipped},
-                            {"failed", failed.load()},
+                            {"failed", failed.load() + input_errors},
+                            {"input_errors", input_errors},
                             {"abandoned", abandoned},
                             {"interrupted", interrupted},
                             {"pages", pages.load()},
@@ -301,14 +565,48 @@ int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop) {
                             {"checks_failed", checks_failed},
                             {"repairs", repairs},
                             {"slowest", slow}};
-  WriteFileAtomically((fs::path(options.out_dir) / "_summary.json").string(),
-                      summary.dump(1) + "\n");
+  files->Finish(summary);
+  const int all_failed = failed.load() + input_errors;
   log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) +
-          " up to date, " + std::to_string(failed.load()) + " failed" +
+          " up to date, " + std::to_string(all_failed) + " failed" +
           (interrupted ? ", interrupted" : ""),
       {{"event", "end"}, {"summary", summary}});
+  if (files->failed()) {
+    std::cerr << "juesuan: batch stopped: the run's output cannot be written (exit code 5)\n";
+    return static_cast<int>(ExitCode::kOutputFailed);
+  }
   if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
-  return failed > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
+  return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
+}
+
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+std::atomic<bool> g_signalled{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
+
+// Only async-signal-safe work here: lock-free atomics, unlink() and _exit().
+extern "C" void OnInterrupt(int) {
+  if (g_signalled.exchange(true)) {  // the second signal: end now, leaving no temporary file
+    RemoveTemporariesInFlight();
+    _exit(static_cast<int>(ExitCode::kInterrupted));
+  }
+  g_stop_requested.store(true);
+}
+
+}  // namespace
+
+std::atomic<bool>& InstallInterruptHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaddset(&action.sa_mask, SIGINT);  // one handler at a time
+  sigaddset(&action.sa_mask, SIGTERM);
+  // The first signal only sets a flag: reads and writes it interrupts simply go on.
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return g_stop_requested;
 }
 
 }  // namespace juesuan

@@ -30,16 +30,37 @@ struct BatchInput {
   std::string output;    // OUT_DIR/<relative>.json
 };
 
+// Something found inside a folder or manifest that cannot be an input: a looping or dangling
+// symlink, an unreadable folder or manifest, a manifest entry that does not exist.
+struct InputProblem {
+  std::string path;     // absolute, as found (a symlink is not resolved)
+  std::string message;  // one line: what is wrong and the system's reason
+};
+
+struct ResolvedInputs {
+  std::vector<BatchInput> inputs;
+  std::vector<InputProblem> problems;  // this shard's share, like the inputs
+};
+
 // Expands inputs (directories recursively, manifests line by line), drops duplicates, orders
-// them, maps each to a collision-free output path, and keeps this shard's share. Throws
-// std::runtime_error for an input that does not exist.
-std::vector<BatchInput> ResolveInputs(const BatchOptions& options);
+// them, maps each to a collision-free output path, and keeps this shard's share. One bad entry
+// never stops the others: it becomes a problem. Throws UsageError only for an INPUT named on the
+// command line that does not exist (nothing to do: a typo or a missing mount); never throws a
+// filesystem error.
+ResolvedInputs ResolveInputs(const BatchOptions& options);
 
 // Stable 64-bit FNV-1a of the relative path: the same split on every machine.
 bool InShard(const std::string& relative, int index, int count);
 
-// Runs the batch; returns the process exit code (0 all done, 4 some failed, 130 interrupted).
-// `stop` is set by the caller's signal handler.
-int RunBatch(const BatchOptions& options, const std::atomic<bool>& stop);
+// Runs the batch; returns the process exit code (0 all done, 4 some failed, 5 an output of the run
+// itself cannot be written, 130 interrupted). `stop` is set by the caller's signal handler; the
+// batch sets it too when it must end (exit 5), so that no new work starts. Throws UsageError
+// (see ResolveInputs) before anything is written.
+int RunBatch(const BatchOptions& options, std::atomic<bool>& stop);
+
+// SIGINT and SIGTERM handlers (sigaction) for extract and batch. The first signal sets the
+// returned flag: no new work starts, finished work is kept. A second one removes the temporary
+// files being written (RemoveTemporariesInFlight) and ends the process at once with exit code 130.
+std::atomic<bool>& InstallInterruptHandlers();
 
 }  // namespace juesuan

@@ -1,10 +1,12 @@
 // juesuan command line. Exit codes: see pipeline/errors.h and the README.
 #include <unistd.h>
 
-#include <csignal>
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/atomic_file.h"
@@ -24,9 +26,11 @@ Usage:
   juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
   juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
   juesuan --version | --help
+  A lone -- ends the options: every argument after it is a file (e.g. a file named -x.pdf).
 
 extract options:
   -o, --output FILE     write the JSON to FILE (atomically: temp file + fsync + rename)
+                        Ctrl-C / SIGTERM: exit code 130, no output and no temporary file
       --dpi N           render resolution, default 300; image-only scans render at their own
                         resolution when it is lower (no blind upsampling)
       --threads N       worker threads, default: all cores
@@ -41,36 +45,36 @@ extract options:
 
 batch options (plus --dpi, --ocr, --tessdata, --text-model above):
   INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
-                        (a text file with one path per line; # comments)
+                        (a text file with one path per line; # comments). An INPUT that does
+                        not exist is a usage error (exit code 2, nothing written); a bad entry
+                        inside a directory or manifest (broken or looping symlink, unreadable
+                        folder, missing file) is listed in _errors.jsonl (stage "input")
   -o, --output DIR      output directory; outputs mirror the input tree below the inputs'
                         common folder: DIR/<relative path>.pdf.json
       --jobs N          worker threads (pages of different documents run in parallel)
       --force           redo inputs whose output is up to date (same sha256, version, config)
       --timeout SEC     per-document time limit; pages not started by then are skipped and the
                         document is reported as failed (stage "timeout")
-      --records-jsonl F every record of every document as one JSON line (for COPY / read_json)
+      --records-jsonl F every record of every document as one JSON line (for COPY / read_json);
+                        rewritten whole on every run (temp file + rename at the end)
       --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
       --quiet           no progress output
       --json-log        progress and events as JSON lines on stderr
-  Writes OUTDIR/_errors.jsonl (one line per failed input) and OUTDIR/_summary.json.
-  Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130.
+  Writes OUTDIR/_errors.jsonl (one line per failed input of this run) and OUTDIR/_summary.json;
+  with --shard K/N: _errors-K-of-N.jsonl and _summary-K-of-N.json.
+  Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130. A second
+  signal ends at once (temporary files removed).
 
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
   1  internal error (a bug; please report with the input)
-  2  usage error
+  2  usage error (batch: also an INPUT that does not exist)
   3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
-  130 batch: interrupted by SIGINT/SIGTERM
+  5  output cannot be written: disk full, read-only or unwritable output folder
+     (extract: the -o file or stdout; batch: _errors.jsonl, the records file or the summary)
+  130 interrupted by SIGINT/SIGTERM
 )";
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnSignal(int) {
-  g_stop = true;
-  // A second Ctrl-C ends the process at once; completed outputs are already on disk.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 int Usage(const std::string& msg) {
   std::cerr << "juesuan: " << msg << "\n(see juesuan --help)\n";
@@ -138,8 +142,17 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
 int Batch(const std::vector<std::string>& args) {
   juesuan::BatchOptions opt;
   std::string err;
+  bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (options_ended) {
+      opt.inputs.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_ended = true;
+      continue;
+    }
     int common = ParseCommon(args, i, opt.extract, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
@@ -179,26 +192,94 @@ int Batch(const std::vector<std::string>& args) {
   }
   if (opt.inputs.empty()) return Usage("batch needs at least one input");
   if (opt.out_dir.empty()) return Usage("batch needs -o OUTDIR");
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
   try {
-    return juesuan::RunBatch(opt, g_stop);
+    return juesuan::RunBatch(opt, stop);
+  } catch (const juesuan::UsageError& e) {
+    return Usage(e.what());
   } catch (const std::exception& e) {
     std::cerr << "juesuan: batch: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kInternal);
   }
 }
 
+int Interrupted() {
+  std::cerr << "juesuan: interrupted; no output written\n";
+  return static_cast<int>(ExitCode::kInterrupted);
+}
+
+int CannotWrite(const std::string& why) {
+  std::cerr << "juesuan: cannot write output: " << why << "\n";
+  return static_cast<int>(ExitCode::kOutputFailed);
+}
+
+// The -o file, in chunks so that a signal during a long write is honoured: the writer's
+// destructor then removes the temporary file and the target is left as it was.
+int WriteOutputFile(const std::string& path, std::string_view json, const std::atomic<bool>& stop) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  try {
+    juesuan::AtomicFileWriter file(path);
+    for (size_t at = 0; at < json.size(); at += kChunk) {
+      if (stop) return Interrupted();
+      file.write(json.substr(at, kChunk));
+    }
+    if (stop) return Interrupted();
+    file.commit();
+  } catch (const std::exception& e) {
+    return CannotWrite(e.what());
+  }
+  return static_cast<int>(ExitCode::kOk);
+}
+
+int WriteStdout(std::string_view json) {
+  try {
+    juesuan::WriteAll(STDOUT_FILENO, json, "standard output");
+  } catch (const std::exception& e) {
+    return CannotWrite(e.what());
+  }
+  return static_cast<int>(ExitCode::kOk);
+}
+
+// The one document, through extract_many so that Ctrl-C / SIGTERM stop it like a batch.
+int ExtractOne(const juesuan::ExtractOptions& opt, const std::string& input,
+               const std::string& output) {
+  std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
+  juesuan::Extractor extractor(opt);
+  std::optional<juesuan::Outcome> outcome;
+  extractor.extract_many(
+      {input}, [&](juesuan::Outcome&& o) { outcome = std::move(o); }, &stop);
+  if (stop) return Interrupted();
+  if (!outcome) throw std::runtime_error("document was not processed");
+  if (!outcome->doc) {
+    if (!outcome->bad_input) throw std::runtime_error(outcome->stage + ": " + outcome->error);
+    std::cerr << "juesuan: " << outcome->error << "\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
+  const std::string json =
+      juesuan::ToJson(*outcome->doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
+  return output.empty() ? WriteStdout(json) : WriteOutputFile(output, json, stop);
+}
+
 int Extract(const std::vector<std::string>& args) {
   juesuan::ExtractOptions opt;
   std::string input, output, err;
+  bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    int common = ParseCommon(args, i, opt, &err);
+    if (!options_ended && a == "--") {
+      options_ended = true;
+      continue;
+    }
+    int common = options_ended ? 0 : ParseCommon(args, i, opt, &err);
     if (common < 0) return Usage(err);
     if (common > 0) continue;
     std::string v;
-    if (a == "-o" || a == "--output") {
+    if (options_ended) {
+      if (!input.empty()) return Usage("extract takes one input file");
+      input = a;
+    } else if (a == "-o" || a == "--output") {
       if (!NextValue(args, i, &output)) return Usage("missing value for " + a);
     } else if (a == "--threads") {
       if (!NextValue(args, i, &v) || !ParseInt(v, 1, 256, &opt.threads))
@@ -215,22 +296,7 @@ int Extract(const std::vector<std::string>& args) {
   }
   if (input.empty()) return Usage("extract needs an input PDF");
   try {
-    juesuan::Extractor extractor(opt);
-    juesuan::Document doc = extractor.extract(input);
-    // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
-    std::string json =
-        juesuan::ToJson(doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (output.empty()) {
-      std::cout << json;
-    } else {
-      try {
-        juesuan::WriteFileAtomically(output, json);
-      } catch (const std::exception& e) {
-        std::cerr << "juesuan: cannot write output: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::kInternal);
-      }
-    }
-    return static_cast<int>(ExitCode::kOk);
+    return ExtractOne(opt, input, output);
   } catch (const juesuan::BadInputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kBadInput);

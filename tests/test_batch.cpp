@@ -1,4 +1,5 @@
-// juesuan batch: isolation of bad inputs, resume, atomic outputs after kill -9, shards.
+// juesuan batch: isolation of bad inputs (files and folder entries), resume, atomic outputs after
+// kill -9, shards, output faults (full disk, unwritable folder: exit code 5), `--`.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -6,11 +7,14 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "child_process.h"
 #include "pipeline/batch.h"
+#include "pipeline/errors.h"
 #include "test_support.h"
 
 namespace {
@@ -44,14 +48,261 @@ TEST(BatchInputs, DirectoriesManifestsAndMirroredOutputs) {
   BatchOptions o;
   o.out_dir = (tmp / "out").string();
   o.inputs = {(tmp / "in").string(), (tmp / "in/list.txt").string()};
-  auto inputs = juesuan::ResolveInputs(o);
+  auto inputs = juesuan::ResolveInputs(o).inputs;
   ASSERT_EQ(inputs.size(), 3u);  // duplicates from the manifest are dropped
   std::set<std::string> outs;
   for (const auto& in : inputs) outs.insert(fs::relative(in.output, tmp / "out").generic_string());
   EXPECT_EQ(outs, (std::set<std::string>{"a/same.pdf.json", "b/same.pdf.json",
                                          "odd name 数据.PDF.json"}));
   o.inputs = {(tmp / "missing").string()};
-  EXPECT_THROW(juesuan::ResolveInputs(o), std::runtime_error);
+  EXPECT_THROW(juesuan::ResolveInputs(o), juesuan::UsageError);
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(BatchInputs, BadEntriesBecomeProblemsAndTheRestIsTaken) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/good.pdf");
+  fs::create_symlink("loop.pdf", tmp / "in/loop.pdf");  // ELOOP for status()
+  fs::create_symlink("nowhere.pdf", tmp / "in/dangling.pdf");
+  fs::create_symlink("also-nowhere", tmp / "in/not-a-pdf-name");  // not ours: ignored
+  std::ofstream(tmp / "list.txt") << "in/good.pdf\nin/missing.pdf\n";
+  BatchOptions o;
+  o.out_dir = (tmp / "out").string();
+  o.inputs = {(tmp / "in").string(), (tmp / "list.txt").string()};
+  juesuan::ResolvedInputs resolved;
+  ASSERT_NO_THROW(resolved = juesuan::ResolveInputs(o));
+  ASSERT_EQ(resolved.inputs.size(), 1u);
+  EXPECT_EQ(resolved.inputs[0].relative, "good.pdf");
+  std::map<std::string, std::string> problems;  // file name -> message
+  for (const auto& p : resolved.problems) {
+    EXPECT_TRUE(fs::path(p.path).is_absolute()) << p.path;
+    problems[fs::path(p.path).filename().string()] = p.message;
+  }
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems["loop.pdf"], "cannot follow symlink: Too many levels of symbolic links");
+  EXPECT_EQ(problems["dangling.pdf"], "cannot follow symlink: No such file or directory");
+  EXPECT_EQ(problems["missing.pdf"], "listed in " + (tmp / "list.txt").string() +
+                                         " but cannot be opened: No such file or directory");
+}
+
+std::vector<nlohmann::json> JsonLines(const fs::path& p) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(ReadAll(p));
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+TEST(Batch, OneBadEntryNeverStopsTheBatch) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in/sub");
+  fs::create_directories(tmp / "in/locked");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/blank.pdf");
+  fs::copy_file(TestData("no_table.pdf"), tmp / "in/sub/no_table.pdf");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/locked/hidden.pdf");
+  fs::create_symlink("x.pdf", tmp / "in/x.pdf");
+  fs::create_symlink("gone.pdf", tmp / "in/dangling.pdf");
+  std::ofstream(tmp / "list.txt") << "in/blank.pdf\nin/missing.pdf\n";
+  // Unreadable for the unprivileged user the batch runs as; the output folder is writable.
+  fs::permissions(tmp / "in/locked", fs::perms::none);
+  fs::create_directories(tmp / "out");
+  fs::permissions(tmp / "out", fs::perms::all);
+  auto r = RunCliUnprivileged({"batch", (tmp / "in").string(), (tmp / "list.txt").string(), "-o",
+                               (tmp / "out").string(), "--quiet"});
+  fs::permissions(tmp / "in/locked", fs::perms::owner_all);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"),
+            (std::set<std::string>{"blank.pdf.json", "sub/no_table.pdf.json"}));
+  std::map<std::string, std::string> failed;  // path -> message
+  for (const auto& j : JsonLines(tmp / "out/_errors.jsonl")) {
+    EXPECT_EQ(j["stage"], "input") << j.dump();
+    failed[j["path"]] = j["message"];
+  }
+  EXPECT_EQ(
+      failed,
+      (std::map<std::string, std::string>{
+          {(tmp / "in/x.pdf").string(), "cannot follow symlink: Too many levels of symbolic links"},
+          {(tmp / "in/dangling.pdf").string(), "cannot follow symlink: No such file or directory"},
+          {(tmp / "in/locked").string(), "cannot read folder: Permission denied"},
+          {(tmp / "in/missing.pdf").string(),
+           "listed in " + (tmp / "list.txt").string() +
+               " but cannot be opened: No such file or directory"}}));
+  auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_EQ(summary["done"], 2);
+  EXPECT_EQ(summary["failed"], 4);
+  EXPECT_EQ(summary["input_errors"], 4);
+  EXPECT_EQ(summary["abandoned"], 0);
+}
+
+TEST(Batch, MissingInputOnTheCommandLineIsAUsageErrorAndWritesNothing) {
+  TempDir tmp;
+  auto r = RunCli({"batch", (tmp / "no-such-folder").string(), "-o", (tmp / "out").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(Contains(r.err, "juesuan: input not found: " + (tmp / "no-such-folder").string() +
+                                  " (No such file or directory)"))
+      << r.err;
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+}
+
+TEST(Batch, ErrorsAndRecordsDescribeThisRunOnly) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("digital_traits.pdf"), tmp / "in/digital.pdf");
+  fs::copy_file(TestData("not_a_pdf.pdf"), tmp / "in/bad.pdf");
+  const fs::path records = tmp / "records.jsonl";
+  const std::vector<std::string> args = {
+      "batch",           (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
+      "--records-jsonl", records.string()};
+  ASSERT_EQ(RunCli(args).exit_code, 4);
+  const std::string first = ReadAll(records);
+  const auto lines = JsonLines(records);
+  ASSERT_GT(lines.size(), 10u);
+  for (const auto& j : lines) EXPECT_EQ(j["document"], "digital.pdf");
+  ASSERT_EQ(JsonLines(tmp / "out/_errors.jsonl").size(), 1u);
+
+  fs::remove(tmp / "in/bad.pdf");
+  auto r = RunCli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadJson(tmp / "out/_summary.json")["skipped"], 1);
+  EXPECT_EQ(ReadAll(tmp / "out/_errors.jsonl"), "");  // the old failure is gone
+  EXPECT_EQ(ReadAll(records), first);                 // whole again, nothing twice
+  for (const auto& e : fs::directory_iterator(tmp.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST(Batch, DocumentThatCannotBeWrittenFailsAlone) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/small.pdf");
+  fs::copy_file(TestData("digital_traits.pdf"), tmp / "in/large.pdf");
+  // Its JSON (about 64 kB) outgrows the file-size limit; the others fit.
+  auto r = RunCliWithFileSizeLimit(
+      {"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet"}, 16384);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), std::set<std::string>{"small.pdf.json"});  // no temporaries
+  const auto errors = JsonLines(tmp / "out/_errors.jsonl");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["path"], (tmp / "in/large.pdf").string());
+  EXPECT_EQ(errors[0]["stage"], "write");
+  EXPECT_TRUE(Contains(errors[0]["message"], "cannot write")) << errors[0].dump();
+  EXPECT_TRUE(Contains(errors[0]["message"], "File too large")) << errors[0].dump();
+  EXPECT_EQ(ReadJson(tmp / "out/_summary.json")["failed"], 1);
+}
+
+// A first run without a limit, so that a second one only writes the run's own files.
+std::vector<std::string> BatchOfTwoWithRecords(const TempDir& tmp) {
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/blank.pdf");
+  fs::copy_file(TestData("digital_traits.pdf"), tmp / "in/digital.pdf");
+  std::vector<std::string> args = {
+      "batch",           (tmp / "in").string(),           "-o", (tmp / "out").string(), "--quiet",
+      "--records-jsonl", (tmp / "records.jsonl").string()};
+  auto r = RunCli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return args;
+}
+
+TEST(Batch, FullDiskForTheRecordsFileEndsTheRunWithExitCode5) {
+  TempDir tmp;
+  const auto args = BatchOfTwoWithRecords(tmp);
+  const std::string before = ReadAll(tmp / "records.jsonl");
+  ASSERT_GT(before.size(), 8192u);
+  // The rerun re-emits every record (about 16 kB): more than the limit; its summary fits.
+  auto r = RunCliWithFileSizeLimit(args, 8192);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "juesuan: cannot write " + (tmp / ".records.jsonl.tmp-").string()))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "File too large")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "exit code 5")) << r.err;
+  EXPECT_EQ(ReadAll(tmp / "records.jsonl"), before);  // the last whole one, untouched
+  for (const auto& e : fs::directory_iterator(tmp.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_TRUE(Contains(summary["output_error"], "File too large")) << summary.dump();
+}
+
+TEST(Batch, FullDiskForTheSummaryEndsTheRunWithExitCode5) {
+  TempDir tmp;
+  auto args = BatchOfTwoWithRecords(tmp);
+  args.resize(5);  // without records: the rerun writes only the (empty) errors file and summary
+  const std::string before = ReadAll(tmp / "out/_summary.json");
+  auto r = RunCliWithFileSizeLimit(args, 100);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "cannot write " + (tmp / "out/._summary.json.tmp-").string()))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "File too large")) << r.err;
+  EXPECT_EQ(ReadAll(tmp / "out/_summary.json"), before);
+  EXPECT_EQ(Outputs(tmp / "out"), (std::set<std::string>{"blank.pdf.json", "digital.pdf.json"}));
+  for (const auto& e : fs::directory_iterator(tmp / "out"))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST(Batch, FullDiskForTheErrorsFileEndsTheRunAndNeverTearsALine) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("not_a_pdf.pdf"), tmp / "in/bad.pdf");
+  // Its error line (about 100 bytes) outgrows the limit half-way.
+  auto r = RunCliWithFileSizeLimit(
+      {"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet"}, 40);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(
+      r.err, "juesuan: cannot write " + (tmp / "out/_errors.jsonl").string() + ": File too large"))
+      << r.err;
+  EXPECT_EQ(ReadAll(tmp / "out/_errors.jsonl"), "");  // the torn line was cut back off
+}
+
+TEST(Batch, UnwritableOutputFolderIsExitCode5) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/blank.pdf");
+  // A folder below a regular file cannot be made, even by root.
+  std::ofstream(tmp / "file") << "x";
+  auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "file/out").string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "juesuan: cannot create output folder " +
+                                  (tmp / "file/out").string() + ": Not a directory"))
+      << r.err;
+  // A read-only folder, for an unprivileged user (root would write it anyway).
+  fs::create_directories(tmp / "readonly");
+  fs::permissions(tmp / "readonly", fs::perms::owner_read | fs::perms::owner_exec |
+                                        fs::perms::group_read | fs::perms::group_exec |
+                                        fs::perms::others_read | fs::perms::others_exec);
+  r = RunCliUnprivileged(
+      {"batch", (tmp / "in").string(), "-o", (tmp / "readonly").string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "juesuan: cannot open " + (tmp / "readonly/_errors.jsonl").string() +
+                                  ": Permission denied"))
+      << r.err;
+  EXPECT_TRUE(fs::is_empty(tmp / "readonly"));
+}
+
+// Runs in another working directory for one scope.
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const fs::path& dir) : old_(fs::current_path()) {
+    fs::current_path(dir);
+  }
+  ~WorkingDirectory() { fs::current_path(old_); }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  fs::path old_;
+};
+
+TEST(Batch, DoubleDashEndsTheOptions) {
+  TempDir tmp;
+  fs::copy_file(TestData("blank.pdf"), tmp / "-x.pdf");
+  WorkingDirectory here(tmp.path());
+  auto r = RunCli({"batch", "-o", "out", "--quiet", "--", "-x.pdf"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), std::set<std::string>{"-x.pdf.json"});
+  EXPECT_EQ(ReadJson(tmp / "out/-x.pdf.json")["source"]["file"], (tmp / "-x.pdf").string());
+  // Without it, the name is an (unknown) option.
+  EXPECT_EQ(RunCli({"batch", "-o", "out", "-x.pdf"}).exit_code, 2);
 }
 
 TEST(BatchInputs, ShardsCoverEveryInputExactlyOnce) {
@@ -171,6 +422,40 @@ TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
   }
 }
 
+TEST(Batch, SigtermStopsNewWorkKeepsFinishedOutputsAndExits130) {
+  TempDir tmp;
+  const int n = 6;
+  for (int i = 0; i < n; ++i) {
+    fs::create_directories(tmp / ("in/d" + std::to_string(i)));
+    fs::copy_file(TestData("scan_upside_down.pdf"),
+                  tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
+  }
+  const std::string in = (tmp / "in").string(), out = (tmp / "out").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs",
+          "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (Outputs(tmp / "out").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_EQ(summary["interrupted"], true);
+  EXPECT_GT(summary["abandoned"].get<int>(), 0);
+  EXPECT_EQ(summary["done"].get<int>() + summary["abandoned"].get<int>(), n);
+  for (const auto& o : Outputs(tmp / "out")) {
+    EXPECT_EQ(o.find(".tmp-"), std::string::npos) << o;
+    EXPECT_NO_THROW(ReadJson(tmp / "out" / o)) << o;
+  }
+}
+
 TEST(Batch, ShardsTogetherWriteEveryOutputOnce) {
   TempDir tmp;
   for (int i = 0; i < 6; ++i) {
@@ -183,8 +468,12 @@ TEST(Batch, ShardsTogetherWriteEveryOutputOnce) {
     auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
                      "--shard", std::to_string(k) + "/3"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    all.insert(static_cast<std::string>(ReadJson(tmp / "out/_summary.json")["done"].dump()));
+    // Each shard has its own summary and errors file: shards may run at the same time.
+    const std::string shard = std::to_string(k) + "-of-3";
+    all.insert(ReadJson(tmp / ("out/_summary-" + shard + ".json"))["done"].dump());
+    EXPECT_TRUE(fs::exists(tmp / ("out/_errors-" + shard + ".jsonl")));
   }
+  EXPECT_FALSE(fs::exists(tmp / "out/_summary.json"));
   EXPECT_EQ(Outputs(tmp / "out").size(), 6u);
   EXPECT_EQ(RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--shard", "4/3"})
                 .exit_code,

@@ -1,14 +1,21 @@
 // The built CLI on the PDFs in testdata/: exit codes, messages, output file, and the content
 // of the extracted tables. The scan_tables.pdf extraction is run once and cached on disk.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.h"
@@ -241,6 +248,7 @@ TEST(EndToEnd, UsageErrors) {
       {"extract", pdf, "--threads", "0"},
       {"extract", pdf, "-o"},
       {"extract", pdf, pdf},
+      {"extract", "--", pdf, pdf},
       {"convert", pdf},
   };
   for (const auto& args : cases) {
@@ -289,9 +297,74 @@ TEST(EndToEnd, UnwritableOutputIsAnError) {
   TempDir dir;
   const fs::path out = dir / "missing" / "result.json";
   CliResult r = RunCli({"extract", TestData("blank.pdf"), "-o", out.string()});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 5);
   EXPECT_TRUE(OneLine(r.err)) << r.err;
+  EXPECT_EQ(r.err.rfind("juesuan: cannot write output: cannot create a temporary file in", 0), 0u)
+      << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(EndToEnd, StdoutThatCannotBeWrittenIsExitCode5) {
+  TempDir dir;
+  const std::string command = testing::ShellQuote(JUESUAN_BIN) + " extract " +
+                              testing::ShellQuote(TestData("blank.pdf")) + " >/dev/full 2>" +
+                              testing::ShellQuote((dir / "stderr").string());
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 5);
+  EXPECT_EQ(
+      testing::ReadAll(dir / "stderr"),
+      "juesuan: cannot write output: cannot write standard output: No space left on device\n");
+}
+
+TEST(EndToEnd, DoubleDashEndsTheOptions) {
+  TempDir dir;
+  fs::copy_file(TestData("blank.pdf"), dir / "-x.pdf");
+  const fs::path old = fs::current_path();
+  fs::current_path(dir.path());  // the name must be given as it is, not as ./-x.pdf
+  CliResult r = RunCli({"extract", "-o", "out.json", "--", "-x.pdf"});
+  CliResult without = RunCli({"extract", "-x.pdf"});
+  fs::current_path(old);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(testing::ReadAll(dir / "out.json"))["source"]["file"], "-x.pdf");
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(without.err.find("unknown option -x.pdf"), std::string::npos) << without.err;
+}
+
+std::vector<std::string> Entries(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// SIGTERM while the pages of a two-page scan are being read: exit 130, no output, no temporary.
+TEST(EndToEnd, SigtermDuringExtractExits130AndWritesNothing) {
+  TempDir dir;
+  fs::create_directories(dir / "out");
+  fs::create_directories(dir / "debug");
+  const std::string out = (dir / "out/result.json").string(), debug = (dir / "debug").string();
+  const std::string err = (dir / "stderr").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err_fd < 0 || dup2(err_fd, 2) < 0) _exit(126);
+    execl(JUESUAN_BIN, JUESUAN_BIN, "extract", TestData("scan_tables.pdf").c_str(), "-o",
+          out.c_str(), "--threads", "1", "--debug-dir", debug.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // The first page's debug image says: handlers installed, pages under way, the second not done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir / "debug/page-001.png") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(testing::ReadAll(err), "juesuan: interrupted; no output written\n");
+  EXPECT_TRUE(Entries(dir / "out").empty());  // neither result.json nor .result.json.tmp-*
 }
 
 }  // namespace
