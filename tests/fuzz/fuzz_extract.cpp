@@ -57,7 +57,7 @@ juesuan::ExtractOptions FastOptions() {
   o.raster.dpi = 150;
   // A small page budget keeps one input fast; a page declaring a huge size still renders
   // (smaller), which is the code path we want to reach.
-  o.raster.max_pixels = 4'000'000;
+  o.raster.limits.max_pixels = 4'000'000;
   return o;
 }
 
