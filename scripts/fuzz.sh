@@ -32,16 +32,8 @@ fi
 # Debian 12's default clang 14: stages/checker.cpp captures a structured binding in a lambda
 # (C++20, P1091), which clang supports only from version 16.
 bash "$here/scripts/setup.sh"
-missing=()
-for p in clang-16 libclang-rt-16-dev llvm-16; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "fuzz: installing ${missing[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+. "$here/scripts/lib/apt.sh"
+apt_ensure fuzz clang-16 libclang-rt-16-dev llvm-16
 
 build=${FUZZ_BUILD:-$here/build-fuzz}
 CC=clang-16 CXX=clang++-16 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

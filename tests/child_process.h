@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.h"
@@ -73,6 +75,41 @@ inline CliResult RunCliUnprivileged(const std::vector<std::string>& args) {
     if (::geteuid() != 0) return true;
     return ::setgroups(0, nullptr) == 0 && ::setgid(65534) == 0 && ::setuid(65534) == 0;
   });
+}
+
+// Starts JUESUAN_BIN with `args` and returns at once (the pid, or -1). With `stderr_path`, the
+// child's stderr goes to that file. For tests that signal a run in the middle of its work.
+inline pid_t SpawnCli(const std::vector<std::string>& args, const std::string& stderr_path = "") {
+  std::vector<std::string> argv_strings = {JUESUAN_BIN};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!stderr_path.empty()) {
+      const int err_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (err_fd < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
+    }
+    ::execv(JUESUAN_BIN, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Polls `ready` every 5 ms until it holds or two minutes have passed (a stuck child must not
+// hang the suite; the caller's assertions then fail instead).
+inline void WaitUntil(const std::function<bool()>& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!ready() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// Sends `signal` to the child and reaps it: its wait status, or -1 when it was not reaped.
+inline int SignalAndReap(pid_t pid, int signal) {
+  ::kill(pid, signal);
+  int status = 0;
+  return ::waitpid(pid, &status, 0) == pid ? status : -1;
 }
 
 }  // namespace juesuan::testing

@@ -15,6 +15,7 @@ namespace juesuan {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Entries;
 using testing::ReadAll;
 using testing::TempDir;
 
@@ -38,13 +39,6 @@ TEST(Sha256, FileMatchesBytes) {
   WriteFileAtomically((dir / "f.bin").string(), content);
   EXPECT_EQ(Sha256File((dir / "f.bin").string()), Sha256Hex(content));
   EXPECT_EQ(Sha256File((dir / "missing.bin").string()), "");
-}
-
-std::vector<std::string> Entries(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 TEST(WriteFileAtomically, WritesAndOverwrites) {

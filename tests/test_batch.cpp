@@ -37,6 +37,15 @@ std::set<std::string> Outputs(const fs::path& dir) {
 
 nlohmann::json ReadJson(const fs::path& p) { return nlohmann::json::parse(ReadAll(p)); }
 
+// `dir`/d0/page.pdf … d{n-1}/page.pdf: n copies of a one-page scan (one table, 09).
+void CopiesOfOnePage(const fs::path& dir, int n) {
+  for (int i = 0; i < n; ++i) {
+    const fs::path sub = dir / ("d" + std::to_string(i));
+    fs::create_directories(sub);
+    fs::copy_file(TestData("scan_upside_down.pdf"), sub / "page.pdf");
+  }
+}
+
 TEST(BatchInputs, DirectoriesManifestsAndMirroredOutputs) {
   TempDir tmp;
   fs::create_directories(tmp / "in/a");
@@ -381,26 +390,13 @@ TEST(Batch, RerunWithNothingChangedDoesNoWorkAndForceRedoes) {
 TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
   TempDir tmp;
   const int n = 6;
-  for (int i = 0; i < n; ++i) {
-    fs::create_directories(tmp / ("in/d" + std::to_string(i)));
-    fs::copy_file(TestData("scan_upside_down.pdf"),
-                  tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
-  }
+  CopiesOfOnePage(tmp / "in", n);
   const std::string in = (tmp / "in").string(), out = (tmp / "out").string();
-  pid_t pid = fork();
+  const pid_t pid = SpawnCli({"batch", in, "-o", out, "--quiet", "--jobs", "2"});
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs",
-          "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // Kill as soon as the first document is written, in the middle of the others.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (Outputs(tmp / "out").empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  WaitUntil([&] { return !Outputs(tmp / "out").empty(); });
+  ASSERT_NE(SignalAndReap(pid, SIGKILL), -1);
   const auto partial = Outputs(tmp / "out");
   ASSERT_FALSE(partial.empty());
   for (const auto& o : partial)
@@ -426,25 +422,13 @@ TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
 TEST(Batch, SigtermStopsNewWorkKeepsFinishedOutputsAndExits130) {
   TempDir tmp;
   const int n = 6;
-  for (int i = 0; i < n; ++i) {
-    fs::create_directories(tmp / ("in/d" + std::to_string(i)));
-    fs::copy_file(TestData("scan_upside_down.pdf"),
-                  tmp / ("in/d" + std::to_string(i) + "/page.pdf"));
-  }
+  CopiesOfOnePage(tmp / "in", n);
   const std::string in = (tmp / "in").string(), out = (tmp / "out").string();
-  const pid_t pid = fork();
+  const pid_t pid = SpawnCli({"batch", in, "-o", out, "--quiet", "--jobs", "1"});
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(JUESUAN_BIN, JUESUAN_BIN, "batch", in.c_str(), "-o", out.c_str(), "--quiet", "--jobs",
-          "1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (Outputs(tmp / "out").empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  kill(pid, SIGTERM);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  WaitUntil([&] { return !Outputs(tmp / "out").empty(); });
+  const int status = SignalAndReap(pid, SIGTERM);
+  ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 130);
   const auto summary = ReadJson(tmp / "out/_summary.json");

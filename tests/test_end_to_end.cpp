@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.h"
 #include "test_support.h"
 
 namespace juesuan {
@@ -331,13 +332,6 @@ TEST(EndToEnd, DoubleDashEndsTheOptions) {
   EXPECT_NE(without.err.find("unknown option -x.pdf"), std::string::npos) << without.err;
 }
 
-std::vector<std::string> Entries(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // SIGTERM while the pages of a two-page scan are being read: exit 130, no output, no temporary.
 TEST(EndToEnd, SigtermDuringExtractExits130AndWritesNothing) {
   TempDir dir;
@@ -345,26 +339,18 @@ TEST(EndToEnd, SigtermDuringExtractExits130AndWritesNothing) {
   fs::create_directories(dir / "debug");
   const std::string out = (dir / "out/result.json").string(), debug = (dir / "debug").string();
   const std::string err = (dir / "stderr").string();
-  const pid_t pid = fork();
+  const pid_t pid = testing::SpawnCli(
+      {"extract", TestData("scan_tables.pdf"), "-o", out, "--threads", "1", "--debug-dir", debug},
+      err);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (err_fd < 0 || dup2(err_fd, 2) < 0) _exit(126);
-    execl(JUESUAN_BIN, JUESUAN_BIN, "extract", TestData("scan_tables.pdf").c_str(), "-o",
-          out.c_str(), "--threads", "1", "--debug-dir", debug.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // The first page's debug image says: handlers installed, pages under way, the second not done.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!fs::exists(dir / "debug/page-001.png") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  kill(pid, SIGTERM);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  testing::WaitUntil([&] { return fs::exists(dir / "debug/page-001.png"); });
+  const int status = testing::SignalAndReap(pid, SIGTERM);
+  ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_EQ(testing::ReadAll(err), "juesuan: interrupted; no output written\n");
-  EXPECT_TRUE(Entries(dir / "out").empty());  // neither result.json nor .result.json.tmp-*
+  EXPECT_TRUE(testing::Entries(dir / "out").empty());  // neither result.json nor .result.json.tmp-*
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ namespace juesuan {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Entries;
 using testing::ReadAll;
 using testing::TempDir;
 
@@ -58,13 +59,6 @@ class FsyncFailure {
   FsyncFailure(const FsyncFailure&) = delete;
   FsyncFailure& operator=(const FsyncFailure&) = delete;
 };
-
-std::vector<std::string> Entries(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // The message of the OutputError that `write` throws; "" when it throws none.
 template <class Write>

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -60,6 +61,14 @@ class TempDir {
  private:
   fs::path path_;
 };
+
+// The names in a folder, sorted (a test's proof that no temporary file was left behind).
+inline std::vector<std::string> Entries(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 inline std::string ShellQuote(const std::string& s) {
   std::string out = "'";

@@ -3,13 +3,9 @@
 // what GridDetector finds in a rendered page (ours: integer pixels inside an image that the pixel
 // cap keeps below 2^27 on a side).
 //
-// JUESUAN_FUZZ_WILD=1 in the environment feeds the word coordinates exactly as drawn: NaN,
-// infinities, 1e300. Without it they are made finite and clamped to +-1e7 pixels, what a guard on
-// Poppler's coordinates would let through. The wild mode crashes today in TextLinesOutside (a
-// double outside int's range converted to int, stages/text_layer.cpp; input in
-// testdata/fuzz-regressions/text_layer-textlinesoutside-int-cast); make it the default once the
-// text layer rejects such coordinates. Both modes read the same bytes the same way, so one corpus
-// serves both.
+// The word coordinates are fed exactly as drawn: NaN, infinities, 1e300 (they once crashed
+// TextLinesOutside, a double outside int's range converted to int; seed
+// text_layer-textlinesoutside-int-cast).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -31,16 +27,8 @@ namespace {
 using juesuan::Grid;
 using juesuan::TextBox;
 
-bool Wild() {
-  static const bool wild = [] {
-    const char* v = std::getenv("JUESUAN_FUZZ_WILD");
-    return v && std::string(v) == "1";
-  }();
-  return wild;
-}
-
 // Mostly ordinary page coordinates, sometimes the values that break arithmetic.
-double WildCoordinate(FuzzedDataProvider& in) {
+double Coordinate(FuzzedDataProvider& in) {
   static constexpr double kInf = std::numeric_limits<double>::infinity();
   static constexpr std::array<double, 14> kSpecial = {0.0,
                                                       -0.0,
@@ -64,13 +52,6 @@ double WildCoordinate(FuzzedDataProvider& in) {
     default:
       return in.ConsumeFloatingPointInRange<double>(-50.0, 5000.0);
   }
-}
-
-double Coordinate(FuzzedDataProvider& in) {
-  const double v = WildCoordinate(in);
-  if (Wild()) return v;
-  constexpr double kLimit = 1e7;
-  return std::isfinite(v) ? std::clamp(v, -kLimit, kLimit) : 0.0;
 }
 
 cv::Rect2d Rect(FuzzedDataProvider& in) {
