@@ -606,6 +606,12 @@ std::atomic<bool>& InstallInterruptHandlers() {
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // A reader that goes away (`juesuan extract X | head`) makes the write fail with EPIPE, which
+  // ends the run with exit code 5 and a message, instead of SIGPIPE killing it unreported.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, nullptr);
   return g_stop_requested;
 }
 

@@ -61,6 +61,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop);
 // SIGINT and SIGTERM handlers (sigaction) for extract and batch. The first signal sets the
 // returned flag: no new work starts, finished work is kept. A second one removes the temporary
 // files being written (RemoveTemporariesInFlight) and ends the process at once with exit code 130.
+// SIGPIPE is ignored: a write to a closed pipe fails with EPIPE (exit code 5) instead.
 std::atomic<bool>& InstallInterruptHandlers();
 
 }  // namespace juesuan

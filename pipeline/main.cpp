@@ -72,7 +72,8 @@ Exit codes:
   3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
   5  output cannot be written: disk full, read-only or unwritable output folder
-     (extract: the -o file or stdout; batch: _errors.jsonl, the records file or the summary)
+     (extract: the -o file or stdout, a closed pipe included; batch: _errors.jsonl, the
+     records file or the summary)
   130 interrupted by SIGINT/SIGTERM
 )";
 

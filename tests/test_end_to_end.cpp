@@ -318,6 +318,21 @@ TEST(EndToEnd, StdoutThatCannotBeWrittenIsExitCode5) {
       "juesuan: cannot write output: cannot write standard output: No space left on device\n");
 }
 
+// `juesuan extract X | head -c 0`: the reader is gone before the JSON is written. SIGPIPE used to
+// kill the process with no message and no documented exit code.
+TEST(EndToEnd, StdoutWhoseReaderIsGoneIsExitCode5) {
+  const CliResult r = testing::RunCliInChild({"extract", TestData("digital_traits.pdf")}, [] {
+    int fds[2];
+    if (::pipe(fds) != 0 || ::dup2(fds[1], STDOUT_FILENO) < 0) return false;
+    ::close(fds[0]);  // no reader left
+    ::close(fds[1]);
+    // As a shell would leave it: SIGPIPE at its default action (kill), not inherited ignored.
+    return std::signal(SIGPIPE, SIG_DFL) != SIG_ERR;
+  });
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_EQ(r.err, "juesuan: cannot write output: cannot write standard output: Broken pipe\n");
+}
+
 TEST(EndToEnd, DoubleDashEndsTheOptions) {
   TempDir dir;
   fs::copy_file(TestData("blank.pdf"), dir / "-x.pdf");
