@@ -5,6 +5,7 @@
 #include <set>
 
 #include "stages/amount.h"
+#include "stages/label_ordinals.h"
 #include "stages/table_assembler.h"
 #include "stages/table_view.h"
 #include "stages/text_match.h"
@@ -495,6 +496,25 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
                "row label repaired against the catalogue (distance " + Fmt(best) + ")",
                best <= 0.65 ? 0.9 : 0.75);
       }
+    }
+  }
+
+  // 6. Ordinal prefixes of row labels (一、 1. 2、), column by column: the printed separator
+  // restored, a lost numeral taken from the sequence around it, the rest flagged.
+  for (int c = 0; c < t.n_cols; ++c) {
+    std::vector<Cell*> col;
+    for (auto& cell : t.cells)
+      if (cell.c == c && cell.r >= t.header_rows) col.push_back(&cell);
+    std::sort(col.begin(), col.end(), [](const Cell* a, const Cell* b) { return a->r < b->r; });
+    std::vector<LabelReading> readings;
+    for (const Cell* cell : col)
+      readings.push_back(cell->exact ? LabelReading{} : LabelReading{cell->text, cell->raw});
+    for (const OrdinalRepair& fix : RepairOrdinals(readings)) {
+      Cell& cell = *col[fix.index];
+      if (fix.text.empty())
+        warn(cell, "ordinal_unsure", "label '" + cell.text + "': " + fix.reason);
+      else if (fix.text != StripSpaces(cell.text))
+        record(cell, "label", fix.text, fix.reason, fix.confidence);
     }
   }
   return out;
