@@ -1,7 +1,7 @@
 // Ordinal prefixes of row labels ("一、", "二十二、", "1.", "2、") as OCR damages them, repaired
 // from what the documents always print and from the label's neighbours in its column.
 //
-// What the documents print (truth of the shared corpus and real-budget sets, 964 labels): a
+// What the documents print (truth of the shared corpus and real-budget sets, 979 labels): a
 // Chinese-numeral ordinal is always followed by "、"; an Arabic one by "." or "、", the same
 // within a table. What OCR makes of them: the separator read as "，" "." "*" ":" (五.教育支出,
 // 三*国有资本经营预算), lost ("2政府性基金"), or the numeral lost or misread while its "、"
