@@ -43,6 +43,9 @@ struct TableData {
   std::vector<CodedRow> rows;     // coded rows (all groups)
   std::optional<CodedRow> total;  // the 合计 row
   std::map<std::string, const CodedRow*> by_code;
+  // The header of an amount column that no column of the kind matched ("" when every one was):
+  // a row identity over the kind's columns would leave that column out and fail wrongly.
+  std::string unmatched_amount_column;
 };
 
 std::string Label(const Table& t, int index) {
@@ -157,6 +160,17 @@ TableData BuildData(const Document& doc, int index, const TableCatalogue& cat) {
     if (d.kind) return roles[vc] == "amount";
     return true;
   };
+  for (const CodeColumn& g : groups)
+    for (int vc = g.name_col + 1; d.kind && vc < g.end && d.unmatched_amount_column.empty(); ++vc) {
+      const std::string header =
+          vc < static_cast<int>(t.leaf_headers.size()) ? t.leaf_headers[vc] : "";
+      if (header.empty() || !d.ids[vc].empty()) continue;
+      for (const auto& cell : t.cells)
+        if (cell.c == vc && cell.r >= t.header_rows && ParseAmount(cell.text).is_number()) {
+          d.unmatched_amount_column = header;
+          break;
+        }
+    }
   for (size_t k = 0; k < groups.size(); ++k) {
     const CodeColumn& g = groups[k];
     for (int r = t.header_rows; r < t.n_rows; ++r) {
@@ -235,7 +249,7 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
   std::vector<const CodedRow*> all;
   if (d.total) all.push_back(&*d.total);
   for (const auto& row : d.rows) all.push_back(&row);
-  if (!d.kind->row_total.empty()) {
+  if (!d.kind->row_total.empty() && d.unmatched_amount_column.empty()) {
     for (const auto* row : all) {
       auto it = row->vals.find(d.kind->row_total);
       if (it == row->vals.end()) continue;

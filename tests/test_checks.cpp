@@ -84,6 +84,87 @@ TEST(Checker, SplitCodeColumnsGiveTheHierarchy) {
   EXPECT_EQ(n["fail"], 1);  // 20113 = Σ 项 now fails
 }
 
+// The 部门 / 单位预算 set (titles as real-budget prints them, with the year in front) has kinds
+// of its own; before it had, 支出预算总表 and the 功能分类预算表 were classified state_capital.
+TEST(Checker, BudgetTablesHaveKindsOfTheirOwn) {
+  using Headers = std::vector<std::string>;
+  const Headers coded = {"功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"};
+  struct Case {
+    std::string title;
+    Headers headers;
+    std::string kind;
+  };
+  const std::vector<Case> cases = {
+      {"2025年部门财务收支预算总表",
+       {"本年收入", "预算数", "本年支出", "预算数"},
+       "budget_financial_summary"},
+      {"2025年预算单位财务收支预算总表",
+       {"本年收入", "预算数", "本年支出", "预算数"},
+       "budget_financial_summary"},
+      {"2025年部门收入预算总表",
+       {"功能分类科目编码", "功能分类科目名称", "合计", "财政拨款收入", "事业收入", "其他收入"},
+       "budget_income"},
+      {"2025年部门支出预算总表", coded, "budget_expenditure"},
+      {"2025年部门财政拨款收支预算总表",
+       {"项目", "预算数", "项目", "合计", "一般公共预算", "政府性基金预算"},
+       "budget_fiscal_summary"},
+      {"2025年部门一般公共预算支出功能分类预算表", coded, "budget_general_by_function"},
+      {"2025年部门政府性基金预算支出功能分类预算表", coded, "budget_gov_fund_by_function"},
+      {"2025年部门国有资本经营预算支出功能分类预算表", coded, "budget_state_capital_by_function"},
+      {"2025年部门一般公共预算基本支出部门预算经济分类预算表",
+       {"部门预算经济分类科目编码", "经济分类科目名称", "合计", "人员经费", "公用经费"},
+       "budget_basic_by_economic"},
+      {"2025年部门“三公”经费和机关运行经费预算表",
+       {"合计", "因公出国(境)费", "公务接待费", "购置费", "运行费"},
+       "budget_three_public"},
+      {"财政项目支出绩效目标填报表", {"项目名称", "绩效目标", "指标"}, "performance_targets"},
+      // The 决算 kind with the same columns stays itself.
+      {"国有资本经营预算财政拨款支出决算表",
+       {"科目代码", "科目名称", "本年支出", "合计", "基本支出", "项目支出"},
+       "state_capital"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> body(c.headers.size(), "");
+    Table t = testing::MakeTable("", c.title, {c.headers, body}, 1);
+    EXPECT_EQ(ClassifyTable(t), c.kind) << c.title;
+  }
+}
+
+std::vector<std::vector<std::string>> BudgetExpenditureRows(const std::string& extra_header,
+                                                            const std::string& extra) {
+  return {{"类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出", extra_header},
+          {"", "", "", "合计", "30.00", "10.00", "20.00", extra},
+          {"201", "", "", "一般公共服务支出", "30.00", "10.00", "20.00", extra},
+          {"201", "13", "", "商贸事务", "30.00", "10.00", "20.00", extra},
+          {"201", "13", "01", "行政运行", "30.00", "10.00", "20.00", extra}};
+}
+
+int RowChecks(const std::vector<Check>& checks, const std::string& status) {
+  int n = 0;
+  for (const auto& c : checks) n += c.id.find(".row[") != std::string::npos && c.status == status;
+  return n;
+}
+
+TEST(Checker, BudgetRowIdentityAndAnAmountColumnTheKindDoesNotKnow) {
+  Table t = testing::MakeTable("", "2025年部门支出预算总表", BudgetExpenditureRows("", ""), 1);
+  t.number.reset();
+  Document d = Doc({t});
+  ASSERT_EQ(d.tables[0].kind, "budget_expenditure");
+  EXPECT_EQ(RowChecks(Checker().check(d), "pass"), 4);  // 合计 = 基本 + 项目 on every row
+  Set(d, 0, 4, 5, "11.00");
+  EXPECT_EQ(RowChecks(Checker().check(d), "fail"), 1);
+  // Another province adds a column the catalogue does not list (here with amounts that are
+  // not part of 合计): the row identity would miss it, so it is not checked rather than failed.
+  Table wide = testing::MakeTable("", "2025年部门支出预算总表",
+                                  BudgetExpenditureRows("上年结转", "5.00"), 1);
+  wide.number.reset();
+  Document w = Doc({wide});
+  ASSERT_EQ(w.tables[0].kind, "budget_expenditure");
+  const auto checks = Checker().check(w);
+  EXPECT_EQ(RowChecks(checks, "pass") + RowChecks(checks, "fail"), 0);
+  EXPECT_EQ(Count(checks)["fail"], 0);  // the hierarchy still holds, per column
+}
+
 TEST(Checker, PerturbedCellFailsAndRoundingIsTolerated) {
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 3, "556.57");  // 2010350 财政拨款收入 off by 0.01: within rounding
