@@ -122,6 +122,12 @@ std::string NormaliseReading(const std::string& raw) {
     if (c == 0x3008) c = U'（';
     if (c == 0x3009) c = U'）';
   }
+  // 《 closed by a round bracket ("办公厅《室)") is （ misread: a book-title mark is closed by 》.
+  for (size_t i = 0; i < u.size(); ++i) {
+    if (u[i] != U'《') continue;
+    const size_t close = u.find_first_of(U"）)》", i + 1);
+    if (close != std::u32string::npos && u[close] != U'》') u[i] = U'（';
+  }
   return EncodeUtf8(u);
 }
 

@@ -396,10 +396,15 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       double d = 0;
       bool far = false;
       if (auto canon = RepairName(code, name_cell->text, &d, &far)) {
+        // A reading whose length differs from the dictionary name by a whole character is as
+        // likely a local name ("基本养老保险费" for 基本养老保险缴费) as a character OCR lost:
+        // repaired, but unsure. Same-length garble (平续费 for 手续费) is OCR's.
+        const bool length_differs =
+            d >= 1.0 && U32Length(StripSpaces(name_cell->text)) != U32Length(*canon);
         record(*name_cell, "name", *canon,
                "name repaired against dictionary entry " + code + " (confusion-aware distance " +
                    Fmt(d) + ")",
-               e->sure ? (d <= 0.65 ? 0.95 : 0.85) : 0.7);
+               !e->sure || length_differs ? 0.7 : (d <= 0.65 ? 0.95 : 0.85));
       } else if (far) {
         warn(*name_cell, "dictionary_mismatch",
              "name '" + name_cell->text + "' differs from the dictionary name of " + code + " '" +

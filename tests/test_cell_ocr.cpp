@@ -30,6 +30,13 @@ TEST(RemoveSpacesNearHan, KeepsSpacesBetweenLatinWords) {
   EXPECT_EQ(RemoveSpacesNearHan(""), "");
 }
 
+TEST(NormaliseReading, BookTitleMarkClosedByARoundBracketIsABracket) {
+  EXPECT_EQ(NormaliseReading("政府办公厅《室) 及相关机构事务"), "政府办公厅（室)及相关机构事务");
+  EXPECT_EQ(NormaliseReading("〈境〉"), "（境）");
+  EXPECT_EQ(NormaliseReading("《预算法》"), "《预算法》");  // a real book title stays
+  EXPECT_EQ(NormaliseReading("《预算法"), "《预算法");
+}
+
 TEST(LooksNumeric, Numbers) {
   EXPECT_TRUE(LooksNumeric("1,285.83"));
   EXPECT_TRUE(LooksNumeric("0.00"));

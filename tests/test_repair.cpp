@@ -303,6 +303,44 @@ TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
   EXPECT_EQ(testing::CellRC(u, 3, 3)->text, "");
 }
 
+// The real-budget scans read 科目 as 科日 / 科旧 and 年末 as 年林 (seen 2026-12): such headers are
+// repaired against the kind's words; the budget kinds give 功能分类科目名称 its lexicon.
+TEST(Repairer, GlyphsSeenOnRealScansAreConfusable) {
+  EXPECT_NEAR(ConfusionDistance("科日名称", "科目名称"), 0.3, 1e-9);
+  EXPECT_NEAR(ConfusionDistance("功能分类科旧名称", "功能分类科目名称"), 0.3, 1e-9);
+  EXPECT_NEAR(ConfusionDistance("年林结转和结余", "年末结转和结余"), 0.3, 1e-9);
+  Repairer rep(Dict());
+  Table t = SplitCodeTable();
+  testing::CellRC(t, 0, 3)->text = testing::CellRC(t, 0, 3)->raw = "功能分类科旧名称";
+  t.kind = ClassifyTable(t);
+  ASSERT_EQ(t.kind, "budget_expenditure");
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 0, 3)->text, "功能分类科目名称");
+  EXPECT_EQ(testing::CellRC(t, 0, 3)->raw, "功能分类科旧名称");
+}
+
+// b24-welfare-unit prints 30108 as 机关事业单位基本养老保险费 (the national list: ...保险缴费). A
+// reading one whole character shorter or longer than the dictionary name may be the document's
+// own name: repaired, but flagged repaired_unsure. A same-length garble stays a sure repair.
+TEST(Repairer, NameRepairThatAddsACharacterIsUnsure) {
+  Repairer rep(Dict());
+  Table t = testing::MakeTable("", "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+                               {{"经济分类科目编码", "经济分类科目名称", "合计"},
+                                {"30108", "机关事业单位基本养老保险费", "1.00"},
+                                {"30101", "基本工货", "1.00"}},
+                               1);
+  t.kind = ClassifyTable(t);
+  ASSERT_EQ(t.kind, "budget_basic_by_economic");
+  auto repairs = rep.repair(t, 0, nullptr);
+  const Cell* local = testing::CellRC(t, 1, 1);
+  EXPECT_EQ(local->text, "机关事业单位基本养老保险缴费");
+  EXPECT_NE(std::find(local->flags.begin(), local->flags.end(), "repaired_unsure"),
+            local->flags.end());
+  const Cell* garble = testing::CellRC(t, 2, 1);
+  EXPECT_EQ(garble->text, "基本工资");
+  EXPECT_TRUE(garble->flags.empty());
+}
+
 TEST(Repairer, TextLayerCellsAreNeverRewrittenOnlyFlagged) {
   Repairer rep(Dict());
   Table t = testing::Table02();
