@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "pipeline/utf8.h"
 #include "stages/amount.h"
 #include "stages/label_ordinals.h"
 #include "stages/table_assembler.h"
@@ -295,6 +296,71 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
             cell, "header", prefix + best_w,
             "header repaired against the " + kind->id + " catalogue (distance " + Fmt(best) + ")",
             best <= 0.35 ? 0.9 : 0.75);
+    }
+  }
+
+  // 1b. Amount headers that OCR garbled beyond repair by distance ("基本文昌", "殉目直", "We")
+  // take the word of the kind's column that stands in their place: between two matched columns
+  // exactly as many unmatched ones as the kind lists there. Without this their records are
+  // keyed by the garble and no identity checks them.
+  if (kind && !kind->columns.empty() && !kind->repeat_columns && t.header_rows > 0) {
+    t.leaf_headers = TableAssembler::LeafHeaders(t);
+    const std::vector<std::string> ids = CanonicalColumnIds(t, catalogue_);
+    auto spec_index = [&](const std::string& id) {
+      for (size_t k = 0; k < kind->columns.size(); ++k)
+        if (kind->columns[k].id == id) return static_cast<int>(k);
+      return -1;
+    };
+    std::set<std::string> assigned(ids.begin(), ids.end());
+    // Columns with a leaf header cell of their own (one column wide, read by OCR) and no id.
+    auto leaf_cell = [&](int c) -> Cell* {
+      Cell* cell = CellAt(t, t.header_rows - 1, c);
+      return cell && cell->cs == 1 && !cell->exact ? cell : nullptr;
+    };
+    int c = 0;
+    while (c < t.n_cols) {
+      if (!ids[c].empty() || !leaf_cell(c)) {
+        ++c;
+        continue;
+      }
+      int end = c;
+      while (end < t.n_cols && ids[end].empty() && leaf_cell(end)) ++end;
+      int before = -1, after = static_cast<int>(kind->columns.size());
+      for (int k = c - 1; k >= 0 && before < 0; --k)
+        if (!ids[k].empty()) before = spec_index(ids[k]);
+      for (int k = end; k < t.n_cols && after == static_cast<int>(kind->columns.size()); ++k)
+        if (!ids[k].empty()) after = std::max(before + 1, spec_index(ids[k]));
+      std::vector<const ColumnSpec*> free;
+      for (int k = before + 1; k < after; ++k)
+        if (!assigned.count(kind->columns[k].id)) free.push_back(&kind->columns[k]);
+      // At the table's end the kind's later columns may simply not be printed (事业单位经营支出
+      // rarely is): the run takes the first free ones, the catalogue lists columns in the
+      // order the documents print them.
+      const bool at_end = after == static_cast<int>(kind->columns.size());
+      if (at_end && static_cast<int>(free.size()) > end - c) free.resize(end - c);
+      bool amounts = static_cast<int>(free.size()) == end - c;
+      for (const ColumnSpec* spec : free) amounts = amounts && spec->role == "amount";
+      for (int k = c; amounts && k < end; ++k)
+        for (const auto& cell : t.cells)
+          if (cell.c == k && cell.r >= t.header_rows && !StripSpaces(cell.text).empty() &&
+              !ParseAmount(cell.text).is_number() &&
+              ParseAmount(cell.text).kind != Amount::Kind::kDash)
+            amounts = false;
+      if (amounts && before >= 0)
+        for (int k = c; k < end; ++k) {
+          Cell& cell = *leaf_cell(k);
+          const std::string& word = free[k - c]->headers.front();
+          // Half the word read right ("基本文昌" / 基本支出) supports the position; less does not.
+          size_t shared = 0;
+          const std::u32string w = DecodeUtf8(word);
+          for (char32_t ch : DecodeUtf8(cell.text)) shared += w.find(ch) != w.npos;
+          record(
+              cell, "header", word,
+              "header unreadable; the " + kind->id + " column in this position is '" + word + "'",
+              2 * shared >= w.size() ? 0.8 : 0.7);
+          assigned.insert(free[k - c]->id);
+        }
+      c = end;
     }
   }
 

@@ -341,6 +341,46 @@ TEST(Repairer, NameRepairThatAddsACharacterIsUnsure) {
   EXPECT_TRUE(garble->flags.empty());
 }
 
+// Amount headers as the real-budget scans read them (b25-commerce-dept: "基本文昌", "项目雪册";
+// b25-commerce-unit: "殉目直") take the word of the kind's column in their position.
+TEST(Repairer, GarbledAmountHeadersTakeTheWordOfTheirPosition) {
+  Repairer rep(Dict());
+  Table t =
+      testing::MakeTable("", "2025年部门一般公共预算支出功能分类预算表",
+                         {{"功能分类科目编码", "功能分类科目名称", "合计", "基本文昌", "殉目直"},
+                          {"201", "一般公共服务支出", "30.00", "10.00", "20.00"}},
+                         1);
+  t.kind = ClassifyTable(t);
+  ASSERT_EQ(t.kind, "budget_general_by_function");
+  rep.repair(t, 0, nullptr);
+  const Cell* basic = testing::CellRC(t, 0, 3);
+  const Cell* project = testing::CellRC(t, 0, 4);
+  EXPECT_EQ(basic->text, "基本支出");
+  EXPECT_EQ(basic->raw, "基本文昌");
+  EXPECT_TRUE(basic->flags.empty());  // half the word was read
+  EXPECT_EQ(project->text, "项目支出");
+  EXPECT_NE(std::find(project->flags.begin(), project->flags.end(), "repaired_unsure"),
+            project->flags.end());
+  // Between two matched columns the count must agree: one garbled column where the kind lists
+  // two (基本支出, 项目支出) between 合计 and 事业单位经营支出 is left as read.
+  Table u = testing::MakeTable(
+      "", "2025年部门一般公共预算支出功能分类预算表",
+      {{"功能分类科目编码", "功能分类科目名称", "合计", "殉目直", "事业单位经营支出"},
+       {"201", "一般公共服务支出", "30.00", "30.00", ""}},
+      1);
+  u.kind = ClassifyTable(u);
+  rep.repair(u, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(u, 0, 3)->text, "殉目直");
+  // A column of text is no amount column, whatever its position.
+  Table v = testing::MakeTable("", "2025年部门一般公共预算支出功能分类预算表",
+                               {{"功能分类科目编码", "功能分类科目名称", "合计", "备往"},
+                                {"201", "一般公共服务支出", "30.00", "见说明"}},
+                               1);
+  v.kind = ClassifyTable(v);
+  rep.repair(v, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(v, 0, 3)->text, "备往");
+}
+
 TEST(Repairer, TextLayerCellsAreNeverRewrittenOnlyFlagged) {
   Repairer rep(Dict());
   Table t = testing::Table02();
