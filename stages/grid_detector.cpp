@@ -230,11 +230,16 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     if (g.ys.size() < 2 || g.xs.size() < 2) continue;
     // A column border runs through more than one row; a lone stroke that happened to meet two
     // rules (a digit touching a rule and a dash) does not. Require 1.5 row pitches of rule.
+    // A grid of one row (the 合计 row of a table that ran over onto a page of its own) has only
+    // one pitch to give: its borders must run through 80 % of it, and it needs two columns or
+    // more (a frame around one line of text is no table).
+    const bool one_row = g.ys.size() == 2;
     {
       std::vector<int> pitch;
       for (size_t k = 1; k < g.ys.size(); ++k) pitch.push_back(g.ys[k] - g.ys[k - 1]);
       std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
-      const int need = pitch[pitch.size() / 2] * 3 / 2;
+      const int row_pitch = pitch[pitch.size() / 2];
+      const int need = one_row ? row_pitch * 4 / 5 : row_pitch * 3 / 2;
       std::vector<int> xs;
       for (int x : g.xs) {
         int support = 0;
@@ -243,7 +248,7 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
         if (support >= need) xs.push_back(x);
       }
       g.xs.swap(xs);
-      if (g.xs.size() < 2) continue;
+      if (g.xs.size() < (one_row ? 3u : 2u)) continue;
     }
     // Tables printed without side borders: the rules' ends are the missing edges.
     int hx0 = INT32_MAX, hx1 = 0, vy0 = INT32_MAX, vy1 = 0;

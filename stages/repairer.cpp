@@ -340,12 +340,18 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       if (at_end && static_cast<int>(free.size()) > end - c) free.resize(end - c);
       bool amounts = static_cast<int>(free.size()) == end - c;
       for (const ColumnSpec* spec : free) amounts = amounts && spec->role == "amount";
-      for (int k = c; amounts && k < end; ++k)
+      // Amount columns: most of what they hold reads as amounts (a garbled dash or two is
+      // OCR's, a column of words is not an amount column).
+      for (int k = c; amounts && k < end; ++k) {
+        int filled = 0, numbers = 0;
         for (const auto& cell : t.cells)
-          if (cell.c == k && cell.r >= t.header_rows && !StripSpaces(cell.text).empty() &&
-              !ParseAmount(cell.text).is_number() &&
-              ParseAmount(cell.text).kind != Amount::Kind::kDash)
-            amounts = false;
+          if (cell.c == k && cell.r >= t.header_rows && !StripSpaces(cell.text).empty()) {
+            ++filled;
+            const Amount a = ParseAmount(cell.text);
+            numbers += a.is_number() || a.kind == Amount::Kind::kDash;
+          }
+        amounts = filled > 0 && numbers * 5 >= filled * 4;
+      }
       if (amounts && before >= 0)
         for (int k = c; k < end; ++k) {
           Cell& cell = *leaf_cell(k);

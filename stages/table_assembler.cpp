@@ -1,7 +1,9 @@
 #include "stages/table_assembler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -185,10 +187,51 @@ void TableAssembler::AppendContinuation(Table& t, const Table& next) {
   t.notes.insert(t.notes.end(), next.notes.begin(), next.notes.end());
 }
 
+namespace {
+
+// A continuation grid may have fewer columns than the table it continues: its cells merge some
+// (the 合计 row alone on the last page spans 类 | 款 | 项 | 名称). Each of its column lines must
+// then fall on one of the table's, once the outer edges are aligned (scans shift and scale a
+// page a little). Returns the table's line index for each of the grid's lines, or nothing.
+std::optional<std::vector<int>> MapColumnLines(const std::vector<int>& table_xs,
+                                               const std::vector<int>& next_xs, int tol) {
+  if (table_xs.size() < 2 || next_xs.size() < 2 || next_xs.size() > table_xs.size())
+    return std::nullopt;
+  const double width = table_xs.back() - table_xs.front();
+  const double next_width = next_xs.back() - next_xs.front();
+  if (width <= 0 || next_width <= 0) return std::nullopt;
+  const int last = static_cast<int>(table_xs.size()) - 1;
+  auto map_with = [&](double scale) -> std::optional<std::vector<int>> {
+    std::vector<int> map;
+    size_t k = 0;
+    for (size_t i = 0; i < next_xs.size(); ++i) {
+      const double at = table_xs.front() + (next_xs[i] - next_xs.front()) * scale;
+      while (k < table_xs.size() && table_xs[k] < at - tol) ++k;
+      if (k < table_xs.size() && std::abs(table_xs[k] - at) <= tol) {
+        map.push_back(static_cast<int>(k++));
+      } else if (i + 1 == next_xs.size() && at > table_xs[last - 1] && at < table_xs[last]) {
+        // The right border broke off in the scan: the grid ends inside the last column.
+        map.push_back(last);
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (map.front() != 0 || map.back() != last) return std::nullopt;
+    return map;
+  };
+  // The whole width scaled (a scan shrinks or grows a page a little), else the left edge alone.
+  if (std::abs(next_width / width - 1.0) <= 0.03)
+    if (auto map = map_with(width / next_width)) return map;
+  return map_with(1.0);
+}
+
+}  // namespace
+
 void TableAssembler::assemble(Document& doc) const {
   std::map<std::string, int> dept_votes, year_votes, unit_votes;
   int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
   bool previous_ends_page = false;
+  std::vector<int> previous_xs;  // column lines of the previous table on its last page
   for (auto& page : doc.page_results) {
     for (size_t ti = 0; ti < page.tables.size(); ++ti) {
       const PageTable& pt = page.tables[ti];
@@ -272,6 +315,19 @@ void TableAssembler::assemble(Document& doc) const {
       bool follows = prev && prev->pages.back() + 1 == page.number;
       bool continuation = follows && previous_ends_page && starts_page && !t.number &&
                           t.title.empty() && prev->n_cols == t.n_cols;
+      if (follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&
+          prev->n_cols > t.n_cols && t.n_rows <= 3) {
+        // Only a few rows: a table's tail, not a new untitled table that happens to line up.
+        if (auto lines = MapColumnLines(previous_xs, pt.grid.xs, std::max(4, page.dpi / 25))) {
+          for (Cell& c : t.cells) {
+            const int right = (*lines)[c.c + c.cs];
+            c.c = (*lines)[c.c];
+            c.cs = right - c.c;
+          }
+          t.n_cols = prev->n_cols;
+          continuation = true;
+        }
+      }
       bool same_number = follows && t.number && prev->number == t.number;
       if (continuation || same_number) {
         AppendContinuation(*prev, t);
@@ -281,6 +337,7 @@ void TableAssembler::assemble(Document& doc) const {
         previous = static_cast<int>(doc.tables.size()) - 1;
       }
       previous_ends_page = b.y + b.h > page.height * 3 / 5;
+      previous_xs = pt.grid.xs;
     }
     if (page.tables.empty()) previous_ends_page = false;
   }

@@ -121,6 +121,22 @@ TEST(GridDetector, TableWithMergedCells) {
   }
 }
 
+// The 合计 row of a table that ran over onto a page of its own (real-budget b24-wanli-dept,
+// pages 15 and 20): one row, its label cell spanning the code and name columns.
+TEST(GridDetector, OneRowTableIsAGrid) {
+  cv::Mat page = BlankPage();
+  const std::vector<int> xs = {150, 1200, 1530, 1850, 2180}, ys = {200, 270};
+  DrawTable(page, xs, ys, Layout(1, 4, {}));
+  auto grids = Detect(page);
+  ASSERT_EQ(grids.size(), 1u);
+  EXPECT_EQ(grids[0].n_rows(), 1);
+  EXPECT_EQ(grids[0].n_cols(), 4);
+  // A frame around one line of text is no table.
+  cv::Mat framed = BlankPage();
+  DrawTable(framed, {150, 2180}, ys, Layout(1, 1, {}));
+  EXPECT_TRUE(Detect(framed).empty());
+}
+
 TEST(GridDetector, BrokenRulesGiveTheSameLattice) {
   cv::Mat page = BlankPage();
   // Every rule is interrupted by a 10 px gap every 150 px, as faded or broken scan lines are.

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "stages/table_assembler.h"
@@ -389,6 +390,56 @@ TEST(Assemble, PageFindingsBecomeATable) {
   EXPECT_EQ(doc.year, "2024");
   EXPECT_EQ(doc.unit, "万元");
   EXPECT_TRUE(doc.warnings.empty());
+}
+
+// Page 1 ends with a 7-column coded table; page 2 holds only its 合计 row, whose label spans
+// 类 | 款 | 项 | 名称, so that page's grid has 4 columns (and, as scanned, a left edge 6 px off).
+TEST(Assemble, TheTotalRowAloneOnTheNextPageJoinsItsTable) {
+  Document doc;
+  doc.pages = 2;
+  PageResult first;
+  first.number = 1;
+  first.width = 2339;
+  first.height = 1654;
+  first.dpi = 200;
+  PageTable body;
+  body.grid.xs = {156, 260, 365, 469, 1207, 1540, 1853, 2186};
+  body.grid.ys = {1000, 1070, 1140, 1210, 1600};
+  body.grid.bbox = Box{156, 1000, 2030, 600};
+  body.cells =
+      MakeTable({{"类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出"},
+                 {"201", "", "", "一般公共服务支出", "30.00", "10.00", "20.00"},
+                 {"201", "03", "", "政府办公厅（室）及相关机构事务", "30.00", "10.00", "20.00"},
+                 {"201", "03", "01", "行政运行", "30.00", "10.00", "20.00"}})
+          .cells;
+  first.tables.push_back(body);
+  first.lines = {{"2024年部门支出预算总表", Box{900, 900, 600, 60}, 0.9f}};
+  PageResult second = first;
+  second.number = 2;
+  second.lines.clear();
+  PageTable tail;
+  tail.grid.xs = {150, 1201, 1534, 1847, 2180};
+  tail.grid.ys = {185, 253};
+  tail.grid.bbox = Box{150, 185, 2030, 68};
+  tail.cells = MakeTable({{"合计", "30.00", "10.00", "20.00"}}, {}, 2).cells;
+  second.tables = {tail};
+  doc.page_results = {first, second};
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  const Table& t = doc.tables[0];
+  EXPECT_EQ(t.pages, (std::vector<int>{1, 2}));
+  EXPECT_EQ(t.n_rows, 5);
+  EXPECT_EQ(t.n_cols, 7);
+  std::vector<std::tuple<int, int, std::string>> total;
+  for (const auto& c : t.cells)
+    if (c.r == 4) total.emplace_back(c.c, c.cs, c.text);
+  EXPECT_EQ(total, (std::vector<std::tuple<int, int, std::string>>{
+                       {0, 4, "合计"}, {4, 1, "30.00"}, {5, 1, "10.00"}, {6, 1, "20.00"}}));
+  // Columns that do not line up make a table of its own.
+  doc.page_results[1].tables[0].grid.xs = {150, 700, 1534, 1847, 2180};
+  doc.tables.clear();
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.tables.size(), 2u);
 }
 
 TEST(Assemble, TitleIsTheTableNameNotTheDocumentHeading) {
