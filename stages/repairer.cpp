@@ -426,7 +426,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
           const std::string ps = part ? StripSpaces(part->text) : "";
           if (ps.empty()) break;
           auto cp = CleanCode(ps);
-          if (cp && cp->size() == 2) {
+          if (cp && (cp->size() == 2 || cp->size() == 1)) {  // "2": 02 without its zero
             if (*cp != ps)
               record(*part, "code", *cp, "OCR characters in a code part (-> digits)", 0.85);
             continue;

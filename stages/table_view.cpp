@@ -88,7 +88,10 @@ std::string CodeParts(const Table& t, int r, const CodeColumn& g) {
   std::string out;
   for (int p = 1; p <= g.parts; ++p) {
     const Cell* part = AnchorAt(t, r, g.col + p);
-    const std::string s = part ? StripSpaces(part->text) : "";
+    std::string s = part ? StripSpaces(part->text) : "";
+    // Parts print two digits, but a spreadsheet export can drop the leading zero ("2" for 02,
+    // real-budget b24-wanli-dept): one digit is the part 0d.
+    if (s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0]))) s = "0" + s;
     if (!IsCodePart(s)) break;
     out += s;
   }

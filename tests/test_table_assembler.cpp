@@ -217,6 +217,27 @@ TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
   EXPECT_EQ(records[2].values[0].second, "10.00");
 }
 
+// A spreadsheet export that dropped the parts' leading zeros (real-budget b24-wanli-dept's
+// 经济分类 table prints 301 | 2 津贴补贴 and 301 | 7 绩效工资, on its text layer too).
+TEST(BuildRecords, OneDigitCodePartIsTheTwoDigitPart) {
+  Table t = MakeTable({
+      {"类", "款", "经济分类科目名称", "合计"},
+      {"301", "", "工资福利支出", "30.00"},
+      {"301", "01", "基本工资", "10.00"},
+      {"301", "2", "津贴补贴", "15.00"},
+      {"301", "7", "绩效工资", "5.00"},
+  });
+  t.header_rows = 1;
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[2].code, "30102");
+  EXPECT_EQ(records[3].code, "30107");
+  EXPECT_EQ(records[3].name, "绩效工资");
+  // The cell keeps what is printed.
+  EXPECT_EQ(t.cells[3 * 4 + 1].text, "2");
+}
+
 TEST(BuildRecords, WholeCodeInTheLeiColumnWithEmptyKuanXiang) {
   // Seed 003 (Yunnan): 类 | 款 | 项 headers, but the whole code printed under 类.
   Table t = MakeTable({
