@@ -367,21 +367,32 @@ TEST(IsAmount, NumbersWithDecimalsOrSeparators) {
   EXPECT_FALSE(IsAmount(""));
 }
 
+PageResult EmptyPage(int number, int width, int height, int dpi) {
+  PageResult page;
+  page.number = number;
+  page.width = width;
+  page.height = height;
+  page.dpi = dpi;
+  return page;
+}
+
+// A grid found on a page: its column and row lines, and the cells read in it.
+PageTable Found(std::vector<int> xs, std::vector<int> ys, std::vector<Cell> cells) {
+  PageTable pt;
+  pt.grid.bbox = Box{xs.front(), ys.front(), xs.back() - xs.front(), ys.back() - ys.front()};
+  pt.grid.xs = std::move(xs);
+  pt.grid.ys = std::move(ys);
+  pt.cells = std::move(cells);
+  return pt;
+}
+
 // One page, one grid at y 600..1300 (IncomeTable's cells), with the given text lines.
 Document PageWithLines(std::vector<TextLine> lines) {
   Document doc;
   doc.pages = 1;
-  PageResult page;
-  page.number = 1;
-  page.width = 2000;
-  page.height = 3000;
-  page.dpi = 300;
-  PageTable pt;
-  pt.grid.xs = {100, 400, 800, 1100, 1400, 1700};
-  pt.grid.ys = {600, 700, 800, 900, 1000, 1100, 1200, 1300};
-  pt.grid.bbox = Box{100, 600, 1600, 700};
-  pt.cells = IncomeTable().cells;
-  page.tables.push_back(pt);
+  PageResult page = EmptyPage(1, 2000, 3000, 300);
+  page.tables.push_back(Found({100, 400, 800, 1100, 1400, 1700},
+                              {600, 700, 800, 900, 1000, 1100, 1200, 1300}, IncomeTable().cells));
   page.lines = std::move(lines);
   doc.page_results.push_back(page);
   return doc;
@@ -418,32 +429,18 @@ TEST(Assemble, PageFindingsBecomeATable) {
 TEST(Assemble, TheTotalRowAloneOnTheNextPageJoinsItsTable) {
   Document doc;
   doc.pages = 2;
-  PageResult first;
-  first.number = 1;
-  first.width = 2339;
-  first.height = 1654;
-  first.dpi = 200;
-  PageTable body;
-  body.grid.xs = {156, 260, 365, 469, 1207, 1540, 1853, 2186};
-  body.grid.ys = {1000, 1070, 1140, 1210, 1600};
-  body.grid.bbox = Box{156, 1000, 2030, 600};
-  body.cells =
+  PageResult first = EmptyPage(1, 2339, 1654, 200);
+  first.tables.push_back(Found(
+      {156, 260, 365, 469, 1207, 1540, 1853, 2186}, {1000, 1070, 1140, 1210, 1600},
       MakeTable({{"类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出"},
                  {"201", "", "", "一般公共服务支出", "30.00", "10.00", "20.00"},
                  {"201", "03", "", "政府办公厅（室）及相关机构事务", "30.00", "10.00", "20.00"},
                  {"201", "03", "01", "行政运行", "30.00", "10.00", "20.00"}})
-          .cells;
-  first.tables.push_back(body);
+          .cells));
   first.lines = {{"2024年部门支出预算总表", Box{900, 900, 600, 60}, 0.9f}};
-  PageResult second = first;
-  second.number = 2;
-  second.lines.clear();
-  PageTable tail;
-  tail.grid.xs = {150, 1201, 1534, 1847, 2180};
-  tail.grid.ys = {185, 253};
-  tail.grid.bbox = Box{150, 185, 2030, 68};
-  tail.cells = MakeTable({{"合计", "30.00", "10.00", "20.00"}}, {}, 2).cells;
-  second.tables = {tail};
+  PageResult second = EmptyPage(2, 2339, 1654, 200);
+  second.tables.push_back(Found({150, 1201, 1534, 1847, 2180}, {185, 253},
+                                MakeTable({{"合计", "30.00", "10.00", "20.00"}}, {}, 2).cells));
   doc.page_results = {first, second};
   TableAssembler().assemble(doc);
   ASSERT_EQ(doc.tables.size(), 1u);
