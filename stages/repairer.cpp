@@ -426,7 +426,8 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
           const std::string ps = part ? StripSpaces(part->text) : "";
           if (ps.empty()) break;
           auto cp = CleanCode(ps);
-          if (cp && (cp->size() == 2 || cp->size() == 1)) {  // "2": 02 without its zero
+          // "2" printed on the text layer is 02 without its zero (see CodeParts).
+          if (cp && (cp->size() == 2 || (cp->size() == 1 && part->exact))) {
             if (*cp != ps)
               record(*part, "code", *cp, "OCR characters in a code part (-> digits)", 0.85);
             continue;

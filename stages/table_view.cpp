@@ -90,8 +90,10 @@ std::string CodeParts(const Table& t, int r, const CodeColumn& g) {
     const Cell* part = AnchorAt(t, r, g.col + p);
     std::string s = part ? StripSpaces(part->text) : "";
     // Parts print two digits, but a spreadsheet export can drop the leading zero ("2" for 02,
-    // real-budget b24-wanli-dept): one digit is the part 0d.
-    if (s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0]))) s = "0" + s;
+    // real-budget b24-wanli-dept): one printed digit (text layer) is the part 0d. One digit
+    // read by OCR may as well be "12" with a digit lost: not a part.
+    if (part && part->exact && s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0])))
+      s = "0" + s;
     if (!IsCodePart(s)) break;
     out += s;
   }
