@@ -101,6 +101,9 @@ int TableAssembler::CountHeaderRows(const Table& t) {
       if (cell.r != r) continue;
       const std::string s = Strip(cell.text);
       if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1)) return r;
+      // Budgets print whole 元 ("164,978,640"); OCR may lose the separators. Six digits or
+      // more are no header text (a year has four, a code in the left half is caught above).
+      if (s.size() >= 6 && s.find_first_not_of("0123456789") == std::string::npos) return r;
       if (s.empty()) continue;
       // A 合计 row label sits in one row; a 合计 column title (09) spans header rows.
       if (first && (s == "合计" || s == "总计") && cell.c <= 1 && cell.rs == 1) return r;

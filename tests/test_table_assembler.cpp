@@ -83,6 +83,12 @@ TEST(CountHeaderRows, EndsAtTheFirstAmountOrCode) {
   EXPECT_EQ(TableAssembler::CountHeaderRows(amounts), 2);
   Table codes = MakeTable({{"科目编码", "科目名称", "金额"}, {"301", "工资福利支出", ""}});
   EXPECT_EQ(TableAssembler::CountHeaderRows(codes), 1);
+  // Whole 元 with the separators lost in OCR (real-budget b23-wanli-dept 财务收支预算总表: the
+  // whole table was taken as header, so its row labels were never repaired).
+  Table yuan = MakeTable({{"本年收入", "", "本年支出", ""},
+                          {"项目", "预算数", "项目", "预算数"},
+                          {"一、财政拨款收入", "164978640", "一、一般公共服务支出", "2976800"}});
+  EXPECT_EQ(TableAssembler::CountHeaderRows(yuan), 2);
   // A table without any data row has no recognisable header.
   Table text_only = MakeTable({{"项目", "说明"}, {"其他", "无"}});
   EXPECT_EQ(TableAssembler::CountHeaderRows(text_only), 0);
