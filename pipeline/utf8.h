@@ -15,4 +15,10 @@ std::u32string DecodeUtf8(const std::string& s);
 // written as U+FFFD, so the output is always valid UTF-8.
 std::string EncodeUtf8(const std::u32string& s);
 
+// A Han ideograph: CJK Unified Ideographs and Extension A (U+3400..U+4DBF, U+4E00..U+9FFF), the
+// blocks Tesseract's chi_sim and these documents' fonts use. Punctuation is not Han.
+inline bool IsHanIdeograph(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
 }  // namespace juesuan

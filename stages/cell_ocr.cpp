@@ -10,6 +10,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "pipeline/utf8.h"
+
 namespace juesuan {
 namespace {
 
@@ -55,9 +57,9 @@ std::unique_ptr<tesseract::TessBaseAPI> MakeEngine(const OcrOptions& o, const st
   return api;
 }
 
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
+// Han or full-width CJK punctuation and forms: text around which Tesseract's spaces are noise.
+bool IsCjkWide(char32_t c) {
+  return IsHanIdeograph(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
 }  // namespace
@@ -74,7 +76,7 @@ std::string RemoveSpacesNearHan(const std::string& utf8) {
       while (j < s.size() && (s[j] == U' ' || s[j] == U'\t' || s[j] == U'\n' || s[j] == 0x3000))
         ++j;
       char32_t next = j < s.size() ? s[j] : 0;
-      if (prev && next && !IsHan(prev) && !IsHan(next)) out.push_back(U' ');
+      if (prev && next && !IsCjkWide(prev) && !IsCjkWide(next)) out.push_back(U' ');
       i = j - 1;
       continue;
     }

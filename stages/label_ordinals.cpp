@@ -11,7 +11,6 @@ namespace {
 
 constexpr std::u32string_view kChineseDigits = U"一二三四五六七八九";
 
-bool IsHan(char32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 bool IsDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
 bool IsChineseNumeral(char32_t c) {
   return c == U'十' || kChineseDigits.find(c) != std::u32string_view::npos;
@@ -62,7 +61,7 @@ Parsed Parse(const LabelReading& reading) {
     if (value && (sep == U'、' || IsMark(sep))) {
       std::u32string rest = t.substr(j + 1);
       const bool marks = StripLeadingMarks(rest);
-      if (!rest.empty() && IsHan(rest[0])) {
+      if (!rest.empty() && IsHanIdeograph(rest[0])) {
         p.style = Style::kChinese;
         p.value = *value;
         p.sep = std::u32string(1, sep);
@@ -77,13 +76,14 @@ Parsed Parse(const LabelReading& reading) {
   while (j < t.size() && j < 2 && IsDigit(t[j])) ++j;
   if (j > 0 && j < t.size() && !IsDigit(t[j])) {
     const char32_t sep = t[j];
-    std::u32string rest = t.substr(IsHan(sep) ? j : j + 1);
+    std::u32string rest = t.substr(IsHanIdeograph(sep) ? j : j + 1);
     const bool marks = StripLeadingMarks(rest);
-    if ((IsHan(sep) || sep == U'、' || IsMark(sep)) && !rest.empty() && IsHan(rest[0])) {
+    if ((IsHanIdeograph(sep) || sep == U'、' || IsMark(sep)) && !rest.empty() &&
+        IsHanIdeograph(rest[0])) {
       p.style = Style::kArabic;
       p.number = t.substr(0, j);
       p.value = std::stoi(EncodeUtf8(p.number));
-      if (!IsHan(sep)) p.sep = std::u32string(1, sep);
+      if (!IsHanIdeograph(sep)) p.sep = std::u32string(1, sep);
       p.clean = (sep == U'.' || sep == U'．' || sep == U'、') && !marks;
       p.rest = rest;
       return p;
@@ -95,17 +95,17 @@ Parsed Parse(const LabelReading& reading) {
     if (at + 1 >= s.size() || s[at] != U'、') return false;
     std::u32string rest = s.substr(at + 1);
     StripLeadingMarks(rest);
-    if (rest.empty() || !IsHan(rest[0])) return false;
+    if (rest.empty() || !IsHanIdeograph(rest[0])) return false;
     p.style = Style::kLost;
     p.rest = rest;
     return true;
   };
-  const bool misread = t.size() > 2 && !IsHan(t[0]) && !IsDigit(t[0]);
+  const bool misread = t.size() > 2 && !IsHanIdeograph(t[0]) && !IsDigit(t[0]);
   if (lost(t, 0) || (misread && lost(t, 1))) return p;
   const std::u32string raw = WithoutSpaces(reading.raw);
-  if (IsHan(t[0]) && raw.size() > t.size() && raw.ends_with(t)) {
+  if (IsHanIdeograph(t[0]) && raw.size() > t.size() && raw.ends_with(t)) {
     const size_t at = raw.size() - t.size();
-    if ((at == 1 && raw[0] == U'、') || (at == 2 && raw[1] == U'、' && !IsHan(raw[0]))) {
+    if ((at == 1 && raw[0] == U'、') || (at == 2 && raw[1] == U'、' && !IsHanIdeograph(raw[0]))) {
       p.style = Style::kLost;
       p.rest = t;
       return p;

@@ -16,7 +16,7 @@ namespace {
 
 bool HasHan(const std::string& s) {
   for (char32_t c : DecodeUtf8(s))
-    if (c >= 0x3400 && c <= 0x9FFF) return true;
+    if (IsHanIdeograph(c)) return true;
   return false;
 }
 
@@ -193,6 +193,83 @@ std::optional<std::string> Repairer::RepairName(const std::string& code, const s
   return std::nullopt;
 }
 
+namespace {
+
+// Amount headers that OCR garbled beyond repair by distance ("基本文昌", "殉目直", "We") take
+// the word of the kind's column that stands in their place: between two matched columns exactly
+// as many unmatched ones as the kind lists there; at the table's end the first free ones.
+// Without this their records are keyed by the garble and no identity checks them. `record`
+// applies one repair (cell, field, new text, reason, confidence).
+template <class ApplyRepair>
+void HeadersByPosition(Table& t, const TableKind& kind, const TableCatalogue& catalogue,
+                       const ApplyRepair& record) {
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  const std::vector<std::string> ids = CanonicalColumnIds(t, catalogue);
+  auto spec_index = [&](const std::string& id) {
+    for (size_t k = 0; k < kind.columns.size(); ++k)
+      if (kind.columns[k].id == id) return static_cast<int>(k);
+    return -1;
+  };
+  std::set<std::string> assigned(ids.begin(), ids.end());
+  // Columns with a leaf header cell of their own (one column wide, read by OCR) and no id.
+  auto leaf_cell = [&](int c) -> Cell* {
+    Cell* cell = CellAt(t, t.header_rows - 1, c);
+    return cell && cell->cs == 1 && !cell->exact ? cell : nullptr;
+  };
+  int c = 0;
+  while (c < t.n_cols) {
+    if (!ids[c].empty() || !leaf_cell(c)) {
+      ++c;
+      continue;
+    }
+    int end = c;
+    while (end < t.n_cols && ids[end].empty() && leaf_cell(end)) ++end;
+    int before = -1, after = static_cast<int>(kind.columns.size());
+    for (int k = c - 1; k >= 0 && before < 0; --k)
+      if (!ids[k].empty()) before = spec_index(ids[k]);
+    for (int k = end; k < t.n_cols && after == static_cast<int>(kind.columns.size()); ++k)
+      if (!ids[k].empty()) after = std::max(before + 1, spec_index(ids[k]));
+    std::vector<const ColumnSpec*> free;
+    for (int k = before + 1; k < after; ++k)
+      if (!assigned.count(kind.columns[k].id)) free.push_back(&kind.columns[k]);
+    // At the table's end the kind's later columns may simply not be printed (事业单位经营支出
+    // rarely is): the run takes the first free ones, the catalogue lists columns in the
+    // order the documents print them.
+    const bool at_end = after == static_cast<int>(kind.columns.size());
+    if (at_end && static_cast<int>(free.size()) > end - c) free.resize(end - c);
+    bool amounts = static_cast<int>(free.size()) == end - c;
+    for (const ColumnSpec* spec : free) amounts = amounts && spec->role == "amount";
+    // Amount columns: most of what they hold reads as amounts (a garbled dash or two is
+    // OCR's, a column of words is not an amount column).
+    for (int k = c; amounts && k < end; ++k) {
+      int filled = 0, numbers = 0;
+      for (const auto& cell : t.cells)
+        if (cell.c == k && cell.r >= t.header_rows && !StripSpaces(cell.text).empty()) {
+          ++filled;
+          const Amount a = ParseAmount(cell.text);
+          numbers += a.is_number() || a.kind == Amount::Kind::kDash;
+        }
+      amounts = filled > 0 && numbers * 5 >= filled * 4;
+    }
+    if (amounts && before >= 0)
+      for (int k = c; k < end; ++k) {
+        Cell& cell = *leaf_cell(k);
+        const std::string& word = free[k - c]->headers.front();
+        // Half the word read right ("基本文昌" / 基本支出) supports the position; less does not.
+        size_t shared = 0;
+        const std::u32string w = DecodeUtf8(word);
+        for (char32_t ch : DecodeUtf8(cell.text)) shared += w.find(ch) != w.npos;
+        record(cell, "header", word,
+               "header unreadable; the " + kind.id + " column in this position is '" + word + "'",
+               2 * shared >= w.size() ? 0.8 : 0.7);
+        assigned.insert(free[k - c]->id);
+      }
+    c = end;
+  }
+}
+
+}  // namespace
+
 std::vector<Repair> Repairer::repair(Table& t, int table_index,
                                      std::vector<std::string>* warnings) const {
   std::vector<Repair> out;
@@ -299,76 +376,9 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
     }
   }
 
-  // 1b. Amount headers that OCR garbled beyond repair by distance ("基本文昌", "殉目直", "We")
-  // take the word of the kind's column that stands in their place: between two matched columns
-  // exactly as many unmatched ones as the kind lists there. Without this their records are
-  // keyed by the garble and no identity checks them.
-  if (kind && !kind->columns.empty() && !kind->repeat_columns && t.header_rows > 0) {
-    t.leaf_headers = TableAssembler::LeafHeaders(t);
-    const std::vector<std::string> ids = CanonicalColumnIds(t, catalogue_);
-    auto spec_index = [&](const std::string& id) {
-      for (size_t k = 0; k < kind->columns.size(); ++k)
-        if (kind->columns[k].id == id) return static_cast<int>(k);
-      return -1;
-    };
-    std::set<std::string> assigned(ids.begin(), ids.end());
-    // Columns with a leaf header cell of their own (one column wide, read by OCR) and no id.
-    auto leaf_cell = [&](int c) -> Cell* {
-      Cell* cell = CellAt(t, t.header_rows - 1, c);
-      return cell && cell->cs == 1 && !cell->exact ? cell : nullptr;
-    };
-    int c = 0;
-    while (c < t.n_cols) {
-      if (!ids[c].empty() || !leaf_cell(c)) {
-        ++c;
-        continue;
-      }
-      int end = c;
-      while (end < t.n_cols && ids[end].empty() && leaf_cell(end)) ++end;
-      int before = -1, after = static_cast<int>(kind->columns.size());
-      for (int k = c - 1; k >= 0 && before < 0; --k)
-        if (!ids[k].empty()) before = spec_index(ids[k]);
-      for (int k = end; k < t.n_cols && after == static_cast<int>(kind->columns.size()); ++k)
-        if (!ids[k].empty()) after = std::max(before + 1, spec_index(ids[k]));
-      std::vector<const ColumnSpec*> free;
-      for (int k = before + 1; k < after; ++k)
-        if (!assigned.count(kind->columns[k].id)) free.push_back(&kind->columns[k]);
-      // At the table's end the kind's later columns may simply not be printed (事业单位经营支出
-      // rarely is): the run takes the first free ones, the catalogue lists columns in the
-      // order the documents print them.
-      const bool at_end = after == static_cast<int>(kind->columns.size());
-      if (at_end && static_cast<int>(free.size()) > end - c) free.resize(end - c);
-      bool amounts = static_cast<int>(free.size()) == end - c;
-      for (const ColumnSpec* spec : free) amounts = amounts && spec->role == "amount";
-      // Amount columns: most of what they hold reads as amounts (a garbled dash or two is
-      // OCR's, a column of words is not an amount column).
-      for (int k = c; amounts && k < end; ++k) {
-        int filled = 0, numbers = 0;
-        for (const auto& cell : t.cells)
-          if (cell.c == k && cell.r >= t.header_rows && !StripSpaces(cell.text).empty()) {
-            ++filled;
-            const Amount a = ParseAmount(cell.text);
-            numbers += a.is_number() || a.kind == Amount::Kind::kDash;
-          }
-        amounts = filled > 0 && numbers * 5 >= filled * 4;
-      }
-      if (amounts && before >= 0)
-        for (int k = c; k < end; ++k) {
-          Cell& cell = *leaf_cell(k);
-          const std::string& word = free[k - c]->headers.front();
-          // Half the word read right ("基本文昌" / 基本支出) supports the position; less does not.
-          size_t shared = 0;
-          const std::u32string w = DecodeUtf8(word);
-          for (char32_t ch : DecodeUtf8(cell.text)) shared += w.find(ch) != w.npos;
-          record(
-              cell, "header", word,
-              "header unreadable; the " + kind->id + " column in this position is '" + word + "'",
-              2 * shared >= w.size() ? 0.8 : 0.7);
-          assigned.insert(free[k - c]->id);
-        }
-      c = end;
-    }
-  }
+  // 1b. Amount headers garbled beyond distance: by their position among the kind's columns.
+  if (kind && !kind->columns.empty() && !kind->repeat_columns && t.header_rows > 0)
+    HeadersByPosition(t, *kind, catalogue_, record);
 
   // 2. Codes and 3. names.
   std::vector<CodeColumn> groups = FindCodeColumns(t);

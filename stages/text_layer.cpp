@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "pipeline/utf8.h"
 #include "stages/cell_ocr.h"
 
 namespace juesuan {
@@ -103,7 +104,7 @@ TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words) {
     for (char32_t c : w.text) {
       if (c == U' ') continue;
       ++total;
-      bool han = (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+      bool han = IsHanIdeograph(c);
       bool ascii = c >= 0x21 && c < 0x7F;
       bool punct = (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
                    (c >= 0x2010 && c <= 0x206F);
