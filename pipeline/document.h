@@ -1,5 +1,5 @@
 // The document model shared by every stage: plain data, no behaviour.
-// Document -> Page -> Table -> Cell; Records are the typed view of coded rows.
+// Document -> Page -> Table -> Cell; a table's Columns and Records are its database view.
 #pragma once
 
 #include <array>
@@ -32,13 +32,41 @@ struct Cell {
   std::vector<std::string> flags;
 };
 
-// Typed view of one coded row (or one code group of a row, for 06-style side-by-side blocks).
+// One column of a table as a database sees it: where it sits and what its headers say.
+struct Column {
+  int index = 0;
+  // Every header cell above the leaf and the leaf itself, top down, merged headers included
+  // (["决算数", "公务用车购置及运行维护费", "小计"]); column-number cells (栏次, 1 2 3) left out.
+  std::vector<std::string> path;
+  std::string header;  // the leaf as printed after repair; "" when the column has no header
+  std::string id;      // canonical id when the table's kind is known (unique in the table), else ""
+};
+
+// One cell of a record, addressed by its column. The value itself (number, mark or blank) is
+// decided from `text` by the one amount parser (ParseAmount) when it is written out.
+struct RecordValue {
+  int column = 0;
+  std::string text;                // the cell's text after repair, spaces removed; "" = blank
+  std::vector<std::string> flags;  // the cell's flags
+};
+
+// Typed view of one body row (or one group of a row, for side-by-side blocks such as 公开06表
+// with three code groups or 公开01表 with its income and expenditure halves).
 struct Record {
-  std::string code;
-  std::string name;
   int row = 0;
-  // Column header as printed -> value. nullopt = blank cell (not 0).
-  std::vector<std::pair<std::string, std::optional<std::string>>> values;
+  std::string role =
+      "item";  // item | subtotal (has child codes below it, or 小计) | total (合计, 总计)
+  std::string key = "label";   // what identifies the row: code | line | label
+  std::string code;            // subject code, also on a line named after a 类; "" when none
+  std::string classification;  // function | economic (of `code`); ""
+  std::string level;           // 类 | 款 | 项 (of `code`); ""
+  std::string parent;          // the code one level up; "" for a 类
+  std::optional<int> line;     // printed 行次
+  std::string half;            // income | expenditure, for side-by-side halves (01, 04); ""
+  std::string line_id;         // the catalogue's canonical line id ("general_budget_grant"); ""
+  std::string label;           // the row label as printed (line and label keys); ""
+  std::string name;            // the subject name for codes, else the label
+  std::vector<RecordValue> values;  // the row's value columns, in column order
 };
 
 struct Table {
@@ -48,10 +76,12 @@ struct Table {
   std::vector<int> pages;
   int n_rows = 0, n_cols = 0, header_rows = 0;
   std::vector<Cell> cells;                // every anchor cell once, empty ones included, row-major
+  std::optional<std::string> unit;        // 万元 / 元 printed above this table, when printed
   std::vector<std::string> leaf_headers;  // per column
-  std::vector<Record> records;
-  std::vector<std::string> notes;  // 注：/说明： lines printed under the table
-  Box bbox;                        // on the first page
+  std::vector<Column> columns;            // per column (BuildColumns)
+  std::vector<Record> records;            // one per body row and group (BuildRecords)
+  std::vector<std::string> notes;         // 注：/说明： lines printed under the table
+  Box bbox;                               // on the first page
 };
 
 // Text printed around the grids of a page (title, 公开NN表, 部门, 年度, 单位, 注).
@@ -99,6 +129,12 @@ struct Document {
   std::string config_hash;  // see ConfigHash(): same input + same config = same output
   int pages = 0;
   std::string department, year, unit;
+  // Where each of department, year and unit was read: the page and the line as printed.
+  struct Provenance {
+    int page = 0;
+    std::string text;
+  };
+  std::optional<Provenance> department_source, year_source, unit_source;
   std::vector<PageResult> page_results;
   std::vector<Table> tables;
   std::vector<Repair> repairs;  // every change made after reading, with before/after/why

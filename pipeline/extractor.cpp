@@ -22,6 +22,7 @@
 #include "stages/grid_detector.h"
 #include "stages/page_preparer.h"
 #include "stages/quality.h"
+#include "stages/records.h"
 #include "stages/table_assembler.h"
 #include "stages/table_classifier.h"
 #include "stages/table_reader.h"
@@ -215,7 +216,10 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
       if (options_.repair) {
         RepairAndCheck(doc, *dictionary_, &doc.repairs, &doc.checks);
       } else {
-        for (auto& t : doc.tables) t.kind = ClassifyTable(t);
+        for (auto& t : doc.tables) {
+          t.kind = ClassifyTable(t);
+          BuildColumnsAndRecords(t, TableCatalogue::Default());
+        }
         doc.checks = Checker().check(doc);
       }
       out.doc = std::move(doc);

@@ -1,28 +1,57 @@
 #include "pipeline/json_output.h"
 
 #include <cmath>
-#include <regex>
 #include <string>
 
 #include "pipeline/version.h"
+#include "stages/amount.h"
 #include "stages/quality.h"
-#include "stages/table_classifier.h"
 
 namespace juesuan {
 namespace {
 
 nlohmann::json BoxJson(const Box& b) { return {b.x, b.y, b.w, b.h}; }
 
-// Amounts become JSON numbers when they parse exactly (shortest round-trip printing keeps
-// "861.56" as 861.56); anything else (dashes, damaged text) stays a string for the checks.
-nlohmann::json ValueJson(const std::optional<std::string>& v) {
-  if (!v) return nullptr;
-  static const std::regex kDecimal(R"(^-?[0-9]+(\.[0-9]+)?$)");  // not nan, inf, 0x1A
-  std::string s;
-  for (char c : *v)
-    if (c != ',') s += c;
-  if (std::regex_match(s, kDecimal)) return std::stod(s);
-  return *v;
+// A value as the one amount parser reads it: a number (exact decimal, "861.56" -> 861.56),
+// null for a blank cell (never 0), else the text as printed (a mark such as "——", or damage).
+nlohmann::json ValueJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  const Amount amount = ParseAmount(text);
+  if (amount.is_number()) return CentsJson(amount.cents);
+  return text;
+}
+
+nlohmann::json OrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
+
+nlohmann::json ColumnJson(const Column& c) {
+  return {{"index", c.index}, {"path", c.path}, {"header", c.header}, {"id", OrNull(c.id)}};
+}
+
+nlohmann::json RecordJson(const Record& r) {
+  nlohmann::json values = nlohmann::json::array();
+  for (const auto& v : r.values)
+    values.push_back(
+        {{"column", v.column}, {"value", ValueJson(v.text)}, {"text", v.text}, {"flags", v.flags}});
+  return {{"row", r.row},
+          {"role", r.role},
+          {"key", r.key},
+          {"code", OrNull(r.code)},
+          {"classification", OrNull(r.classification)},
+          {"level", OrNull(r.level)},
+          {"parent", OrNull(r.parent)},
+          {"line", r.line ? nlohmann::json(*r.line) : nlohmann::json()},
+          {"half", OrNull(r.half)},
+          {"line_id", OrNull(r.line_id)},
+          {"label", OrNull(r.label)},
+          {"name", r.name},
+          {"values", values}};
+}
+
+nlohmann::json ProvenanceJson(const std::optional<Document::Provenance>& p) {
+  if (!p) return nullptr;
+  return {{"page", p->page}, {"text", p->text}};
 }
 
 double Round3(double v) { return std::round(v * 1000) / 1000; }
@@ -46,21 +75,20 @@ nlohmann::json ToJson(const Document& doc) {
                        {"bbox", BoxJson(c.bbox)},
                        {"source", c.exact ? "text-layer" : "ocr"},
                        {"flags", c.flags}});
+    json columns = json::array();
+    for (const auto& c : t.columns) columns.push_back(ColumnJson(c));
     json records = json::array();
-    for (const auto& r : t.records) {
-      json values = json::object();
-      for (const auto& [k, v] : r.values) values[k] = ValueJson(v);
-      records.push_back({{"code", r.code}, {"name", r.name}, {"row", r.row}, {"values", values}});
-    }
-    tables.push_back({{"number", t.number ? json(*t.number) : json(nullptr)},
+    for (const auto& r : t.records) records.push_back(RecordJson(r));
+    tables.push_back({{"index", tables.size()},
+                      {"number", t.number ? json(*t.number) : json(nullptr)},
                       {"title", t.title},
                       {"kind", t.kind},
+                      {"unit", t.unit ? json(*t.unit) : json(nullptr)},
                       {"pages", t.pages},
                       {"n_rows", t.n_rows},
                       {"n_cols", t.n_cols},
                       {"header_rows", t.header_rows},
-                      {"leaf_headers", t.leaf_headers},
-                      {"column_ids", CanonicalColumnIds(t)},
+                      {"columns", columns},
                       {"bbox", BoxJson(t.bbox)},
                       {"notes", t.notes},
                       {"cells", cells},
@@ -82,14 +110,19 @@ nlohmann::json ToJson(const Document& doc) {
                      {"stage_seconds", stages},
                      {"warnings", p.warnings}});
   }
-  auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json quality = QualityJson(doc.repairs, doc.checks);
   return {
       {"schema_version", kSchemaVersion},
       {"generator", {{"name", "juesuan"}, {"version", kVersion}, {"config_hash", doc.config_hash}}},
       {"source", {{"file", doc.file}, {"sha256", doc.sha256}, {"pages", doc.pages}}},
       {"disclosure",
-       {{"department", opt(doc.department)}, {"year", opt(doc.year)}, {"unit", opt(doc.unit)}}},
+       {{"department", OrNull(doc.department)},
+        {"year", OrNull(doc.year)},
+        {"unit", OrNull(doc.unit)},
+        {"sources",
+         {{"department", ProvenanceJson(doc.department_source)},
+          {"year", ProvenanceJson(doc.year_source)},
+          {"unit", ProvenanceJson(doc.unit_source)}}}}},
       {"pages", pages},
       {"tables", tables},
       {"repairs", quality["repairs"]},

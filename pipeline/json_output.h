@@ -7,7 +7,7 @@
 
 namespace juesuan {
 
-inline constexpr const char* kSchemaVersion = "1.1";
+inline constexpr const char* kSchemaVersion = "2.0";
 
 nlohmann::json ToJson(const Document& doc);
 

@@ -138,6 +138,21 @@ std::vector<Term> Terms(const std::vector<Ref>& refs, int coef = 1) {
   return out;
 }
 
+// Column keys of a table of unknown kind: the header path joined ("决算数/合计"), and the column
+// index after a repeated one, so that two columns never share a key (one would hide the other).
+std::vector<std::string> UniqueColumnKeys(const Table& t) {
+  std::vector<std::string> keys(static_cast<size_t>(t.n_cols));
+  std::set<std::string> taken;
+  for (int c = 0; c < t.n_cols; ++c) {
+    std::string key;
+    for (const auto& part : HeaderPath(t, c)) key += (key.empty() ? "" : "/") + part;
+    if (key.empty()) continue;
+    if (!taken.insert(key).second) key += "#" + std::to_string(c);
+    keys[c] = key;
+  }
+  return keys;
+}
+
 TableData BuildData(const Document& doc, int index, const TableCatalogue& cat) {
   TableData d;
   d.index = index;
@@ -146,8 +161,7 @@ TableData BuildData(const Document& doc, int index, const TableCatalogue& cat) {
   d.kind = cat.Find(t.kind);
   d.ids = CanonicalColumnIds(t, cat);
   std::vector<std::string> roles = ColumnRoles(t, cat);
-  for (int c = 0; c < t.n_cols; ++c)
-    if (!d.kind && c < static_cast<int>(t.leaf_headers.size())) d.ids[c] = t.leaf_headers[c];
+  if (!d.kind) d.ids = UniqueColumnKeys(t);
   std::vector<CodeColumn> groups = FindCodeColumns(t);
   if (groups.empty()) {
     for (int c = 0; c < t.n_cols; ++c)

@@ -2,6 +2,7 @@
 
 #include "stages/amount.h"
 #include "stages/checker.h"
+#include "stages/records.h"
 #include "stages/repairer.h"
 #include "stages/table_assembler.h"
 #include "stages/table_view.h"
@@ -24,12 +25,12 @@ void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalo
     all.insert(all.end(), r.begin(), r.end());
     t.leaf_headers = TableAssembler::LeafHeaders(t);
     t.kind = ClassifyTable(t, catalogue);  // repaired headers/title may settle an unknown kind
-    t.records = TableAssembler::BuildRecords(t);
+    BuildColumnsAndRecords(t, catalogue);
   }
   Checker checker(catalogue);
   auto numeric = checker.RepairNumbers(doc);
   if (!numeric.empty())
-    for (auto& t : doc.tables) t.records = TableAssembler::BuildRecords(t);
+    for (auto& t : doc.tables) BuildColumnsAndRecords(t, catalogue);
   all.insert(all.end(), numeric.begin(), numeric.end());
   std::vector<Check> found = checker.check(doc);
   FlagDoubtfulCells(doc, found);
@@ -51,9 +52,7 @@ void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks) {
       if (!cell.text.empty() && cell.conf < kUnsureConf) AddFlag(cell, "low_confidence");
 }
 
-namespace {
 nlohmann::json CentsJson(int64_t cents) { return nlohmann::json::parse(FormatCents(cents, false)); }
-}  // namespace
 
 nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks) {
   using nlohmann::json;

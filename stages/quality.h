@@ -26,6 +26,9 @@ void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalo
 // warnings add their own flags (see README, "Cell flags").
 void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks);
 
+// An exact amount as a JSON number: the decimal text parsed once ("1285.83", not 1285.8299…).
+nlohmann::json CentsJson(int64_t cents);
+
 // {"repairs": [...], "checks": [...], "checks_summary": {"pass", "fail", "warning", "total"}}.
 // Amounts are JSON numbers in the table unit (exact decimal text, e.g. 1285.83).
 nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks);

@@ -449,7 +449,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
         }
       }
       if (broken_part) {
-        if (name_cell) AddFlag(*name_cell, "unknown_code");
+        if (name_cell) AddFlag(*name_cell, "not_in_dictionary");
         continue;
       }
       const std::string parts = clean[i].size() == 3 ? CodeParts(t, col[i]->r, g) : "";
@@ -462,7 +462,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       bool ok_system =
           e && (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
       if (!ok_system) {
-        warn(*col[i], "unknown_code",
+        warn(*col[i], "not_in_dictionary",
              "code " + code + " is not in the " + std::string(economic ? "economic" : "function") +
                  " classification dictionary; kept as read");
         continue;
@@ -540,7 +540,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
     std::string why;
     auto n = NormalizeAmountText(s, &why);
     if (!n) {
-      warn(cell, "unreadable_amount", "amount '" + s + "' cannot be read; kept as read");
+      warn(cell, "unreadable", "amount '" + s + "' cannot be read; kept as read");
       continue;
     }
     if (*n != s) record(cell, "amount", *n, why.empty() ? "amount text normalised" : why, 0.9);

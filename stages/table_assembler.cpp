@@ -52,18 +52,6 @@ bool IntroducesAList(const std::string& s) {
   return s.size() >= 12 && (s.ends_with("：") || s.ends_with(":"));
 }
 
-const Cell* At(const Table& t, int r, int c) {
-  for (const auto& cell : t.cells)
-    if (cell.r <= r && r < cell.r + cell.rs && cell.c <= c && c < cell.c + cell.cs) return &cell;
-  return nullptr;
-}
-
-bool IsColumnNumberCell(const std::string& s) {
-  // The 栏次 row: "栏次" and small integers that number the columns.
-  static const std::regex kSmallInt(R"(^[0-9]{1,2}$)");
-  return s == "栏次" || std::regex_match(s, kSmallInt);
-}
-
 }  // namespace
 
 double TextSimilarity(const std::string& a, const std::string& b) {
@@ -115,43 +103,8 @@ int TableAssembler::CountHeaderRows(const Table& t) {
 
 std::vector<std::string> TableAssembler::LeafHeaders(const Table& t) {
   std::vector<std::string> out(t.n_cols);
-  for (int c = 0; c < t.n_cols; ++c) {
-    for (int r = t.header_rows - 1; r >= 0; --r) {
-      const Cell* cell = At(t, r, c);
-      if (!cell) continue;
-      std::string s = Strip(cell->text);
-      if (s.empty() || IsColumnNumberCell(s)) continue;
-      out[c] = s;
-      break;
-    }
-  }
-  return out;
-}
-
-std::vector<Record> TableAssembler::BuildRecords(const Table& t) {
-  const std::vector<CodeColumn> groups = FindCodeColumns(t);
-  std::vector<Record> out;
-  for (int r = t.header_rows; r < t.n_rows; ++r) {
-    for (const auto& g : groups) {
-      Record rec;
-      rec.code = RowCode(t, r, g);
-      if (rec.code.empty()) continue;
-      rec.row = r;
-      // A code cell spanning its part columns (or more) pushes the name right.
-      const Cell* code = At(t, r, g.col);
-      const int name_col = std::max(g.name_col, g.col + code->cs);
-      if (const Cell* name = At(t, r, name_col); name && name_col < g.end) rec.name = name->text;
-      for (int vc = name_col + 1; vc < g.end; ++vc) {
-        const Cell* v = At(t, r, vc);
-        if (v && v->c != vc) continue;  // covered by a merged cell: reported once
-        std::string s = v ? Strip(v->text) : "";
-        rec.values.emplace_back(
-            vc < static_cast<int>(t.leaf_headers.size()) ? t.leaf_headers[vc] : "",
-            s.empty() ? std::nullopt : std::optional<std::string>(s));
-      }
-      out.push_back(std::move(rec));
-    }
-  }
+  for (int c = 0; c < t.n_cols; ++c)
+    if (std::vector<std::string> path = HeaderPath(t, c); !path.empty()) out[c] = path.back();
   return out;
 }
 
@@ -232,6 +185,13 @@ std::optional<std::vector<int>> MapColumnLines(const std::vector<int>& table_xs,
 
 void TableAssembler::assemble(Document& doc) const {
   std::map<std::string, int> dept_votes, year_votes, unit_votes;
+  // The first line each voted value was read from, for the output's provenance.
+  std::map<std::string, Document::Provenance> dept_at, year_at, unit_at;
+  auto vote = [](std::map<std::string, int>& votes, std::map<std::string, Document::Provenance>& at,
+                 const std::string& value, int page, const std::string& line) {
+    ++votes[value];
+    at.try_emplace(value, Document::Provenance{page, line});
+  };
   int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
   bool previous_ends_page = false;
   std::vector<int> previous_xs;  // column lines of the previous table on its last page
@@ -264,16 +224,20 @@ void TableAssembler::assemble(Document& doc) const {
           std::smatch m;
           if (std::regex_search(s, m, kTableNo))
             t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
-          if (std::regex_search(s, m, kYear)) ++year_votes[m[1]];
-          if (std::regex_search(s, m, kUnit)) ++unit_votes[Strip(m[1])];
+          if (std::regex_search(s, m, kYear)) vote(year_votes, year_at, m[1], page.number, s);
+          if (std::regex_search(s, m, kUnit)) {
+            t.unit = Strip(m[1]);  // the lowest unit line above the grid is this table's
+            vote(unit_votes, unit_at, *t.unit, page.number, s);
+          }
           if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
             std::string d = Strip(m[1]);
-            if (d.size() >= 6 && d.find("元") == std::string::npos) ++dept_votes[d];
+            if (d.size() >= 6 && d.find("元") == std::string::npos)
+              vote(dept_votes, dept_at, d, page.number, s);
           }
           if (std::regex_match(s, m, kHeading)) {
-            ++year_votes[m[2]];
+            vote(year_votes, year_at, m[2], page.number, s);
             std::string d = Strip(m[1]);
-            if (d.size() >= 6) ++dept_votes[d];
+            if (d.size() >= 6) vote(dept_votes, dept_at, d, page.number, s);
             continue;
           }
           if (IsMetaLine(s)) continue;
@@ -348,7 +312,6 @@ void TableAssembler::assemble(Document& doc) const {
     std::sort(t.cells.begin(), t.cells.end(),
               [](const Cell& a, const Cell& b) { return a.r != b.r ? a.r < b.r : a.c < b.c; });
     t.leaf_headers = LeafHeaders(t);
-    t.records = BuildRecords(t);
   }
   auto top = [](const std::map<std::string, int>& votes) {
     std::string best;
@@ -360,6 +323,15 @@ void TableAssembler::assemble(Document& doc) const {
   doc.department = top(dept_votes);
   doc.year = top(year_votes);
   doc.unit = top(unit_votes);
+  auto where = [](const std::map<std::string, Document::Provenance>& at,
+                  const std::string& value) -> std::optional<Document::Provenance> {
+    auto it = at.find(value);
+    if (it == at.end()) return std::nullopt;
+    return it->second;
+  };
+  doc.department_source = where(dept_at, doc.department);
+  doc.year_source = where(year_at, doc.year);
+  doc.unit_source = where(unit_at, doc.unit);
   if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
   if (doc.unit.empty() && !doc.tables.empty())
     doc.warnings.push_back("unit (单位：万元) not found");

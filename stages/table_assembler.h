@@ -17,7 +17,6 @@ class TableAssembler {
   // Parts, public for tests.
   static int CountHeaderRows(const Table& t);
   static std::vector<std::string> LeafHeaders(const Table& t);
-  static std::vector<Record> BuildRecords(const Table& t);
   // Appends `next` (a continuation) to `t`, dropping leading rows that repeat t's header.
   static void AppendContinuation(Table& t, const Table& next);
 };

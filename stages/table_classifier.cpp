@@ -89,8 +89,18 @@ void TableCatalogue::Parse(const nlohmann::json& j) {
       kind.row_parts = Strings(k.at("row_identity"), "parts");
     }
     kind.personnel_classes = Strings(k, "personnel_classes");
+    kind.row_key = k.value("row_key", "");
     kinds_.push_back(std::move(kind));
   }
+  if (j.contains("row_labels"))
+    for (const auto& [group, list] : j.at("row_labels").items())
+      for (const auto& item : list) {
+        RowLabel label{group, item.value("id", ""), item.value("code", ""), std::nullopt,
+                       Strings(item, "labels")};
+        if (item.contains("line")) label.line = item.at("line").get<int>();
+        if (item.contains("label")) label.labels.push_back(item.at("label").get<std::string>());
+        row_labels_.push_back(std::move(label));
+      }
 }
 
 const TableKind* TableCatalogue::Find(const std::string& id) const {

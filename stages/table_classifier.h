@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ struct TableKind {
   std::string row_total;               // row identity: total column id ...
   std::vector<std::string> row_parts;  // ... = Σ these column ids
   std::vector<std::string> personnel_classes;
+  std::string row_key;  // how rows are keyed: "line+label" (01, 04, 10), else by code or label
+};
+
+// A fixed row label of the catalogue (row_labels in table_kinds.json): a line of the 01/04
+// income half (with its 行次), a summary line (本年收入合计, 总计), or a 类 named as a line.
+struct RowLabel {
+  std::string group;  // income_lines | summary_labels | function_classes | info_stats
+  std::string id;     // canonical line id; "" for function_classes
+  std::string code;   // the 类 code, for function_classes
+  std::optional<int> line;
+  std::vector<std::string> labels;  // the wordings printed
 };
 
 class TableCatalogue {
@@ -37,11 +49,13 @@ class TableCatalogue {
   const std::vector<TableKind>& kinds() const { return kinds_; }
   const TableKind* Find(const std::string& id) const;
   const nlohmann::json& raw() const { return raw_; }
+  const std::vector<RowLabel>& row_labels() const { return row_labels_; }
 
  private:
   TableCatalogue() = default;
   void Parse(const nlohmann::json& j);
   std::vector<TableKind> kinds_;
+  std::vector<RowLabel> row_labels_;
   nlohmann::json raw_;
 };
 

@@ -30,7 +30,7 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.raw = rd.raw;
     cell.conf = rd.conf;
     // Ink that OCR turned into nothing: the cell is not known to be blank.
-    if (rd.text.empty()) cell.flags.push_back("unread_ink");
+    if (rd.text.empty()) cell.flags.push_back("unreadable");
     if (g.cs == 1 && !rd.text.empty()) ++(rd.numeric ? number_votes : text_votes)[g.c];
   }
   return cells;

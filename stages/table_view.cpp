@@ -26,6 +26,25 @@ Cell* AnchorAt(Table& t, int r, int c) {
   return const_cast<Cell*>(AnchorAt(static_cast<const Table&>(t), r, c));
 }
 
+bool IsColumnNumberCell(const std::string& text) {
+  const std::string s = StripSpaces(text);
+  return s == "栏次" ||
+         (!s.empty() && s.size() <= 2 && s.find_first_not_of("0123456789") == std::string::npos);
+}
+
+std::vector<std::string> HeaderPath(const Table& t, int c) {
+  std::vector<std::string> out;
+  const Cell* previous = nullptr;
+  for (int r = 0; r < t.header_rows; ++r) {
+    const Cell* cell = CellAt(t, r, c);
+    if (!cell || cell == previous) continue;
+    previous = cell;
+    std::string s = StripSpaces(cell->text);
+    if (!s.empty() && !IsColumnNumberCell(s)) out.push_back(std::move(s));
+  }
+  return out;
+}
+
 namespace {
 
 bool IsCodePart(const std::string& s) {

@@ -35,6 +35,12 @@ std::string CodeParts(const Table& t, int r, const CodeColumn& g);
 // Adds `flag` to the cell's flags once.
 void AddFlag(Cell& cell, const std::string& flag);
 
+// The 栏次 row's cells: "栏次" and the small integers that number the columns.
+bool IsColumnNumberCell(const std::string& text);
+// Column c's header cells top down, each once (a merged cell spans several rows or columns),
+// spaces removed, empty and column-number cells left out. The last one is the leaf header.
+std::vector<std::string> HeaderPath(const Table& t, int c);
+
 // Cell texts of the header rows (spaces removed), non-empty ones.
 std::vector<std::string> HeaderTexts(const Table& t);
 // "一、一般公共服务支出" -> "一般公共服务支出"; "（一）行政单位" -> "行政单位"; "1. 主要负责人用车"

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pipeline/document.h"
+#include "stages/records.h"
 #include "stages/table_assembler.h"
 
 namespace juesuan::testing {
@@ -31,7 +32,7 @@ inline Table MakeTable(const std::string& number, const std::string& title,
       t.cells.push_back(cell);
     }
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  t.records = TableAssembler::BuildRecords(t);
+  BuildColumnsAndRecords(t, TableCatalogue::Default());
   return t;
 }
 

@@ -19,8 +19,11 @@ namespace {
 using nlohmann::json;
 using testing::CachedExtraction;
 using testing::CliResult;
+using testing::FindRecord;
+using testing::LeafHeaders;
 using testing::RunCli;
 using testing::TestData;
+using testing::ValueOf;
 
 // ---- unit tests: JudgeTextLayer ---------------------------------------------------------------
 
@@ -205,12 +208,6 @@ const json* CellAt(const json& table, int r, int c) {
   return nullptr;
 }
 
-const json* FindRecord(const json& table, const std::string& code) {
-  for (const auto& r : table["records"])
-    if (r["code"] == code) return &r;
-  return nullptr;
-}
-
 class DigitalTraits : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { doc_ = CachedExtraction("digital_traits.pdf"); }
@@ -248,7 +245,7 @@ TEST_F(DigitalTraits, ExpenseTableOnThePortraitPage) {
   EXPECT_EQ((*t)["n_rows"], 11);
   EXPECT_EQ((*t)["n_cols"], 5);
   EXPECT_EQ((*t)["header_rows"], 2);
-  EXPECT_EQ((*t)["leaf_headers"], json({"科目编码", "科目名称", "小计", "基本支出", "项目支出"}));
+  EXPECT_EQ(LeafHeaders(*t), json({"科目编码", "科目名称", "小计", "基本支出", "项目支出"}));
   ASSERT_EQ((*t)["notes"].size(), 1u);
   EXPECT_EQ((*t)["notes"][0], "注：本表反映部门本年度一般公共预算财政拨款实际支出情况。");
 }
@@ -309,29 +306,30 @@ TEST_F(DigitalTraits, BlankForZeroCellsAreEmptyAndNullInRecords) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ((*r)["name"], "行政运行");
   EXPECT_EQ((*r)["row"], 5);
-  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1000.50);
-  EXPECT_DOUBLE_EQ((*r)["values"]["基本支出"].get<double>(), 1000.50);
-  EXPECT_TRUE((*r)["values"]["项目支出"].is_null());
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "小计").get<double>(), 1000.50);
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "基本支出").get<double>(), 1000.50);
+  EXPECT_TRUE(ValueOf(*t, *r, "项目支出").is_null());
 }
 
 TEST_F(DigitalTraits, RecordsWithCodesNamesAndAmounts) {
   const json* t = FindTable(doc_, "05");
   ASSERT_NE(t, nullptr);
   std::vector<std::string> codes;
-  for (const auto& r : (*t)["records"]) codes.push_back(r["code"]);
+  for (const auto& r : (*t)["records"])
+    if (r["key"] == "code") codes.push_back(r["code"]);
   EXPECT_EQ(codes, (std::vector<std::string>{"201", "20103", "2010301", "2010399", "208", "20805",
                                              "2080505", "2080506"}));
   const json* r = FindRecord(*t, "20103");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ((*r)["name"], "政府办公厅（室）及相关机构事务");
-  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1285.83);  // printed 1,285.83
-  EXPECT_DOUBLE_EQ((*r)["values"]["项目支出"].get<double>(), 285.33);
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "小计").get<double>(), 1285.83);  // printed 1,285.83
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "项目支出").get<double>(), 285.33);
   const json* cell = CellAt(*t, 4, 2);
   ASSERT_NE(cell, nullptr);
   EXPECT_EQ((*cell)["raw"], "1,285.83");
   const json* other = FindRecord(*t, "2010399");
   ASSERT_NE(other, nullptr);
-  EXPECT_TRUE((*other)["values"]["基本支出"].is_null());
+  EXPECT_TRUE(ValueOf(*t, *other, "基本支出").is_null());
 }
 
 TEST_F(DigitalTraits, IncomeTableOnTheLandscapePage) {
@@ -352,14 +350,14 @@ TEST_F(DigitalTraits, IncomeTableOnTheLandscapePage) {
   const json* project = CellAt(*t, 0, 0);
   ASSERT_NE(project, nullptr);
   EXPECT_EQ((*project)["cs"], 2);
-  EXPECT_EQ((*t)["leaf_headers"],
+  EXPECT_EQ(LeafHeaders(*t),
             json({"科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"}));
   // A long name in one line of a wide cell.
   const json* r = FindRecord(*t, "2080505");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ((*r)["name"], "机关事业单位基本养老保险缴费支出");
-  EXPECT_DOUBLE_EQ((*r)["values"]["事业收入"].get<double>(), 8.40);
-  EXPECT_TRUE((*r)["values"]["其他收入"].is_null());
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "事业收入").get<double>(), 8.40);
+  EXPECT_TRUE(ValueOf(*t, *r, "其他收入").is_null());
 }
 
 TEST_F(DigitalTraits, ChecksPass) {
@@ -443,8 +441,8 @@ TEST_F(DigitalGarbage, OcrStillFindsTheTables) {
   EXPECT_EQ((*t)["n_cols"], 5);
   const json* r = FindRecord(*t, "2010301");
   ASSERT_NE(r, nullptr);
-  EXPECT_DOUBLE_EQ((*r)["values"]["小计"].get<double>(), 1000.50);
-  EXPECT_TRUE((*r)["values"]["项目支出"].is_null());
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "小计").get<double>(), 1000.50);
+  EXPECT_TRUE(ValueOf(*t, *r, "项目支出").is_null());
   EXPECT_NE(FindTable(doc_, "02"), nullptr);
 }
 

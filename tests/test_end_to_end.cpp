@@ -28,9 +28,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::CachedExtraction;
 using testing::CliResult;
+using testing::FindRecord;
+using testing::LeafHeaders;
 using testing::RunCli;
 using testing::TempDir;
 using testing::TestData;
+using testing::ValueOf;
 
 const json* FindTable(const json& doc, const std::string& number) {
   for (const auto& t : doc["tables"])
@@ -41,12 +44,6 @@ const json* FindTable(const json& doc, const std::string& number) {
 const json* FindCell(const json& table, const std::string& text) {
   for (const auto& c : table["cells"])
     if (c["text"] == text) return &c;
-  return nullptr;
-}
-
-const json* FindRecord(const json& table, const std::string& code) {
-  for (const auto& r : table["records"])
-    if (r["code"] == code) return &r;
   return nullptr;
 }
 
@@ -103,9 +100,9 @@ TEST_F(ScanTables, IncomeTableLayout) {
     for (int r = c["r"]; r < c["r"].get<int>() + c["rs"].get<int>(); ++r)
       for (int k = c["c"]; k < c["c"].get<int>() + c["cs"].get<int>(); ++k) ++cover.at(r * 9 + k);
   EXPECT_EQ(std::count(cover.begin(), cover.end(), 1), 27 * 9);
-  EXPECT_EQ((*t)["leaf_headers"].size(), 9u);
-  EXPECT_EQ((*t)["leaf_headers"][2], "本年收入合计");
-  EXPECT_EQ((*t)["leaf_headers"][3], "财政拨款收入");
+  EXPECT_EQ(LeafHeaders(*t).size(), 9u);
+  EXPECT_EQ(LeafHeaders(*t)[2], "本年收入合计");
+  EXPECT_EQ(LeafHeaders(*t)[3], "财政拨款收入");
 }
 
 TEST_F(ScanTables, IncomeTableRecord) {
@@ -114,14 +111,23 @@ TEST_F(ScanTables, IncomeTableRecord) {
   const json* r = FindRecord(*t, "2010350");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ((*r)["name"], "事业运行");
-  ASSERT_TRUE((*r)["values"]["本年收入合计"].is_number());
-  EXPECT_DOUBLE_EQ((*r)["values"]["本年收入合计"].get<double>(), 556.56);
-  EXPECT_DOUBLE_EQ((*r)["values"]["财政拨款收入"].get<double>(), 556.56);
-  // One record per coded row: 23 codes under the 合计 row.
-  EXPECT_EQ((*t)["records"].size(), 23u);
+  ASSERT_TRUE(ValueOf(*t, *r, "本年收入合计").is_number());
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "本年收入合计").get<double>(), 556.56);
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "财政拨款收入").get<double>(), 556.56);
+  // One record per body row: the 合计 row (a total, keyed by its label), then 23 coded rows.
+  ASSERT_EQ((*t)["records"].size(), 24u);
+  const json& total = (*t)["records"][0];
+  EXPECT_EQ(total["key"], "label");
+  EXPECT_EQ(total["label"], "合计");
+  EXPECT_EQ(total["role"], "total");
+  EXPECT_TRUE(total["code"].is_null());
+  EXPECT_DOUBLE_EQ(ValueOf(*t, total, "本年收入合计").get<double>(), 1285.83);
+  int coded = 0;
+  for (const auto& rec : (*t)["records"]) coded += rec["key"] == "code";
+  EXPECT_EQ(coded, 23);
   const json* general = FindRecord(*t, "201");
   ASSERT_NE(general, nullptr);
-  EXPECT_DOUBLE_EQ(general->at("values").at("本年收入合计").get<double>(), 861.56);
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *general, "本年收入合计").get<double>(), 861.56);
 }
 
 TEST_F(ScanTables, ThreeExpensesTableLayout) {
@@ -143,8 +149,8 @@ TEST_F(ScanTables, ThreeExpensesTableHeader) {
   const json* t = FindTable(doc_, "09");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ((*t)["header_rows"], 4);
-  EXPECT_EQ((*t)["leaf_headers"][0], "合计");
-  EXPECT_EQ((*t)["leaf_headers"][3], "公务用车购置费");
+  EXPECT_EQ(LeafHeaders(*t)[0], "合计");
+  EXPECT_EQ(LeafHeaders(*t)[3], "公务用车购置费");
 }
 
 TEST(EndToEnd, SidewaysScanIsTurnedUpright) {
@@ -162,7 +168,7 @@ TEST(EndToEnd, SidewaysScanIsTurnedUpright) {
   EXPECT_EQ((*t)["n_cols"], 9);
   const json* rec = FindRecord(*t, "2010350");
   ASSERT_NE(rec, nullptr);
-  EXPECT_DOUBLE_EQ((*rec)["values"]["本年收入合计"].get<double>(), 556.56);
+  EXPECT_DOUBLE_EQ(ValueOf(*t, *rec, "本年收入合计").get<double>(), 556.56);
 }
 
 TEST(EndToEnd, UpsideDownScanIsTurned) {
@@ -286,7 +292,7 @@ TEST(EndToEnd, OutputFileIsWrittenAtomically) {
   ASSERT_TRUE(fs::exists(out));
   json doc = json::parse(testing::ReadAll(out));  // throws (fails) on invalid JSON
   EXPECT_EQ(doc["source"]["file"], TestData("blank.pdf"));
-  EXPECT_EQ(doc["schema_version"], "1.1");
+  EXPECT_EQ(doc["schema_version"], "2.0");
   // Nothing but the result in the directory: the temporary file was renamed.
   std::vector<std::string> entries;
   for (const auto& e : fs::directory_iterator(dir.path()))

@@ -157,11 +157,18 @@ Document SmallDocument() {
   c.r = 0, c.c = 2, c.rs = 1, c.cs = 2, c.text = "本年收入", c.raw = "本年 收入", c.conf = 0.87654f;
   c.page = 1, c.bbox = Box{1, 2, 3, 4};
   t.cells.push_back(c);
+  for (int i = 0; i < t.n_cols; ++i)
+    t.columns.push_back({i, {"项目", t.leaf_headers[i]}, t.leaf_headers[i], i == 0 ? "code" : ""});
+  t.unit = "万元";
   Record rec;
+  rec.key = "code";
   rec.code = "2010350";
+  rec.classification = "function";
+  rec.level = "项";
+  rec.parent = "20103";
   rec.name = "事业运行";
   rec.row = 1;
-  rec.values = {{"合计", "1,285.83"}, {"空白", std::nullopt}, {"横线", "——"}, {"其他", "0.00"}};
+  rec.values = {{2, "1,285.83", {}}, {3, "", {}}, {4, "——", {"check_unresolved"}}, {5, "0.00", {}}};
   t.records.push_back(rec);
   doc.tables.push_back(t);
   doc.warnings = {"unit (单位：万元) not found"};
@@ -215,14 +222,33 @@ TEST(ToJson, RecordValuesAreTyped) {
   EXPECT_EQ(r["code"], "2010350");
   EXPECT_EQ(r["name"], "事业运行");
   EXPECT_EQ(r["row"], 1);
+  EXPECT_EQ(r["key"], "code");
+  EXPECT_EQ(r["level"], "项");
+  EXPECT_EQ(r["parent"], "20103");
+  EXPECT_EQ(r["role"], "item");
+  EXPECT_TRUE(r["line"].is_null());
+  EXPECT_TRUE(r["label"].is_null());  // "" is written as null
   const json& v = r["values"];
-  ASSERT_TRUE(v["合计"].is_number());
-  EXPECT_DOUBLE_EQ(v["合计"].get<double>(), 1285.83);
-  EXPECT_TRUE(v["空白"].is_null());  // blank is null, not 0
-  ASSERT_TRUE(v["横线"].is_string());
-  EXPECT_EQ(v["横线"], "——");
-  EXPECT_TRUE(v["其他"].is_number());
-  EXPECT_EQ(v["其他"].get<double>(), 0.0);
+  ASSERT_EQ(v.size(), 4u);  // in column order, one per value column
+  EXPECT_EQ(v[0]["column"], 2);
+  ASSERT_TRUE(v[0]["value"].is_number());
+  EXPECT_DOUBLE_EQ(v[0]["value"].get<double>(), 1285.83);
+  EXPECT_EQ(v[0]["text"], "1,285.83");
+  EXPECT_EQ(v[0]["flags"], json::array());
+  EXPECT_TRUE(v[1]["value"].is_null());  // blank is null, not 0
+  ASSERT_TRUE(v[2]["value"].is_string());
+  EXPECT_EQ(v[2]["value"], "——");
+  EXPECT_EQ(v[2]["flags"], json({"check_unresolved"}));
+  EXPECT_TRUE(v[3]["value"].is_number());
+  EXPECT_EQ(v[3]["value"].get<double>(), 0.0);
+  const json& columns = j["tables"][0]["columns"];
+  ASSERT_EQ(columns.size(), 6u);
+  EXPECT_EQ(columns[2]["path"], json({"项目", "合计"}));
+  EXPECT_EQ(columns[2]["header"], "合计");
+  EXPECT_TRUE(columns[2]["id"].is_null());
+  EXPECT_EQ(columns[0]["id"], "code");
+  EXPECT_EQ(j["tables"][0]["unit"], "万元");
+  EXPECT_EQ(j["tables"][0]["index"], 0);
   // Amounts print as written (shortest round trip).
   EXPECT_NE(j.dump().find("1285.83"), std::string::npos);
 }
@@ -236,11 +262,13 @@ TEST(ToJson, NullTableNumber) {
 TEST(ToJson, NonNumericWordsStayStrings) {
   // strtod also accepts "nan", "inf" and hex; a cell that reads like that is text, not a number.
   Document doc = SmallDocument();
-  doc.tables[0].records[0].values = {{"a", "nan"}, {"b", "inf"}, {"c", "0x1A"}};
+  doc.tables[0].records[0].values = {
+      {2, "nan", {}}, {3, "inf", {}}, {4, "0x1A", {}}, {5, "1,2,3", {}}};
   json v = ToJson(doc)["tables"][0]["records"][0]["values"];
-  EXPECT_EQ(v["a"], "nan");
-  EXPECT_EQ(v["b"], "inf");
-  EXPECT_EQ(v["c"], "0x1A");
+  EXPECT_EQ(v[0]["value"], "nan");
+  EXPECT_EQ(v[1]["value"], "inf");
+  EXPECT_EQ(v[2]["value"], "0x1A");
+  EXPECT_EQ(v[3]["value"], "1,2,3");  // the checks' parser decides: no amount, so no number
 }
 
 TEST(ToJson, NegativeValuesRoundToNearest) {
@@ -259,13 +287,33 @@ TEST(SchemaValidator, AcceptsToJsonOfASmallDocument) {
   EXPECT_TRUE(errors.empty()) << Join(errors);
 }
 
-TEST(SchemaValidator, AcceptsRealExtraction) {
+// Every PDF of testdata/ that extracts (scans, text layers, turned pages, pages without a table).
+class SchemaOfTestdata : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SchemaOfTestdata, OutputIsValid) {
   SchemaValidator v(Schema());
-  json doc = testing::CachedExtraction("scan_tables.pdf");
-  ASSERT_EQ(doc["tables"].size(), 2u);
+  json doc = testing::CachedExtraction(GetParam());
   auto errors = v.validate(doc);
   EXPECT_TRUE(errors.empty()) << Join(errors);
+  // Every record value points at a real column of its table.
+  for (const auto& t : doc["tables"])
+    for (const auto& r : t["records"])
+      for (const auto& value : r["values"])
+        EXPECT_LT(value["column"].get<int>(), t["n_cols"].get<int>());
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryOutput, SchemaOfTestdata,
+                         ::testing::Values("scan_tables.pdf", "scan_sideways.pdf",
+                                           "scan_upside_down.pdf", "digital_traits.pdf",
+                                           "digital_garbage.pdf", "digital_turned_90_180.pdf",
+                                           "digital_turned_270_90.pdf", "blank.pdf",
+                                           "no_table.pdf"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& ch : name)
+                             if (ch == '.') ch = '_';
+                           return name;
+                         });
 
 TEST(SchemaValidator, AcceptsInProcessExtraction) {
   ExtractOptions options;
@@ -302,7 +350,7 @@ TEST(SchemaValidator, RejectsBrokenDocuments) {
   doc["pages"][0]["rotation"] = 45;
   rejects(doc, "rotation not a quarter turn");
   doc = good;
-  doc["tables"][0]["records"][0]["values"]["合计"] = json::array();
+  doc["tables"][0]["records"][0]["values"][0]["value"] = json::array();
   rejects(doc, "value is an array");
   doc = good;
   doc["tables"][0]["bbox"] = json({1, 2, 3});
@@ -310,11 +358,16 @@ TEST(SchemaValidator, RejectsBrokenDocuments) {
   doc = good;
   doc["tables"][0].erase("records");
   rejects(doc, "table without records");
-  // Later additions are allowed at the top level and in tables.
+  // Every property is described: anything else is refused, at the top level and in tables.
   doc = good;
-  doc["checks"] = json::array();
+  doc["extra"] = json::array();
+  rejects(doc, "unknown top-level property");
+  doc = good;
   doc["tables"][0]["repairs"] = json::array();
-  EXPECT_TRUE(v.validate(doc).empty());
+  rejects(doc, "unknown table property");
+  doc = good;
+  doc["tables"][0]["records"][0]["values"][0]["colour"] = "red";
+  rejects(doc, "unknown value property");
 }
 
 }  // namespace

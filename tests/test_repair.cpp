@@ -187,7 +187,7 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
     Cell* c = testing::CellRC(doc.tables[p.table], p.r, p.c);
     c->text = c->raw = p.misread;
   }
-  t.records = TableAssembler::BuildRecords(t);
+  BuildColumnsAndRecords(t, TableCatalogue::Default());
   std::vector<Repair> repairs;
   std::vector<Check> checks;
   RepairAndCheck(doc, Dict(), &repairs, &checks);
@@ -246,7 +246,7 @@ TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
   EXPECT_NE(warnings[0].find("29876"), std::string::npos);
   EXPECT_NE(warnings[1].find("完全不同的名称文字"), std::string::npos);
   // The cells themselves say so, machine-readably.
-  EXPECT_EQ(testing::CellRC(t, 7, 0)->flags, std::vector<std::string>{"unknown_code"});
+  EXPECT_EQ(testing::CellRC(t, 7, 0)->flags, std::vector<std::string>{"not_in_dictionary"});
   EXPECT_EQ(testing::CellRC(t, 13, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
   EXPECT_TRUE(testing::CellRC(t, 8, 0)->flags.empty());
 }
@@ -271,7 +271,7 @@ TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
   auto repairs = rep.repair(t, 0, &warnings);
   EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "政府办公厅（室）及相关机构事务");
   EXPECT_EQ(testing::CellRC(t, 2, 1)->flags, std::vector<std::string>{"not_a_code"});
-  EXPECT_EQ(testing::CellRC(t, 2, 3)->flags, std::vector<std::string>{"unknown_code"});
+  EXPECT_EQ(testing::CellRC(t, 2, 3)->flags, std::vector<std::string>{"not_in_dictionary"});
   for (const auto& r : repairs) EXPECT_FALSE(r.r == 2 && r.field == "name") << r.after;
   // An O for 0 in a part is cleaned like a code.
   Table u = SplitCodeTable();

@@ -101,6 +101,30 @@ inline CliResult RunCli(const std::vector<std::string>& args) {
   return r;
 }
 
+// The record of `table` (output JSON) keyed by subject code `code`, or nullptr.
+inline const nlohmann::json* FindRecord(const nlohmann::json& table, const std::string& code) {
+  for (const auto& r : table["records"])
+    if (r["code"] == code) return &r;
+  return nullptr;
+}
+
+// The leaf header of every column of `table` (output JSON), in column order.
+inline nlohmann::json LeafHeaders(const nlohmann::json& table) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : table["columns"]) out.push_back(c["header"]);
+  return out;
+}
+
+// The value of `record` under the first column of `table` whose leaf header is `header`; a
+// test failure (and null) when the record has no such column.
+inline nlohmann::json ValueOf(const nlohmann::json& table, const nlohmann::json& record,
+                              const std::string& header) {
+  for (const auto& v : record["values"])
+    if (table["columns"][v["column"].get<size_t>()]["header"] == header) return v["value"];
+  ADD_FAILURE() << "record at row " << record["row"] << " has no column " << header;
+  return nullptr;
+}
+
 // `juesuan extract testdata/<name> -o ...`, parsed. gtest_discover_tests runs every test in its
 // own process, so the result is cached on disk (next to the test binary, keyed by the binary's
 // and the input's modification times) and guarded by a lock so that parallel ctest runs extract

@@ -1,12 +1,15 @@
-// TableAssembler on hand-built tables: header rows, leaf headers, records, continuations, and
+// TableAssembler and the records stage on hand-built tables: header rows, leaf headers, columns,
+// records, continuations, and
 // the cell-text classifiers.
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "stages/records.h"
 #include "stages/table_assembler.h"
 
 namespace juesuan {
@@ -66,12 +69,17 @@ const Record* FindRecord(const std::vector<Record>& records, const std::string& 
   return nullptr;
 }
 
-std::optional<std::string> Value(const Record& r, const std::string& header) {
-  for (const auto& [k, v] : r.values)
-    if (k == header) return v;
+// The value of record r under the column whose leaf header is `header` (text; nullopt = blank).
+std::optional<std::string> Value(const Table& t, const Record& r, const std::string& header) {
+  const std::vector<Column> columns = BuildColumns(t, TableCatalogue::Default());
+  for (const auto& v : r.values)
+    if (columns.at(v.column).header == header)
+      return v.text.empty() ? std::nullopt : std::optional<std::string>(v.text);
   ADD_FAILURE() << "record " << r.code << " has no column " << header;
   return std::nullopt;
 }
+
+std::vector<Record> Records(const Table& t) { return BuildRecords(t, TableCatalogue::Default()); }
 
 TEST(CountHeaderRows, EndsAtTheTotalsRow) {
   // Header, 栏次 row (column numbers are not data), then 合计 with amounts.
@@ -143,28 +151,47 @@ TEST(BuildRecords, CodedRowsBecomeRecords) {
   Table t = IncomeTable();
   t.header_rows = TableAssembler::CountHeaderRows(t);
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  std::vector<Record> records = TableAssembler::BuildRecords(t);
-  ASSERT_EQ(records.size(), 3u);  // the 合计 row has no code
-  EXPECT_EQ(records[0].code, "201");
-  EXPECT_EQ(records[1].code, "20103");
-  EXPECT_EQ(records[2].code, "2010350");
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 4u);  // the 合计 row is keyed by its label
+  EXPECT_EQ(records[0].key, "label");
+  EXPECT_EQ(records[0].label, "合计");
+  EXPECT_EQ(records[0].role, "total");
+  EXPECT_EQ(records[0].code, "");
+  ASSERT_EQ(records[0].values.size(), 3u);
+  EXPECT_EQ(records[0].values[0].column, 2);
+  EXPECT_EQ(records[0].values[0].text, "1,285.83");
+  EXPECT_EQ(records[1].code, "201");
+  EXPECT_EQ(records[2].code, "20103");
+  EXPECT_EQ(records[3].code, "2010350");
+  // Level, parent, classification and role come from the code and the codes below it.
+  EXPECT_EQ(records[1].level, "类");
+  EXPECT_EQ(records[1].parent, "");
+  EXPECT_EQ(records[1].role, "subtotal");
+  EXPECT_EQ(records[2].level, "款");
+  EXPECT_EQ(records[2].parent, "201");
+  EXPECT_EQ(records[3].level, "项");
+  EXPECT_EQ(records[3].parent, "20103");
+  EXPECT_EQ(records[3].role, "item");
+  EXPECT_EQ(records[3].classification, "function");
+  EXPECT_EQ(records[3].key, "code");
 
   const Record* r = FindRecord(records, "2010350");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->name, "事业运行");
   EXPECT_EQ(r->row, 6);
-  ASSERT_EQ(r->values.size(), 3u);  // value columns only, keyed by leaf header
-  EXPECT_EQ(r->values[0].first, "本年收入合计");
-  EXPECT_EQ(Value(*r, "本年收入合计"), "556.56");
-  EXPECT_EQ(Value(*r, "财政拨款收入"), "556.56");
-  EXPECT_EQ(Value(*r, "其他收入"), "0.00");
+  ASSERT_EQ(r->values.size(), 3u);  // value columns only, in column order
+  EXPECT_EQ(r->values[0].column, 2);
+  EXPECT_EQ(r->values[2].column, 4);
+  EXPECT_EQ(Value(t, *r, "本年收入合计"), "556.56");
+  EXPECT_EQ(Value(t, *r, "财政拨款收入"), "556.56");
+  EXPECT_EQ(Value(t, *r, "其他收入"), "0.00");
 
   const Record* general = FindRecord(records, "201");
   ASSERT_NE(general, nullptr);
-  EXPECT_EQ(Value(*general, "其他收入"), std::nullopt);  // blank is not 0
+  EXPECT_EQ(Value(t, *general, "其他收入"), std::nullopt);  // blank is not 0
   const Record* office = FindRecord(records, "20103");
   ASSERT_NE(office, nullptr);
-  EXPECT_EQ(Value(*office, "其他收入"), "——");  // kept as printed
+  EXPECT_EQ(Value(t, *office, "其他收入"), "——");  // kept as printed
 }
 
 TEST(BuildRecords, SideBySideCodeGroups) {
@@ -178,8 +205,8 @@ TEST(BuildRecords, SideBySideCodeGroups) {
   t.header_rows = TableAssembler::CountHeaderRows(t);
   ASSERT_EQ(t.header_rows, 1);
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  std::vector<Record> records = TableAssembler::BuildRecords(t);
-  ASSERT_EQ(records.size(), 5u);
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 5u);  // the empty third block of the last row is no record
   const Record* wages = FindRecord(records, "301");
   const Record* goods = FindRecord(records, "302");
   const Record* office = FindRecord(records, "30201");
@@ -189,13 +216,21 @@ TEST(BuildRecords, SideBySideCodeGroups) {
   EXPECT_EQ(goods->row, 1);
   // Each group carries only its own value column.
   ASSERT_EQ(wages->values.size(), 1u);
-  EXPECT_EQ(wages->values[0],
-            (std::pair<std::string, std::optional<std::string>>("决算数", "100.00")));
+  EXPECT_EQ(wages->values[0].column, 2);
+  EXPECT_EQ(wages->values[0].text, "100.00");
+  EXPECT_EQ(wages->role, "subtotal");
   ASSERT_EQ(goods->values.size(), 1u);
-  EXPECT_EQ(goods->values[0].second, "50.00");
+  EXPECT_EQ(goods->values[0].column, 5);
+  EXPECT_EQ(goods->values[0].text, "50.00");
   ASSERT_EQ(office->values.size(), 1u);
-  EXPECT_EQ(office->values[0].second, std::nullopt);
-  EXPECT_EQ(FindRecord(records, "30102")->values[0].second, "40.00");
+  EXPECT_EQ(office->values[0].text, "");
+  EXPECT_EQ(FindRecord(records, "30102")->values[0].text, "40.00");
+  // Repeated canonical ids are made unique: the columns of the blocks never share one.
+  std::set<std::string> ids;
+  for (const auto& c : BuildColumns(t, TableCatalogue::Default()))
+    if (!c.id.empty()) {
+      EXPECT_TRUE(ids.insert(c.id).second) << c.id;
+    }
 }
 
 TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
@@ -212,7 +247,7 @@ TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
       {{0, 0, 1, 3}, {0, 3, 2, 1}, {0, 4, 2, 1}});
   t.header_rows = 2;
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[0].code, "201");
   EXPECT_EQ(records[1].code, "20113");
@@ -220,7 +255,8 @@ TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
   EXPECT_EQ(records[3].code, "2011399");
   EXPECT_EQ(records[2].name, "行政运行");
   ASSERT_EQ(records[2].values.size(), 1u);  // the parts and the name are not values
-  EXPECT_EQ(records[2].values[0].second, "10.00");
+  EXPECT_EQ(records[2].values[0].column, 4);
+  EXPECT_EQ(records[2].values[0].text, "10.00");
 }
 
 // A spreadsheet export that dropped the parts' leading zeros (real-budget b24-wanli-dept's
@@ -236,7 +272,7 @@ TEST(BuildRecords, OneDigitCodePartIsTheTwoDigitPart) {
   t.header_rows = 1;
   for (auto& cell : t.cells) cell.exact = true;  // the text layer
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[2].code, "30102");
   EXPECT_EQ(records[3].code, "30107");
@@ -245,7 +281,7 @@ TEST(BuildRecords, OneDigitCodePartIsTheTwoDigitPart) {
   EXPECT_EQ(t.cells[3 * 4 + 1].text, "2");
   // Read by OCR, one digit may be "12" with a digit lost: no code part, no record code 30102.
   for (auto& cell : t.cells) cell.exact = false;
-  records = TableAssembler::BuildRecords(t);
+  records = Records(t);
   for (const auto& r : records) EXPECT_NE(r.code, "30102");
 }
 
@@ -259,21 +295,109 @@ TEST(BuildRecords, WholeCodeInTheLeiColumnWithEmptyKuanXiang) {
   });
   t.header_rows = 1;
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  std::vector<Record> records = TableAssembler::BuildRecords(t);
+  std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[1].code, "20103");
   EXPECT_EQ(records[1].name, "政府办公厅（室）及相关机构事务");
   EXPECT_EQ(records[2].name, "行政运行");
   ASSERT_EQ(records[2].values.size(), 1u);
-  EXPECT_EQ(records[2].values[0],
-            (std::pair<std::string, std::optional<std::string>>("本年收入合计", "30.00")));
+  EXPECT_EQ(records[2].values[0].column, 4);
+  EXPECT_EQ(records[2].values[0].text, "30.00");
 }
 
-TEST(BuildRecords, NoCodeColumnNoRecords) {
-  Table t = MakeTable({{"项目", "金额"}, {"基本支出", "12.00"}, {"项目支出", "3.00"}});
+TEST(BuildRecords, RowsWithoutCodesAreKeyedByLabel) {
+  Table t = MakeTable({{"项目", "金额"}, {"基本支出", "12.00"}, {"项目支出", "3.00"}, {"", ""}});
   t.header_rows = 1;
   t.leaf_headers = TableAssembler::LeafHeaders(t);
-  EXPECT_TRUE(TableAssembler::BuildRecords(t).empty());
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 2u);  // the empty row is no record
+  EXPECT_EQ(records[0].key, "label");
+  EXPECT_EQ(records[0].label, "基本支出");
+  EXPECT_EQ(records[0].name, "基本支出");
+  ASSERT_EQ(records[0].values.size(), 1u);
+  EXPECT_EQ(records[0].values[0].column, 1);
+  EXPECT_EQ(records[1].values[0].text, "3.00");
+}
+
+// 公开09表: two header rows over one row of figures; 合计 and 小计 repeat under 预算数 and 决算数.
+TEST(BuildRecords, ThreePublicFiguresHaveOneColumnPathEach) {
+  Table t = MakeTable(
+      {
+          {"预算数", "", "", "决算数", "", ""},
+          {"合计", "因公出国(境)费", "公务接待费", "合计", "因公出国(境)费", "公务接待费"},
+          {"6.00", "0.00", "1.00", "3.58", "0.00", "0.25"},
+      },
+      {{0, 0, 1, 3}, {0, 3, 1, 3}});
+  t.header_rows = 2;
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  const std::vector<Column> columns = BuildColumns(t, TableCatalogue::Default());
+  ASSERT_EQ(columns.size(), 6u);
+  EXPECT_EQ(columns[0].path, (std::vector<std::string>{"预算数", "合计"}));
+  EXPECT_EQ(columns[3].path, (std::vector<std::string>{"决算数", "合计"}));
+  EXPECT_EQ(columns[3].header, "合计");
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].label, "");  // no label column: the row is its figures
+  ASSERT_EQ(records[0].values.size(), 6u);
+  EXPECT_EQ(records[0].values[0].text, "6.00");  // 预算数 → 合计
+  EXPECT_EQ(records[0].values[3].text, "3.58");  // 决算数 → 合计: not overwritten
+}
+
+// 公开01表: income and expenditure halves, each 项目 | 行次 | 金额, keyed by line.
+TEST(BuildRecords, SummaryLinesOfBothHalves) {
+  Table t = MakeTable(
+      {
+          {"收入", "", "", "支出", "", ""},
+          {"项目", "行次", "金额", "项目", "行次", "金额"},
+          {"一、一般公共预算财政拨款收入", "1", "1,063.77", "一、一般公共服务支出", "31", "861.56"},
+          {"", "2", "", "年末结转和结余", "59", "0.00"},
+          {"本年收入合计", "27", "1,285.83", "本年支出合计", "57", "1,285.83"},
+      },
+      {{0, 0, 1, 3}, {0, 3, 1, 3}});
+  t.header_rows = 2;
+  t.kind = "income_expenditure_summary";
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 5u);  // line 2 prints no label and no amount
+  EXPECT_EQ(records[0].key, "line");
+  EXPECT_EQ(records[0].half, "income");
+  EXPECT_EQ(records[0].line, 1);
+  EXPECT_EQ(records[0].line_id, "general_budget_grant");
+  EXPECT_EQ(records[1].half, "expenditure");
+  EXPECT_EQ(records[1].line, 31);
+  EXPECT_EQ(records[1].code, "201");  // a line named after a 类 carries its code
+  EXPECT_EQ(records[1].level, "类");
+  EXPECT_EQ(records[2].line_id, "closing_balance");  // not 年初结转和结余, one character away
+  EXPECT_EQ(records[3].role, "total");
+  EXPECT_EQ(records[3].line_id, "income_total");
+  ASSERT_EQ(records[3].values.size(), 1u);
+  EXPECT_EQ(records[3].values[0].column, 2);
+  EXPECT_EQ(records[3].values[0].text, "1,285.83");
+  EXPECT_EQ(records[4].line_id, "expenditure_total");
+  EXPECT_EQ(records[4].values[0].column, 5);
+}
+
+// 公开06表's last row: 公用经费合计 merged over the second block and the third's code and name.
+TEST(BuildRecords, TotalLabelMergedIntoTheNextBlockTakesItsValue) {
+  Table t = MakeTable(
+      {
+          {"科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码",
+           "科目名称", "决算数"},
+          {"301", "工资福利支出", "1.00", "302", "商品和服务支出", "2.00", "307", "债务利息",
+           "0.00"},
+          {"人员经费合计", "", "1.00", "公用经费合计", "", "", "", "", "2.00"},
+      },
+      {{2, 0, 1, 2}, {2, 3, 1, 5}});
+  t.header_rows = 1;
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records[3].label, "人员经费合计");
+  EXPECT_EQ(records[3].role, "total");
+  EXPECT_EQ(records[4].label, "公用经费合计");
+  ASSERT_EQ(records[4].values.size(), 1u);
+  EXPECT_EQ(records[4].values[0].column, 8);
+  EXPECT_EQ(records[4].values[0].text, "2.00");
 }
 
 TEST(AppendContinuation, RepeatedHeaderIsDropped) {
@@ -427,11 +551,17 @@ TEST(Assemble, PageFindingsBecomeATable) {
   EXPECT_EQ(t.pages, (std::vector<int>{1}));
   EXPECT_EQ(t.header_rows, 3);
   EXPECT_EQ(t.leaf_headers.size(), 5u);
-  EXPECT_EQ(t.records.size(), 3u);
+  EXPECT_TRUE(t.records.empty());  // records are built after repair (stages/records.h)
+  EXPECT_EQ(t.unit, "万元");
   EXPECT_EQ(t.notes, (std::vector<std::string>{"注：本表反映本年度取得的各项收入情况。"}));
   EXPECT_EQ(doc.department, "三门峡市公共资源交易中心");
   EXPECT_EQ(doc.year, "2024");
   EXPECT_EQ(doc.unit, "万元");
+  ASSERT_TRUE(doc.department_source.has_value());
+  EXPECT_EQ(doc.department_source->page, 1);
+  EXPECT_EQ(doc.department_source->text, "部门：三门峡市公共资源交易中心");
+  ASSERT_TRUE(doc.unit_source.has_value());
+  EXPECT_EQ(doc.unit_source->text, "单位：万元");
   EXPECT_TRUE(doc.warnings.empty());
 }
 
