@@ -7,6 +7,7 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -444,6 +445,102 @@ TEST_F(DigitalGarbage, OcrStillFindsTheTables) {
   EXPECT_DOUBLE_EQ(ValueOf(*t, *r, "小计").get<double>(), 1000.50);
   EXPECT_TRUE(ValueOf(*t, *r, "项目支出").is_null());
   EXPECT_NE(FindTable(doc_, "02"), nullptr);
+}
+
+// Pages 3, 6, 7 and 13 of ../shared/corpus/000a/digital.pdf (公开01表, 04表 over two pages, 09表),
+// cut with qpdf: the data model's line records, halves, totals and column paths.
+class CorpusLines : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { doc_ = CachedExtraction("corpus_000a_01_04_09.pdf"); }
+  static json doc_;
+  // The record of `half` whose 行次 is `line`.
+  static const json* Line(const json& table, const std::string& half, int line) {
+    for (const auto& r : table["records"])
+      if (r["half"] == half && r["line"] == line) return &r;
+    return nullptr;
+  }
+};
+json CorpusLines::doc_;
+
+TEST_F(CorpusLines, ThreePublicFiguresEachHaveTheirOwnColumnPath) {
+  const json* t = FindTable(doc_, "09");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["kind"], "three_public");
+  ASSERT_EQ((*t)["records"].size(), 1u);
+  const json& values = (*t)["records"][0]["values"];
+  ASSERT_EQ(values.size(), 12u);
+  std::set<json> paths;
+  for (const auto& v : values) paths.insert((*t)["columns"][v["column"].get<size_t>()]["path"]);
+  EXPECT_EQ(paths.size(), 12u);
+  EXPECT_EQ((*t)["columns"][0]["path"], json({"预算数", "合计"}));
+  EXPECT_DOUBLE_EQ(values[0]["value"].get<double>(), 6.00);
+  EXPECT_EQ((*t)["columns"][6]["path"], json({"决算数", "合计"}));
+  EXPECT_DOUBLE_EQ(values[6]["value"].get<double>(), 3.58);
+  EXPECT_EQ((*t)["columns"][8]["path"], json({"决算数", "公务用车购置及运行维护费", "小计"}));
+  EXPECT_EQ((*t)["columns"][8]["id"], "actual_car_subtotal");
+}
+
+TEST_F(CorpusLines, SummaryTableHasOneRecordPerPrintedLineInBothHalves) {
+  const json* t = FindTable(doc_, "01");
+  ASSERT_NE(t, nullptr);
+  const json* grant = Line(*t, "income", 1);
+  ASSERT_NE(grant, nullptr);
+  EXPECT_EQ((*grant)["key"], "line");
+  EXPECT_EQ((*grant)["line_id"], "general_budget_grant");
+  EXPECT_EQ((*grant)["label"], "一、一般公共预算财政拨款收入");
+  EXPECT_DOUBLE_EQ((*grant)["values"][0]["value"].get<double>(), 1063.77);
+  const json* general = Line(*t, "expenditure", 31);
+  ASSERT_NE(general, nullptr);
+  EXPECT_EQ((*general)["code"], "201");  // a line named after a 类 carries its code
+  EXPECT_DOUBLE_EQ((*general)["values"][0]["value"].get<double>(), 861.56);
+  const json* income_total = Line(*t, "income", 27);
+  ASSERT_NE(income_total, nullptr);
+  EXPECT_EQ((*income_total)["role"], "total");
+  EXPECT_EQ((*income_total)["line_id"], "income_total");
+  EXPECT_DOUBLE_EQ((*income_total)["values"][0]["value"].get<double>(), 1285.83);
+  const json* spent_total = Line(*t, "expenditure", 57);
+  ASSERT_NE(spent_total, nullptr);
+  EXPECT_EQ((*spent_total)["line_id"], "expenditure_total");
+  EXPECT_EQ((*spent_total)["role"], "total");
+  const json* closing = Line(*t, "expenditure", 59);
+  ASSERT_NE(closing, nullptr);
+  EXPECT_EQ((*closing)["line_id"], "closing_balance");
+  const json* grand_income = Line(*t, "income", 30);
+  const json* grand_spent = Line(*t, "expenditure", 60);
+  ASSERT_TRUE(grand_income && grand_spent);
+  EXPECT_EQ((*grand_income)["line_id"], "grand_total");
+  EXPECT_EQ((*grand_spent)["line_id"], "grand_total");
+  EXPECT_DOUBLE_EQ((*grand_spent)["values"][0]["value"].get<double>(), 1285.83);
+  // Every record is a line of one half, and its values lie in that half.
+  for (const auto& r : (*t)["records"]) {
+    EXPECT_EQ(r["key"], "line");
+    ASSERT_TRUE(r["half"] == "income" || r["half"] == "expenditure") << r.dump();
+    for (const auto& v : r["values"]) EXPECT_EQ(v["column"], r["half"] == "income" ? 2 : 5);
+  }
+}
+
+TEST_F(CorpusLines, FiscalSummaryOverTwoPagesKeepsBothHalves) {
+  const json* t = FindTable(doc_, "04");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["pages"], json({2, 3}));
+  const json* total = Line(*t, "expenditure", 59);
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ((*total)["line_id"], "expenditure_total");
+  ASSERT_EQ((*total)["values"].size(), 4u);  // 合计 and the three 财政拨款 columns
+  EXPECT_DOUBLE_EQ((*total)["values"][0]["value"].get<double>(), 1285.83);
+  EXPECT_DOUBLE_EQ((*total)["values"][1]["value"].get<double>(), 1063.77);
+  EXPECT_DOUBLE_EQ((*total)["values"][2]["value"].get<double>(), 222.06);
+  const json* grand = Line(*t, "income", 32);
+  ASSERT_NE(grand, nullptr);
+  EXPECT_EQ((*grand)["role"], "total");
+  EXPECT_DOUBLE_EQ((*grand)["values"][0]["value"].get<double>(), 1285.83);
+  int income = 0, expenditure = 0;
+  for (const auto& r : (*t)["records"]) {
+    income += r["half"] == "income";
+    expenditure += r["half"] == "expenditure";
+  }
+  EXPECT_GT(income, 5);
+  EXPECT_GT(expenditure, 20);
 }
 
 }  // namespace
