@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs `juesuan extract` on every ../shared/corpus/<doc>/<variant>.pdf and scores the outputs
-# (score.py: accuracy; silent.py: wrong cells without a flag, and false alarms).
+# (check_outputs.py: schema and columns; score.py: accuracy; silent.py: wrong cells without a
+# flag, and false alarms).
 #   scripts/run_corpus.sh [scan|digital] [OUTDIR]
 #   CORPUS=../shared/real-budget scripts/run_corpus.sh scan out/rb-scan   # the real set
 set -euo pipefail
@@ -14,5 +15,6 @@ for d in "$corpus"/*/; do
   [ -f "$d/$variant.pdf" ] || continue
   "$here/build/juesuan" extract "$d/$variant.pdf" -o "$out/$doc.json" ${JUESUAN_ARGS:-}
 done
+python3 "$here/scripts/check_outputs.py" "$out"
 python3 "$corpus/../tools/corpus/score.py" --truth "$corpus" --pred "$out"
 python3 "$corpus/../tools/corpus/silent.py" --truth "$corpus" --pred "$out"
