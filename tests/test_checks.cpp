@@ -1,6 +1,8 @@
 // The arithmetic checks and the constrained numeric repair.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 
 #include "quality_fixtures.h"
@@ -82,6 +84,26 @@ TEST(Checker, SplitCodeColumnsGiveTheHierarchy) {
   Set(d, 0, 4, 4, "11.00");
   n = Count(Checker().check(d));
   EXPECT_EQ(n["fail"], 1);  // 20113 = Σ 项 now fails
+}
+
+// A table of unknown kind whose two amount columns share the leaf 合计 (under 预算数 and 决算数):
+// each column is checked on its own. Keyed by the leaf, the second column hid the first.
+TEST(Checker, RepeatedLeafHeadersOfAnUnknownTableAreCheckedApart) {
+  Table t = testing::MakeTable("", "某某情况表",
+                               {{"科目编码", "科目名称", "预算数", "决算数"},
+                                {"", "", "合计", "合计"},
+                                {"201", "一般公共服务支出", "10.00", "6.00"},
+                                {"20103", "政府办公厅（室）及相关机构事务", "10.00", "5.00"}},
+                               2);
+  t.number.reset();
+  Document d = Doc({t});
+  auto checks = Checker().check(d);
+  std::vector<std::string> hier;
+  for (const auto& c : checks)
+    if (c.id.find(".hier[") != std::string::npos) hier.push_back(c.id + " " + c.status);
+  std::sort(hier.begin(), hier.end());
+  EXPECT_EQ(hier, (std::vector<std::string>{"T#0.hier[201][决算数/合计] fail",  // 6.00 ≠ 5.00
+                                            "T#0.hier[201][预算数/合计] pass"}));
 }
 
 // The 部门 / 单位预算 set (titles as real-budget prints them, with the year in front) has kinds
