@@ -120,22 +120,26 @@ struct LineGroup {
 
 bool IsLineHeader(const std::string& header) { return StripSpaces(header) == "行次"; }
 
-// Which columns carry labels and 行次: the catalogue's roles when the kind names an item column,
+// Which columns carry labels and 行次: the catalogue's roles when the kind names its columns,
 // else read from the body (a label column is mostly text that is no amount and no small integer).
 std::vector<LineGroup> FindLineGroups(const Table& t, const std::vector<Column>& columns,
                                       const TableCatalogue& catalogue) {
-  std::vector<std::string> roles = ColumnRoles(t, catalogue);
-  const bool catalogued = std::find(roles.begin(), roles.end(), "item") != roles.end();
+  const std::vector<std::string> roles = ColumnRoles(t, catalogue);
+  // A kind whose columns are all figures (09) has no label column, whatever OCR made of one.
+  const TableKind* kind = catalogue.Find(t.kind);
+  const bool labels_possible =
+      !kind || kind->columns.empty() ||
+      std::any_of(kind->columns.begin(), kind->columns.end(),
+                  [](const ColumnSpec& spec) { return spec.role == "item"; });
   std::vector<LineGroup> groups;
   bool amount_since_label = true;
   for (int c = 0; c < t.n_cols; ++c) {
     const std::string header = c < static_cast<int>(columns.size()) ? columns[c].header : "";
-    bool is_label = false, is_line = false, is_amount = false;
-    if (catalogued) {
-      is_label = roles[c] == "item";
-      is_line = roles[c] == "line";
-      is_amount = roles[c] == "amount";
-    } else {
+    const std::string role = c < static_cast<int>(roles.size()) ? roles[c] : "";
+    // The kind's role decides (09's twelve amounts: a garbled one is still no label); a column
+    // the kind does not name is judged by its body.
+    bool is_label = role == "item", is_line = role == "line", is_amount = role == "amount";
+    if (role.empty()) {
       int filled = 0, textual = 0, amounts = 0;
       for (const auto& cell : t.cells) {
         if (cell.c != c || cell.r < t.header_rows) continue;
@@ -147,7 +151,7 @@ std::vector<LineGroup> FindLineGroups(const Table& t, const std::vector<Column>&
         textual += !a.is_number() && !a.is_dash();
       }
       is_line = IsLineHeader(header);
-      is_label = !is_line && filled > 0 && textual * 2 > filled;
+      is_label = labels_possible && !is_line && filled > 0 && textual * 2 > filled;
       is_amount = !is_line && !is_label && amounts > 0;
     }
     if (is_label && (amount_since_label || groups.empty())) {

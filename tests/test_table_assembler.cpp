@@ -341,6 +341,15 @@ TEST(BuildRecords, ThreePublicFiguresHaveOneColumnPathEach) {
   ASSERT_EQ(records[0].values.size(), 6u);
   EXPECT_EQ(records[0].values[0].text, "6.00");  // 预算数 → 合计
   EXPECT_EQ(records[0].values[3].text, "3.58");  // 决算数 → 合计: not overwritten
+  // A figure that OCR garbled into a character (001b's scan) is no label: 09 has none.
+  t.kind = "three_public";
+  for (auto& cell : t.cells)
+    if (cell.r == 2 && cell.c == 1) cell.text = "站";
+  records = Records(t);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].label, "");
+  ASSERT_EQ(records[0].values.size(), 6u);
+  EXPECT_EQ(records[0].values[1].text, "站");
 }
 
 // 公开01表: income and expenditure halves, each 项目 | 行次 | 金额, keyed by line.
