@@ -111,12 +111,18 @@ std::vector<Record> CodedRecords(const Table& t, const std::vector<CodeColumn>& 
   return out;
 }
 
-// A group of a table without codes: its label column (-1: none), its 行次 column (-1: none) and
-// the columns [begin, end) it spans.
+// A group of a table without codes: its label columns (none, one, or a code and a name column
+// of a coded kind whose body holds no code, as in a 07 with only its 合计 row), its 行次 column
+// (-1: none) and the columns [begin, end) it spans.
 struct LineGroup {
-  int label_col = -1, line_col = -1, begin = 0, end = 0;
+  std::vector<int> label_cols;
+  int line_col = -1, begin = 0, end = 0;
   std::string half;
 };
+
+bool IsLabelRole(const std::string& role) {
+  return role == "item" || role == "name" || role == "code";
+}
 
 bool IsLineHeader(const std::string& header) { return StripSpaces(header) == "行次"; }
 
@@ -130,7 +136,7 @@ std::vector<LineGroup> FindLineGroups(const Table& t, const std::vector<Column>&
   const bool labels_possible =
       !kind || kind->columns.empty() ||
       std::any_of(kind->columns.begin(), kind->columns.end(),
-                  [](const ColumnSpec& spec) { return spec.role == "item"; });
+                  [](const ColumnSpec& spec) { return IsLabelRole(spec.role); });
   std::vector<LineGroup> groups;
   bool amount_since_label = true;
   for (int c = 0; c < t.n_cols; ++c) {
@@ -138,7 +144,7 @@ std::vector<LineGroup> FindLineGroups(const Table& t, const std::vector<Column>&
     const std::string role = c < static_cast<int>(roles.size()) ? roles[c] : "";
     // The kind's role decides (09's twelve amounts: a garbled one is still no label); a column
     // the kind does not name is judged by its body.
-    bool is_label = role == "item", is_line = role == "line", is_amount = role == "amount";
+    bool is_label = IsLabelRole(role), is_line = role == "line", is_amount = role == "amount";
     if (role.empty()) {
       int filled = 0, textual = 0, amounts = 0;
       for (const auto& cell : t.cells) {
@@ -156,17 +162,19 @@ std::vector<LineGroup> FindLineGroups(const Table& t, const std::vector<Column>&
     }
     if (is_label && (amount_since_label || groups.empty())) {
       if (!groups.empty()) groups.back().end = c;
-      groups.push_back({c, -1, groups.empty() ? 0 : c, t.n_cols, ""});
+      groups.push_back({{c}, -1, groups.empty() ? 0 : c, t.n_cols, ""});
       amount_since_label = false;
+    } else if (is_label && (role == "name" || role == "code") && groups.back().line_col < 0) {
+      groups.back().label_cols.push_back(c);  // the name after the code column
     } else if (is_line && !groups.empty() && groups.back().line_col < 0) {
       groups.back().line_col = c;
     }
     amount_since_label = amount_since_label || is_amount;
   }
-  if (groups.empty()) groups.push_back({-1, -1, 0, t.n_cols, ""});
+  if (groups.empty()) groups.push_back({{}, -1, 0, t.n_cols, ""});
   if (groups.size() == 2) {
     for (auto& g : groups) {
-      const Column& col = columns[g.label_col];
+      const Column& col = columns[g.label_cols.front()];
       const std::string top = col.path.empty() ? "" : col.path.front();
       if (col.id.starts_with("income_") || top.find("收入") != std::string::npos)
         g.half = "income";
@@ -209,8 +217,8 @@ std::vector<Record> LineRecords(const Table& t, const std::vector<Column>& colum
       Record rec;
       rec.row = r;
       rec.half = g.half;
-      if (g.label_col >= 0)
-        if (const Cell* label = CellAt(t, r, g.label_col); label && label->c >= g.begin)
+      for (int c : g.label_cols)
+        if (const Cell* label = CellAt(t, r, c); label && label->c >= g.begin && rec.label.empty())
           rec.label = StripSpaces(label->text);
       if (g.line_col >= 0)
         if (const Cell* line = AnchorAt(t, r, g.line_col)) {
@@ -218,7 +226,9 @@ std::vector<Record> LineRecords(const Table& t, const std::vector<Column>& colum
           if (!s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos)
             rec.line = std::stoi(s);
         }
-      AddValues(t, r, g.begin, g.end, {g.label_col, g.line_col}, rec);
+      std::vector<int> keys = g.label_cols;
+      keys.push_back(g.line_col);
+      AddValues(t, r, g.begin, g.end, keys, rec);
       if (rec.label.empty() && !AnyValue(rec)) continue;  // a 行次 alone prints no line
       rec.name = rec.label;
       rec.role = RoleOfLabel(rec.label);

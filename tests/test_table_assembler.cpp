@@ -352,6 +352,25 @@ TEST(BuildRecords, ThreePublicFiguresHaveOneColumnPathEach) {
   EXPECT_EQ(records[0].values[1].text, "站");
 }
 
+// A 07 whose body is its 合计 row alone (no 政府性基金 spending): no code column is found, yet the
+// row is a total keyed by its label, and the name column is no value.
+TEST(BuildRecords, CodedKindWithoutCodesKeysItsTotalByLabel) {
+  Table t = MakeTable({
+      {"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出",
+       "年末结转和结余"},
+      {"", "合计", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00"},
+  });
+  t.header_rows = 1;
+  t.kind = "gov_fund";
+  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  std::vector<Record> records = Records(t);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].label, "合计");
+  EXPECT_EQ(records[0].role, "total");
+  ASSERT_EQ(records[0].values.size(), 6u);
+  EXPECT_EQ(records[0].values[0].column, 2);
+}
+
 // 公开01表: income and expenditure halves, each 项目 | 行次 | 金额, keyed by line.
 TEST(BuildRecords, SummaryLinesOfBothHalves) {
   Table t = MakeTable(
