@@ -50,6 +50,54 @@ bool DigitConfusable(char a, char b) {
 
 }  // namespace
 
+std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
+    const std::string& lei, const std::vector<std::optional<std::string>>& parts,
+    const std::string& name) const {
+  const std::string printed = StripSpaces(name);
+  if (printed.empty() || !dict_.Find(lei, CodeSystem::kFunction)) return std::nullopt;
+  // Every code at or below the 类 that the readable parts allow: a readable part must be the
+  // code's own, a blank part lies below the code's level, an unreadable one may be either.
+  std::vector<const CodeEntry*> candidates{dict_.Find(lei, CodeSystem::kFunction)};
+  for (size_t k = 0; k < candidates.size(); ++k)
+    if (candidates[k]->code.size() < 3 + 2 * parts.size())
+      for (const CodeEntry* child : dict_.Children(candidates[k]->code))
+        if (child->system == CodeSystem::kFunction) candidates.push_back(child);
+  auto fits = [&](const std::string& code) {
+    for (size_t p = 0; p < parts.size(); ++p) {
+      const bool within = code.size() >= 3 + 2 * (p + 1);
+      if (!parts[p]) continue;
+      if (within ? code.substr(3 + 2 * p, 2) != *parts[p] : !parts[p]->empty()) return false;
+      if (within && parts[p]->empty()) return false;
+    }
+    return true;
+  };
+  const CodeEntry* best = nullptr;
+  double best_d = 1.0, second_d = 1.0;
+  for (const CodeEntry* e : candidates) {
+    if (!fits(e->code)) continue;
+    const double d = FoldEqual(printed, e->name) ? 0.0 : NormDistance(printed, e->name);
+    if (d < best_d) {
+      second_d = best_d;
+      best_d = d;
+      best = e;
+    } else if (d < second_d) {
+      second_d = d;
+    }
+  }
+  // The name must be the entry's and no other's: exactly (党委办公厅 and 政府办公厅 differ in two
+  // characters), or up to a character or so of OCR noise when every other entry is far off.
+  const bool exact = best && best_d == 0 && second_d > 0;
+  if (!best || (!exact && (best_d > 0.15 || second_d - best_d < 0.2))) return std::nullopt;
+  CodeFromNameFix fix;
+  for (size_t p = 0; p < parts.size(); ++p)
+    fix.parts.push_back(best->code.size() >= 3 + 2 * (p + 1) ? best->code.substr(3 + 2 * p, 2)
+                                                             : "");
+  fix.confidence = best_d == 0 && best->sure ? 0.85 : 0.7;
+  fix.reason = "code part unreadable; the printed name is the dictionary's " + best->code + " " +
+               best->name + " (the only entry under " + lei + " the readable parts allow)";
+  return fix;
+}
+
 std::optional<std::string> Repairer::CleanCode(const std::string& text) {
   std::string out;
   for (char32_t c : DecodeUtf8(text)) {
@@ -431,21 +479,40 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       // the whole code unknown, so neither it nor the name is trusted.
       bool broken_part = false;
       if (clean[i].size() == 3) {
+        // Each part: its digits, "" when blank, nullopt when OCR made it unreadable.
+        std::vector<std::optional<std::string>> part_digits;
+        std::vector<Cell*> part_cells;
         for (int p = 1; p <= g.parts; ++p) {
           Cell* part = AnchorAt(t, col[i]->r, c + p);
+          part_cells.push_back(part);
           const std::string ps = part ? StripSpaces(part->text) : "";
-          if (ps.empty()) break;
+          if (ps.empty()) {
+            part_digits.emplace_back("");
+            continue;
+          }
           auto cp = CleanCode(ps);
           // "2" printed on the text layer is 02 without its zero (see CodeParts).
           if (cp && (cp->size() == 2 || (cp->size() == 1 && part->exact))) {
             if (*cp != ps)
               record(*part, "code", *cp, "OCR characters in a code part (-> digits)", 0.85);
+            part_digits.push_back(*cp);
             continue;
           }
-          warn(*part, "not_a_code",
-               "code part '" + part->text + "' is not two digits; kept as read");
-          broken_part = true;
-          break;
+          part_digits.emplace_back(std::nullopt);
+        }
+        const bool unreadable =
+            std::find(part_digits.begin(), part_digits.end(), std::nullopt) != part_digits.end();
+        std::optional<CodeFromNameFix> fix;
+        if (unreadable && !economic) fix = CodeFromName(clean[i], part_digits, name);
+        for (size_t p = 0; p < part_digits.size() && unreadable; ++p) {
+          if (part_digits[p] || !part_cells[p]) continue;
+          if (fix) {
+            record(*part_cells[p], "code", fix->parts[p], fix->reason, fix->confidence);
+          } else {
+            warn(*part_cells[p], "not_a_code",
+                 "code part '" + part_cells[p]->text + "' is not two digits; kept as read");
+            broken_part = true;
+          }
         }
       }
       if (broken_part) {

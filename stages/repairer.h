@@ -46,6 +46,17 @@ class Repairer {
   // Digits-only form of a code cell: full-width digits, O/o->0, l/I->1, spaces and stray marks
   // removed. nullopt when something other than digits remains.
   static std::optional<std::string> CleanCode(const std::string& text);
+  // A split function code (类 | 款 | 项) whose 款 or 项 part OCR could not read: the parts the
+  // dictionary and the printed name prove. `parts` holds each part's digits, "" when blank, or
+  // nullopt when unreadable; nullopt when no single entry fits.
+  struct CodeFromNameFix {
+    std::vector<std::string> parts;  // the text of every part ("" = blank)
+    double confidence = 0.0;
+    std::string reason;
+  };
+  std::optional<CodeFromNameFix> CodeFromName(const std::string& lei,
+                                              const std::vector<std::optional<std::string>>& parts,
+                                              const std::string& name) const;
 
  private:
   const CodeDictionary& dict_;

@@ -264,12 +264,14 @@ Table SplitCodeTable() {
 TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
   Repairer rep(Dict());
   Table t = SplitCodeTable();
-  // 款 part garbled: the row would look like a 类 row, and its name must not become 201's.
+  // 款 part garbled and a name no entry under 201 has: the row would look like a 类 row, and its
+  // name must not become 201's.
   testing::CellRC(t, 2, 1)->text = "[可";
+  testing::CellRC(t, 2, 3)->text = "某某专项事务";
   t.kind = ClassifyTable(t);
   std::vector<std::string> warnings;
   auto repairs = rep.repair(t, 0, &warnings);
-  EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "政府办公厅（室）及相关机构事务");
+  EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "某某专项事务");
   EXPECT_EQ(testing::CellRC(t, 2, 1)->flags, std::vector<std::string>{"not_a_code"});
   EXPECT_EQ(testing::CellRC(t, 2, 3)->flags, std::vector<std::string>{"not_in_dictionary"});
   for (const auto& r : repairs) EXPECT_FALSE(r.r == 2 && r.field == "name") << r.after;
@@ -280,6 +282,44 @@ TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
   repairs = rep.repair(u, 0, nullptr);
   EXPECT_EQ(testing::CellRC(u, 3, 2)->text, "01");
   EXPECT_EQ(testing::CellRC(u, 3, 2)->raw, "O1");
+}
+
+// Real 预算 scans read narrow 款 / 项 cells as "[可", " om" or "[一" (a blank part with a rule
+// remnant). The printed name, among the entries the readable parts allow, says what they are.
+TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
+  Repairer rep(Dict());
+  Table t = testing::MakeTable("", "2025年部门支出预算总表",
+                               {{"类", "款", "项", "功能分类科目名称", "合计"},
+                                {"201", "[一", "", "一般公共服务支出", "30.00"},
+                                {"201", "[可", "", "政府办公厅（室）及相关机构事务", "30.00"},
+                                {"201", "03", " om", "一般行政管理事务", "30.00"},
+                                {"201", "03", "0", "行政运行", "0.00"}},
+                               1);
+  t.kind = ClassifyTable(t);
+  auto repairs = rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->text, "");  // the 类 row: its 款 is blank
+  EXPECT_EQ(testing::CellRC(t, 2, 1)->text, "03");  // 20103 政府办公厅（室）及相关机构事务
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->text, "02");  // 2010302 一般行政管理事务
+  EXPECT_EQ(testing::CellRC(t, 4, 2)->text, "01");  // 2010301 行政运行, not 0
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->raw, " om");  // the reading is kept
+  for (int r = 1; r <= 4; ++r)
+    for (int c = 1; c <= 2; ++c) EXPECT_TRUE(testing::CellRC(t, r, c)->flags.empty()) << r << c;
+  int from_name = 0;
+  for (const auto& r : repairs)
+    if (r.field == "code" && r.reason.find("printed name") != std::string::npos) {
+      ++from_name;
+      EXPECT_DOUBLE_EQ(r.confidence, 0.85);
+    }
+  EXPECT_EQ(from_name, 4);
+  // A name two entries could carry proves nothing: 行政运行 under 201 with the 款 unreadable.
+  Table u = testing::MakeTable(
+      "", "2025年部门支出预算总表",
+      {{"类", "款", "项", "功能分类科目名称", "合计"}, {"201", "[可", "01", "行政运行", "30.00"}},
+      1);
+  u.kind = ClassifyTable(u);
+  rep.repair(u, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(u, 1, 1)->text, "[可");
+  EXPECT_EQ(testing::CellRC(u, 1, 1)->flags, std::vector<std::string>{"not_a_code"});
 }
 
 TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
