@@ -582,6 +582,10 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
     if (c < static_cast<int>(roles.size()) && !roles[c].empty())
       have_roles = true, amount_col[c] = roles[c] == "amount";
   if (!have_roles) {
+    // A column of amounts shows two or more; a table of one or two body rows (the 三公 budget's
+    // one row of figures) can show only one.
+    const int body_rows = t.n_rows - t.header_rows - static_cast<int>(lanci_rows.size());
+    const int enough = body_rows <= 2 ? 1 : 2;
     for (int c = 0; c < t.n_cols; ++c) {
       if (std::find(code_cols.begin(), code_cols.end(), c) != code_cols.end()) continue;
       int filled = 0, amounts = 0;
@@ -595,7 +599,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
         if (n && (n->find('.') != std::string::npos || n->find("—") != std::string::npos))
           ++amounts;
       }
-      amount_col[c] = amounts >= 2 && amounts * 2 >= filled;
+      amount_col[c] = amounts >= enough && amounts * 2 >= filled;
     }
   }
   for (auto& cell : t.cells) {

@@ -322,6 +322,18 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
   EXPECT_EQ(testing::CellRC(u, 1, 1)->flags, std::vector<std::string>{"not_a_code"});
 }
 
+// The 三公 budget table prints one row of figures: each column shows one amount, and a comma
+// read for the decimal point is still repaired there.
+TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {
+  Repairer rep(Dict());
+  Table t = testing::MakeTable("", "某某情况表",
+                               {{"甲费", "乙费", "丙费"}, {"1.00", "213,28", "9:98"}}, 1);
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->text, "213.28");
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->raw, "213,28");
+  EXPECT_EQ(testing::CellRC(t, 1, 2)->text, "9.98");
+}
+
 TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
   Repairer rep(Dict());
   Table t = SplitCodeTable();
