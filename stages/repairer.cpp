@@ -602,6 +602,24 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       amount_col[c] = amounts >= enough && amounts * 2 >= filled;
     }
   }
+  // How each amount column prints "nothing": dashes, or zeros. A look-alike that reading took
+  // for a dash (一 read alone) in a column printing zeros and no dash may as well be a damaged 0
+  // (b25-wanli-dept's scan): its confidence drops, so the cell is flagged low_confidence.
+  auto look_alike_dash = [](const Cell& c) {
+    return ParseAmount(c.text).is_dash() && !c.raw.empty() && !ParseAmount(c.raw).is_dash();
+  };
+  std::vector<int> dashes(static_cast<size_t>(t.n_cols), 0);
+  std::vector<int> zeros(static_cast<size_t>(t.n_cols), 0);
+  for (const auto& cell : t.cells) {
+    if (cell.r < t.header_rows || cell.c >= t.n_cols || !amount_col[cell.c]) continue;
+    const Amount a = ParseAmount(cell.text);
+    dashes[cell.c] += a.is_dash() && !look_alike_dash(cell);
+    zeros[cell.c] += a.is_number() && a.cents == 0;
+  }
+  for (auto& cell : t.cells)
+    if (cell.r >= t.header_rows && cell.c < t.n_cols && amount_col[cell.c] && !cell.exact &&
+        look_alike_dash(cell) && dashes[cell.c] == 0 && zeros[cell.c] > 0)
+      cell.conf = std::min(cell.conf, 0.6f);
   for (auto& cell : t.cells) {
     if (cell.r < t.header_rows || lanci_rows.count(cell.r) || cell.c >= t.n_cols ||
         !amount_col[cell.c])

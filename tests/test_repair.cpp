@@ -334,6 +334,23 @@ TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {
   EXPECT_EQ(testing::CellRC(t, 1, 2)->text, "9.98");
 }
 
+// "一" read where a dash or a 0 was printed: reading takes it for a dash, and the column's way of
+// printing nothing says how sure that is (b25-wanli-dept's scan printed 0 and read 一: silent).
+TEST(Repairer, DashLookAlikeAmongZerosIsUnsure) {
+  Repairer rep(Dict());
+  Table t = testing::MakeTable("", "某某情况表",
+                               {{"项目", "甲", "乙"},
+                                {"一类", "0.00", "——"},
+                                {"二类", "12.50", "3.00"},
+                                {"三类", "——", "——"}},
+                               1);
+  testing::CellRC(t, 3, 1)->raw = testing::CellRC(t, 3, 2)->raw = "一";
+  rep.repair(t, 0, nullptr);
+  EXPECT_LT(testing::CellRC(t, 3, 1)->conf, kUnsureConf);  // the column prints 0.00
+  EXPECT_FLOAT_EQ(testing::CellRC(t, 3, 2)->conf, 0.9f);   // the column prints dashes
+  EXPECT_EQ(testing::CellRC(t, 3, 1)->text, "——");         // the reading stands
+}
+
 TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
   Repairer rep(Dict());
   Table t = SplitCodeTable();
