@@ -40,46 +40,71 @@ bool IsPdfName(const fs::path& p) {
   return ext == ".pdf";
 }
 
+// A PDF found, and its name below the command-line argument it came from: the name of its
+// output, so that adding or removing other inputs never moves it.
+struct Candidate {
+  fs::path path;
+  fs::path relative;
+};
+
 // Inputs found by walking folders and manifests, and what could not be taken.
 struct Found {
-  std::vector<fs::path> pdfs;
-  std::vector<InputProblem> problems;
+  std::vector<Candidate> pdfs;
+  // Each with the name it is sharded by: below its argument like an input's, so that it does
+  // not depend on where the corpus is mounted.
+  std::vector<std::pair<std::string, InputProblem>> problems;
 
-  void Problem(const fs::path& path, const std::string& what, const std::error_code& ec = {}) {
+  void Problem(const fs::path& path, const fs::path& relative, const std::string& what,
+               const std::error_code& ec = {}) {
     std::error_code ignored;
     fs::path shown = fs::absolute(path, ignored).lexically_normal();
     problems.push_back(
-        {(shown.empty() ? path : shown).string(), ec ? what + ": " + ec.message() : what});
+        {relative.generic_string(),
+         {(shown.empty() ? path : shown).string(), ec ? what + ": " + ec.message() : what}});
   }
 };
 
-void CollectFolder(const fs::path& dir, Found& found);
+void CollectFolder(const fs::path& dir, const fs::path& below, Found& found);
 
 // One folder entry: subfolders are walked (never through a symlink: no cycles), *.pdf files are
 // kept, a *.pdf that cannot be followed (loop, dangling) or is not a file is reported.
-void CollectEntry(const fs::directory_entry& entry, Found& found) {
+void CollectEntry(const fs::directory_entry& entry, const fs::path& below, Found& found) {
+  const fs::path relative = below / entry.path().filename();
   std::error_code ec;
   const fs::file_status own = entry.symlink_status(ec);
-  if (ec) return found.Problem(entry.path(), "cannot read", ec);
-  if (fs::is_directory(own)) return CollectFolder(entry.path(), found);
+  if (ec) return found.Problem(entry.path(), relative, "cannot read", ec);
+  if (fs::is_directory(own)) return CollectFolder(entry.path(), relative, found);
   if (!IsPdfName(entry.path())) return;
   const fs::file_status target = fs::status(entry.path(), ec);
   if (ec || !fs::exists(target)) {
     const bool link = fs::is_symlink(own);
-    return found.Problem(entry.path(), link ? "cannot follow symlink" : "cannot read",
+    return found.Problem(entry.path(), relative, link ? "cannot follow symlink" : "cannot read",
                          ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
   }
   if (fs::is_regular_file(target))
-    found.pdfs.push_back(entry.path());
+    found.pdfs.push_back({entry.path(), relative});
   else if (!fs::is_directory(target))  // a symlink to a folder is not followed, as above
-    found.Problem(entry.path(), "not a regular file");
+    found.Problem(entry.path(), relative, "not a regular file");
 }
 
-void CollectFolder(const fs::path& dir, Found& found) {
+// `below`: the folder's path below the folder that was named (empty for that one).
+void CollectFolder(const fs::path& dir, const fs::path& below, Found& found) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    CollectEntry(*it, found);
-  if (ec) found.Problem(dir, "cannot read folder", ec);
+    CollectEntry(*it, below, found);
+  if (ec) found.Problem(dir, below, "cannot read folder", ec);
+}
+
+// A named folder, its PDFs in sorted order (not the file system's): which of two inputs with
+// the same output name wins must not depend on the disk.
+void CollectTree(const fs::path& dir, Found& found) {
+  const auto first_pdf = static_cast<std::ptrdiff_t>(found.pdfs.size());
+  const auto first_problem = static_cast<std::ptrdiff_t>(found.problems.size());
+  CollectFolder(dir, {}, found);
+  std::sort(found.pdfs.begin() + first_pdf, found.pdfs.end(),
+            [](const Candidate& a, const Candidate& b) { return a.relative < b.relative; });
+  std::stable_sort(found.problems.begin() + first_problem, found.problems.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 // A manifest entry: a folder is walked, a file is taken whatever its name.
@@ -87,20 +112,24 @@ void CollectListed(const fs::path& path, const fs::path& manifest, Found& found)
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec || !fs::exists(status))
-    return found.Problem(path, "listed in " + manifest.string() + " but cannot be opened",
+    return found.Problem(path, path.filename(),
+                         "listed in " + manifest.string() + " but cannot be opened",
                          ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
   if (fs::is_directory(status))
-    CollectFolder(path, found);
+    CollectTree(path, found);
   else if (fs::is_regular_file(status))
-    found.pdfs.push_back(path);
+    found.pdfs.push_back({path, path.filename()});
   else
-    found.Problem(path, "listed in " + manifest.string() + " but not a regular file");
+    found.Problem(path, path.filename(),
+                  "listed in " + manifest.string() + " but not a regular file");
 }
 
 // One path per line, relative to the manifest's folder; # starts a comment.
 void CollectManifest(const fs::path& manifest, Found& found) {
   std::ifstream in(manifest);
-  if (!in) return found.Problem(manifest, "cannot read manifest", {errno, std::generic_category()});
+  if (!in)
+    return found.Problem(manifest, manifest.filename(), "cannot read manifest",
+                         {errno, std::generic_category()});
   std::string line;
   while (std::getline(in, line)) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -109,7 +138,7 @@ void CollectManifest(const fs::path& manifest, Found& found) {
     if (listed.is_relative()) listed = manifest.parent_path() / listed;
     CollectListed(listed, manifest, found);
   }
-  if (in.bad()) found.Problem(manifest, "cannot read manifest to the end");
+  if (in.bad()) found.Problem(manifest, manifest.filename(), "cannot read manifest to the end");
 }
 
 // An INPUT from the command line: a folder, a PDF, or else a manifest.
@@ -121,11 +150,11 @@ void CollectInput(const fs::path& path, Found& found) {
         "input not found: " + path.string() + " (" +
         (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)).message() + ")");
   if (fs::is_directory(status))
-    CollectFolder(path, found);
+    CollectTree(path, found);
   else if (!fs::is_regular_file(status))
-    found.Problem(path, "not a regular file");
+    found.Problem(path, path.filename(), "not a regular file");
   else if (IsPdfName(path))
-    found.pdfs.push_back(path);
+    found.pdfs.push_back({path, path.filename()});
   else
     CollectManifest(path, found);
 }
@@ -346,61 +375,36 @@ bool InShard(const std::string& relative, int index, int count) {
   return static_cast<int>(h % static_cast<uint64_t>(count)) == index;
 }
 
-namespace {
-
-// Canonical, duplicate-free, sorted. A path that cannot be resolved becomes a problem.
-std::vector<fs::path> UniqueCanonical(const std::vector<fs::path>& paths, Found& found) {
-  std::set<fs::path> seen;
-  std::vector<fs::path> unique;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    const fs::path absolute = fs::absolute(p, ec);
-    fs::path canonical = ec ? fs::path() : fs::weakly_canonical(absolute, ec);
-    if (ec)
-      found.Problem(p, "cannot resolve path", ec);
-    else if (seen.insert(canonical).second)
-      unique.push_back(std::move(canonical));
-  }
-  std::sort(unique.begin(), unique.end());
-  return unique;
-}
-
-// Common root of all inputs: outputs mirror the tree below it, so equal names in different
-// folders never collide.
-fs::path CommonRoot(const std::vector<fs::path>& paths) {
-  fs::path root = paths.empty() ? fs::path() : paths.front().parent_path();
-  for (const auto& p : paths) {
-    while (!root.empty() &&
-           std::mismatch(root.begin(), root.end(), p.begin(), p.end()).first != root.end())
-      root = root.parent_path();
-  }
-  return root;
-}
-
-// Below `root` when it is there, else the whole path: the name a problem is sharded by.
-std::string RelativeOrWhole(const fs::path& path, const fs::path& root) {
-  const fs::path relative = path.lexically_relative(root);
-  if (relative.empty() || *relative.begin() == "..") return path.generic_string();
-  return relative.generic_string();
-}
-
-}  // namespace
-
 ResolvedInputs ResolveInputs(const BatchOptions& options) {
   Found found;
   for (const auto& in : options.inputs) CollectInput(fs::path(in), found);
-  const std::vector<fs::path> unique = UniqueCanonical(found.pdfs, found);
-  const fs::path root = CommonRoot(unique);
   ResolvedInputs resolved;
-  for (const auto& p : unique) {
+  std::set<fs::path> seen;                 // canonical paths taken
+  std::map<std::string, fs::path> owners;  // relative name -> the input that has it
+  for (const auto& [path, relative_path] : found.pdfs) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(path, ec);
+    const fs::path canonical = ec ? fs::path() : fs::weakly_canonical(absolute, ec);
+    if (ec) {
+      found.Problem(path, relative_path, "cannot resolve path", ec);
+      continue;
+    }
+    if (!seen.insert(canonical).second) continue;  // the same file again: one input
+    const std::string relative = relative_path.generic_string();
+    const auto [owner, first] = owners.emplace(relative, canonical);
+    if (!first) {  // the first in command-line order keeps the name
+      found.Problem(canonical, relative_path,
+                    "output name " + relative + ".json is taken by " + owner->second.string() +
+                        " (named first); this input is not converted");
+      continue;
+    }
+    if (!InShard(relative, options.shard_index, options.shard_count)) continue;
     // ".json" is appended to the whole name (a.pdf -> a.pdf.json).
-    const std::string rel = p.lexically_relative(root).generic_string();
-    if (!InShard(rel, options.shard_index, options.shard_count)) continue;
-    resolved.inputs.push_back(
-        {p.string(), rel, (fs::path(options.out_dir) / (rel + ".json")).string()});
+    resolved.inputs.push_back({canonical.string(), relative,
+                               (fs::path(options.out_dir) / (relative + ".json")).string()});
   }
-  for (auto& problem : found.problems)
-    if (InShard(RelativeOrWhole(problem.path, root), options.shard_index, options.shard_count))
+  for (auto& [key, problem] : found.problems)
+    if (InShard(key, options.shard_index, options.shard_count))
       resolved.problems.push_back(std::move(problem));
   return resolved;
 }

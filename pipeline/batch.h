@@ -26,7 +26,7 @@ struct BatchOptions {
 // One input resolved: where it is and where its output goes.
 struct BatchInput {
   std::string path;      // as found
-  std::string relative;  // below the common root of all inputs, used to mirror the tree
+  std::string relative;  // below the folder named (a named or listed file: its name)
   std::string output;    // OUT_DIR/<relative>.json
 };
 
@@ -42,9 +42,11 @@ struct ResolvedInputs {
   std::vector<InputProblem> problems;  // this shard's share, like the inputs
 };
 
-// Expands inputs (directories recursively, manifests line by line), drops duplicates, orders
-// them, maps each to a collision-free output path, and keeps this shard's share. One bad entry
-// never stops the others: it becomes a problem. Throws UsageError only for an INPUT named on the
+// Expands inputs (directories recursively, manifests line by line) in command-line order, each
+// folder sorted, drops duplicates (the same file twice), names each output by its path below the
+// argument it came from (so that other inputs never move it), and keeps this shard's share. One
+// bad entry never stops the others: it becomes a problem, and so does a later input whose output
+// name an earlier one has. Throws UsageError only for an INPUT named on the
 // command line that does not exist (nothing to do: a typo or a missing mount); never throws a
 // filesystem error.
 ResolvedInputs ResolveInputs(const BatchOptions& options);

@@ -1,5 +1,6 @@
-// juesuan batch: isolation of bad inputs (files and folder entries), resume, atomic outputs after
-// kill -9, shards, output faults (full disk, unwritable folder: exit code 5), `--`.
+// juesuan batch: output names (below the argument, collisions), isolation of bad inputs (files
+// and folder entries), resume, atomic outputs after kill -9, shards, output faults (full disk,
+// unwritable folder: exit code 5), `--`.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -103,6 +104,96 @@ std::vector<nlohmann::json> JsonLines(const fs::path& p) {
   std::istringstream in(ReadAll(p));
   for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
   return lines;
+}
+
+TEST(BatchInputs, EachOutputIsNamedBelowItsOwnArgument) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in/sub");
+  fs::create_directories(tmp / "deep/er");
+  fs::create_directories(tmp / "m/z");
+  fs::create_directories(tmp / "n");
+  for (const char* p : {"in/sub/a.pdf", "in/b.pdf", "deep/er/c.pdf", "m/z/q.pdf", "n/e.pdf"})
+    fs::copy_file(TestData("blank.pdf"), tmp / p);
+  std::ofstream(tmp / "list.txt") << "m\nn/e.pdf\n";
+  BatchOptions o;
+  o.out_dir = (tmp / "out").string();
+  o.inputs = {(tmp / "in").string(), (tmp / "deep/er/c.pdf").string(), (tmp / "list.txt").string()};
+  const auto resolved = juesuan::ResolveInputs(o);
+  EXPECT_TRUE(resolved.problems.empty());
+  std::vector<std::string> relatives, outputs, paths;
+  for (const auto& in : resolved.inputs) {
+    relatives.push_back(in.relative);
+    outputs.push_back(in.output);
+    paths.push_back(in.path);
+  }
+  // Command-line order, each folder sorted.
+  EXPECT_EQ(relatives,
+            (std::vector<std::string>{"b.pdf", "sub/a.pdf", "c.pdf", "z/q.pdf", "e.pdf"}));
+  EXPECT_EQ(outputs, (std::vector<std::string>{
+                         (tmp / "out/b.pdf.json").string(), (tmp / "out/sub/a.pdf.json").string(),
+                         (tmp / "out/c.pdf.json").string(), (tmp / "out/z/q.pdf.json").string(),
+                         (tmp / "out/e.pdf.json").string()}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{(tmp / "in/b.pdf").string(), (tmp / "in/sub/a.pdf").string(),
+                                      (tmp / "deep/er/c.pdf").string(),
+                                      (tmp / "m/z/q.pdf").string(), (tmp / "n/e.pdf").string()}));
+}
+
+TEST(Batch, AddingAnInputNeverMovesAnotherOutput) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in/sub");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/sub/a.pdf");
+  const std::vector<std::string> args = {"batch", (tmp / "in").string(), "-o",
+                                         (tmp / "out").string(), "--quiet"};
+  auto r = RunCli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), std::set<std::string>{"sub/a.pdf.json"});
+  const auto before = fs::last_write_time(tmp / "out/sub/a.pdf.json");
+
+  fs::copy_file(TestData("no_table.pdf"), tmp / "in/b.pdf");
+  r = RunCli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), (std::set<std::string>{"b.pdf.json", "sub/a.pdf.json"}));
+  const auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_EQ(summary["skipped"], 1);  // sub/a.pdf: up to date where it was
+  EXPECT_EQ(summary["done"], 1);     // b.pdf only
+  EXPECT_EQ(fs::last_write_time(tmp / "out/sub/a.pdf.json"), before);
+}
+
+TEST(Batch, TwoInputsWithOneOutputNameTheFirstNamedWins) {
+  TempDir tmp;
+  fs::create_directories(tmp / "x");
+  fs::create_directories(tmp / "y");
+  fs::copy_file(TestData("blank.pdf"), tmp / "x/a.pdf");
+  fs::copy_file(TestData("no_table.pdf"), tmp / "y/a.pdf");
+  for (const auto& [first, second] : {std::pair{"x", "y"}, std::pair{"y", "x"}}) {
+    const fs::path out = tmp / (std::string("out-") + first);
+    const fs::path winner = tmp / first / "a.pdf", loser = tmp / second / "a.pdf";
+    auto r = RunCli({"batch", winner.string(), loser.string(), "-o", out.string(), "--quiet"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_EQ(Outputs(out), std::set<std::string>{"a.pdf.json"});
+    EXPECT_EQ(ReadJson(out / "a.pdf.json")["source"]["file"], winner.string());
+    const auto errors = JsonLines(out / "_errors.jsonl");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0]["path"], loser.string());
+    EXPECT_EQ(errors[0]["stage"], "input");
+    EXPECT_EQ(errors[0]["message"], "output name a.pdf.json is taken by " + winner.string() +
+                                        " (named first); this input is not converted");
+    const auto summary = ReadJson(out / "_summary.json");
+    EXPECT_EQ(summary["done"], 1);
+    EXPECT_EQ(summary["input_errors"], 1);
+  }
+}
+
+TEST(Batch, AFileInputIsNamedByItsFileNameWhereverItIs) {
+  TempDir tmp;
+  fs::create_directories(tmp / "deep/er");
+  fs::copy_file(TestData("blank.pdf"), tmp / "deep/er/c.pdf");
+  auto r =
+      RunCli({"batch", (tmp / "deep/er/c.pdf").string(), "-o", (tmp / "out").string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Outputs(tmp / "out"), std::set<std::string>{"c.pdf.json"});
+  EXPECT_EQ(ReadJson(tmp / "out/c.pdf.json")["source"]["file"], (tmp / "deep/er/c.pdf").string());
 }
 
 TEST(Batch, OneBadEntryNeverStopsTheBatch) {
