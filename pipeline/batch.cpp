@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -159,8 +160,9 @@ void CollectInput(const fs::path& path, Found& found) {
     CollectManifest(path, found);
 }
 
-std::string JsonLine(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+template <typename Json>
+std::string JsonLine(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 // Owns a POSIX file descriptor.
@@ -230,27 +232,6 @@ bool UpToDate(const std::string& output, const std::string& sha, const std::stri
   } catch (const std::exception&) {
     return false;  // damaged or foreign: redo
   }
-}
-
-// Every record of a document as JSON lines, returned whole so that it is written at once.
-std::string RecordLines(const nlohmann::json& doc, const std::string& relative) {
-  std::string lines;
-  const auto& d = doc.at("disclosure");
-  for (const auto& t : doc.at("tables"))
-    for (const auto& r : t.at("records"))
-      for (const auto& [column, value] : r.at("values").items())
-        lines += JsonLine({{"document", relative},
-                           {"table_number", t.at("number")},
-                           {"table_title", t.at("title")},
-                           {"table_kind", t.at("kind")},
-                           {"code", r.at("code")},
-                           {"name", r.at("name")},
-                           {"column", column},
-                           {"value", value},
-                           {"unit", d.at("unit")},
-                           {"year", d.at("year")},
-                           {"department", d.at("department")}});
-  return lines;
 }
 
 // The run's own files carry the shard in their name, so that shards running at the same time into
@@ -373,6 +354,78 @@ bool InShard(const std::string& relative, int index, int count) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : relative) h = (h ^ c) * 1099511628211ULL;
   return static_cast<int>(h % static_cast<uint64_t>(count)) == index;
+}
+
+namespace {
+
+// j[key], or null when j is not an object or has no such key: the records file must not depend
+// on every optional field being written.
+const nlohmann::json kNull;
+
+const nlohmann::json& Field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return kNull;
+  const auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+// The elements of j when it is an array, else none (an old-shape output's `values` object).
+const nlohmann::json& Elements(const nlohmann::json& j) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  return j.is_array() ? j : kEmpty;
+}
+
+}  // namespace
+
+std::string RecordLines(const nlohmann::json& doc, const std::string& relative) {
+  std::string lines;
+  const nlohmann::json& disclosure = Field(doc, "disclosure");
+  const nlohmann::json& sha256 = Field(Field(doc, "source"), "sha256");
+  for (const auto& t : Elements(Field(doc, "tables"))) {
+    std::map<std::int64_t, const nlohmann::json*> columns;  // by their "index"
+    for (const auto& c : Elements(Field(t, "columns")))
+      if (Field(c, "index").is_number_integer())
+        columns.emplace(Field(c, "index").get<std::int64_t>(), &c);
+    const nlohmann::json& table_unit = Field(t, "unit");
+    const nlohmann::json& unit = table_unit.is_null() ? Field(disclosure, "unit") : table_unit;
+    for (const auto& r : Elements(Field(t, "records")))
+      for (const auto& v : Elements(Field(r, "values"))) {
+        if (!v.is_object()) continue;
+        const nlohmann::json& index = Field(v, "column");
+        const auto column =
+            index.is_number_integer() ? columns.find(index.get<std::int64_t>()) : columns.end();
+        const nlohmann::json& c = column == columns.end() ? kNull : *column->second;
+        // ordered_json: the keys stay in this order, for loaders that read columns by position.
+        lines += JsonLine(nlohmann::ordered_json{{"sha256", sha256},
+                                                 {"document", relative},
+                                                 {"department", Field(disclosure, "department")},
+                                                 {"year", Field(disclosure, "year")},
+                                                 {"unit", unit},
+                                                 {"table", Field(t, "index")},
+                                                 {"table_number", Field(t, "number")},
+                                                 {"table_kind", Field(t, "kind")},
+                                                 {"table_title", Field(t, "title")},
+                                                 {"row", Field(r, "row")},
+                                                 {"role", Field(r, "role")},
+                                                 {"key", Field(r, "key")},
+                                                 {"code", Field(r, "code")},
+                                                 {"classification", Field(r, "classification")},
+                                                 {"level", Field(r, "level")},
+                                                 {"parent", Field(r, "parent")},
+                                                 {"line", Field(r, "line")},
+                                                 {"half", Field(r, "half")},
+                                                 {"line_id", Field(r, "line_id")},
+                                                 {"label", Field(r, "label")},
+                                                 {"name", Field(r, "name")},
+                                                 {"column", Field(v, "column")},
+                                                 {"column_path", Field(c, "path")},
+                                                 {"column_id", Field(c, "id")},
+                                                 {"column_header", Field(c, "header")},
+                                                 {"value", Field(v, "value")},
+                                                 {"text", Field(v, "text")},
+                                                 {"flags", Field(v, "flags")}});
+      }
+  }
+  return lines;
 }
 
 ResolvedInputs ResolveInputs(const BatchOptions& options) {

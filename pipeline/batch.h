@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ struct BatchOptions {
   bool force = false;  // redo inputs whose output is up to date
   bool quiet = false;
   bool json_log = false;                 // progress and events as JSON lines on stderr
-  std::string records_jsonl;             // every record of every document, one JSON line each
+  std::string records_jsonl;             // every record value of every document, a JSON line each
   int shard_index = 0, shard_count = 1;  // this run takes inputs with hash % count == index
 };
 
@@ -50,6 +51,11 @@ struct ResolvedInputs {
 // command line that does not exist (nothing to do: a typo or a missing mount); never throws a
 // filesystem error.
 ResolvedInputs ResolveInputs(const BatchOptions& options);
+
+// One document's output JSON (schema 2.0) as the lines of the records file, one per value of
+// every record, with the same keys in the same order (README lists them). A field the output
+// lacks is null; an output of another shape gives fewer lines rather than an exception.
+std::string RecordLines(const nlohmann::json& doc, const std::string& relative);
 
 // Stable 64-bit FNV-1a of the relative path: the same split on every machine.
 bool InShard(const std::string& relative, int index, int count);

@@ -1,6 +1,6 @@
 // juesuan batch: output names (below the argument, collisions), isolation of bad inputs (files
-// and folder entries), resume, atomic outputs after kill -9, shards, output faults (full disk,
-// unwritable folder: exit code 5), `--`.
+// and folder entries), resume, the records file (long form, stable), atomic outputs after
+// kill -9, shards, output faults (full disk, unwritable folder: exit code 5), `--`.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -196,6 +196,123 @@ TEST(Batch, AFileInputIsNamedByItsFileNameWhereverItIs) {
   EXPECT_EQ(ReadJson(tmp / "out/c.pdf.json")["source"]["file"], (tmp / "deep/er/c.pdf").string());
 }
 
+// A schema-2.0 output, written by hand: the records file's input.
+nlohmann::json NewShapeOutput() {
+  return nlohmann::json::parse(R"({
+    "source": {"file": "a.pdf", "sha256": "ab12", "pages": 13},
+    "disclosure": {"department": "某某局", "year": "2024", "unit": "万元"},
+    "tables": [
+      {"index": 0, "number": "02", "title": "收入决算表", "kind": "income_by_function",
+       "unit": null,
+       "columns": [{"index": 0, "path": ["功能分类科目编码"], "header": "功能分类科目编码", "id": "code"},
+                   {"index": 2, "path": ["本年收入合计"], "header": "本年收入合计", "id": "total_income"},
+                   {"index": 3, "path": ["财政拨款收入", "小计"], "header": "小计", "id": null}],
+       "records": [
+         {"row": 4, "role": "item", "key": "code", "code": "201", "classification": "function",
+          "level": "类", "parent": null, "line": null, "half": null, "line_id": null,
+          "label": null, "name": "一般公共服务支出",
+          "values": [{"column": 2, "value": 861.56, "text": "861.56", "flags": []},
+                     {"column": 3, "value": null, "text": "", "flags": ["unread_ink"]}]},
+         {"row": 9, "role": "total", "key": "line", "code": null, "classification": null,
+          "level": null, "parent": null, "line": 3, "half": "income", "line_id": "upper_subsidy",
+          "label": "本年收入合计", "name": "本年收入合计",
+          "values": [{"column": 7, "value": 12.5, "text": "12.50", "flags": []}]}]},
+      {"index": 1, "number": null, "title": "三公经费表", "kind": "three_public", "unit": "元",
+       "columns": [{"index": 0, "path": ["合计"], "header": "合计", "id": "total"}],
+       "records": [
+         {"row": 2, "role": "item", "key": "label", "code": null, "classification": null,
+          "level": null, "parent": null, "line": null, "half": null, "line_id": null,
+          "label": "公务接待费", "name": "公务接待费",
+          "values": [{"column": 0, "value": "——", "text": "——", "flags": []}]}]}]})");
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(BatchRecords, OneLinePerValueWithEveryKeyInOrder) {
+  const std::string text = juesuan::RecordLines(NewShapeOutput(), "sub/a.pdf");
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.back(), '\n');
+  const auto lines = Lines(text);
+  ASSERT_EQ(lines.size(), 4u);
+  // Whole, byte for byte: key order, nulls, UTF-8 as it is, the table's unit missing -> the
+  // disclosure's.
+  EXPECT_EQ(lines[0],
+            R"({"sha256":"ab12","document":"sub/a.pdf","department":"某某局","year":"2024",)"
+            R"("unit":"万元","table":0,"table_number":"02","table_kind":"income_by_function",)"
+            R"("table_title":"收入决算表","row":4,"role":"item","key":"code","code":"201",)"
+            R"("classification":"function","level":"类","parent":null,"line":null,"half":null,)"
+            R"("line_id":null,"label":null,"name":"一般公共服务支出","column":2,)"
+            R"("column_path":["本年收入合计"],"column_id":"total_income",)"
+            R"("column_header":"本年收入合计","value":861.56,"text":"861.56","flags":[]})");
+  const std::vector<std::string> keys = {
+      "sha256",        "document",       "department",  "year",   "unit",        "table",
+      "table_number",  "table_kind",     "table_title", "row",    "role",        "key",
+      "code",          "classification", "level",       "parent", "line",        "half",
+      "line_id",       "label",          "name",        "column", "column_path", "column_id",
+      "column_header", "value",          "text",        "flags"};
+  std::vector<nlohmann::ordered_json> parsed;
+  for (const auto& line : lines) {
+    parsed.push_back(nlohmann::ordered_json::parse(line));
+    std::vector<std::string> got;
+    for (const auto& [k, v] : parsed.back().items()) got.push_back(k);
+    EXPECT_EQ(got, keys) << line;
+  }
+  EXPECT_EQ(parsed[1]["column_path"], nlohmann::ordered_json({"财政拨款收入", "小计"}));
+  EXPECT_TRUE(parsed[1]["column_id"].is_null());
+  EXPECT_EQ(parsed[1]["column_header"], "小计");
+  EXPECT_TRUE(parsed[1]["value"].is_null());
+  EXPECT_EQ(parsed[1]["flags"], nlohmann::ordered_json({"unread_ink"}));
+  // A total keyed by line; its column (7) is not among the columns: no path, id or header.
+  EXPECT_EQ(parsed[2]["role"], "total");
+  EXPECT_EQ(parsed[2]["line"], 3);
+  EXPECT_EQ(parsed[2]["half"], "income");
+  EXPECT_EQ(parsed[2]["line_id"], "upper_subsidy");
+  EXPECT_EQ(parsed[2]["label"], "本年收入合计");
+  EXPECT_EQ(parsed[2]["column"], 7);
+  EXPECT_TRUE(parsed[2]["column_path"].is_null());
+  EXPECT_TRUE(parsed[2]["column_id"].is_null());
+  EXPECT_TRUE(parsed[2]["column_header"].is_null());
+  // The second table: its own unit, no number, a mark kept as text.
+  EXPECT_EQ(parsed[3]["table"], 1);
+  EXPECT_EQ(parsed[3]["unit"], "元");
+  EXPECT_TRUE(parsed[3]["table_number"].is_null());
+  EXPECT_EQ(parsed[3]["key"], "label");
+  EXPECT_EQ(parsed[3]["value"], "——");
+  EXPECT_EQ(parsed[3]["column_path"], nlohmann::ordered_json({"合计"}));
+}
+
+TEST(BatchRecords, MissingFieldsAreNullAndOtherShapesNeverThrow) {
+  nlohmann::json doc = {{"tables", {{{"records", {{{"values", {{{"column", 1}}}}}}}}}}};
+  const auto lines = Lines(juesuan::RecordLines(doc, "x.pdf"));
+  ASSERT_EQ(lines.size(), 1u);
+  const auto j = nlohmann::ordered_json::parse(lines[0]);
+  EXPECT_EQ(j.size(), 28u);
+  for (const auto& [k, v] : j.items()) {
+    if (k == "document")
+      EXPECT_EQ(v, "x.pdf");
+    else if (k == "column")
+      EXPECT_EQ(v, 1);
+    else
+      EXPECT_TRUE(v.is_null()) << k << " = " << v.dump();
+  }
+  // Schema 1.x: values keyed by header. Not a value in the long form: nothing, no exception.
+  nlohmann::json old = {
+      {"disclosure", {{"unit", "万元"}}},
+      {"tables",
+       {{{"number", "02"},
+         {"records", {{{"code", "201"}, {"values", {{"本年收入合计", 1.0}}}}}}}}}};
+  EXPECT_EQ(juesuan::RecordLines(old, "old.pdf"), "");
+  EXPECT_EQ(juesuan::RecordLines(nlohmann::json::array(), "x.pdf"), "");
+  EXPECT_EQ(juesuan::RecordLines({{"tables", "none"}}, "x.pdf"), "");
+  EXPECT_EQ(juesuan::RecordLines({{"tables", {{{"records", {{{"values", {1, "a"}}}}}}}}}, "x.pdf"),
+            "");
+}
+
 TEST(Batch, OneBadEntryNeverStopsTheBatch) {
   TempDir tmp;
   fs::create_directories(tmp / "in/sub");
@@ -311,7 +428,7 @@ TEST(Batch, FullDiskForTheRecordsFileEndsTheRunWithExitCode5) {
   const auto args = BatchOfTwoWithRecords(tmp);
   const std::string before = ReadAll(tmp / "records.jsonl");
   ASSERT_GT(before.size(), 8192u);
-  // The rerun re-emits every record (about 16 kB): more than the limit; its summary fits.
+  // The rerun re-emits every record (more than the limit, as asserted); its summary fits.
   auto r = RunCliWithFileSizeLimit(args, 8192);
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_TRUE(Contains(r.err, "juesuan: cannot write " + (tmp / ".records.jsonl.tmp-").string()))
