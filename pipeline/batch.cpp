@@ -348,6 +348,55 @@ class RunFiles {
   std::string failure_;
 };
 
+// The records file lists documents in input order, whatever order they finish in, so that the
+// same inputs always give the same file. A document that is ready out of turn is read back from
+// its output when its turn comes: nothing waits in memory. Not thread-safe (see ErrorLog).
+class RecordsInOrder {
+ public:
+  RecordsInOrder(const std::vector<BatchInput>& inputs, RunFiles& files)
+      : inputs_(inputs), files_(files), state_(inputs.size(), State::kPending) {}
+
+  // Input i's output is up to date; `doc` is that output.
+  void Ready(size_t i, const nlohmann::json& doc) {
+    if (i != next_) {
+      state_[i] = State::kReady;
+      return;
+    }
+    files_.Records(RecordLines(doc, inputs_[i].relative));
+    ++next_;
+    Advance();
+  }
+  // Input i failed: it has no records.
+  void None(size_t i) {
+    state_[i] = State::kNone;
+    Advance();
+  }
+  // The end of the run: what never finished (interrupted) has no records.
+  void Finish() {
+    for (auto& s : state_)
+      if (s == State::kPending) s = State::kNone;
+    Advance();
+  }
+
+ private:
+  enum class State : unsigned char { kPending, kReady, kNone };
+
+  void Advance() {
+    for (; next_ < state_.size() && state_[next_] != State::kPending && !files_.failed(); ++next_) {
+      if (state_[next_] != State::kReady) continue;
+      std::ifstream in(inputs_[next_].output);
+      // It was up to date a moment ago; an output removed since then takes its records along.
+      const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+      if (!doc.is_discarded()) files_.Records(RecordLines(doc, inputs_[next_].relative));
+    }
+  }
+
+  const std::vector<BatchInput>& inputs_;
+  RunFiles& files_;
+  std::vector<State> state_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 bool InShard(const std::string& relative, int index, int count) {
@@ -502,18 +551,21 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
 
   // Resume: inputs whose output is up to date are skipped (their records still go to the
   // records file, so it always covers the whole corpus).
+  std::optional<RecordsInOrder> records;
+  if (!options.records_jsonl.empty()) records.emplace(inputs, *files);
   std::vector<std::string> todo;
-  std::map<std::string, const BatchInput*> by_path;
+  std::map<std::string, size_t> by_path;  // index in `inputs`
   int skipped = 0;
-  for (const auto& in : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const BatchInput& in = inputs[i];
     nlohmann::json existing;
     if (!options.force && UpToDate(in.output, Sha256File(in.path), config_hash, &existing)) {
       ++skipped;
-      if (!options.records_jsonl.empty()) files->Records(RecordLines(existing, in.relative));
+      if (records) records->Ready(i, existing);
       continue;
     }
     todo.push_back(in.path);
-    by_path[in.path] = &in;
+    by_path[in.path] = i;
   }
   stop_if_files_failed();
   log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) +
@@ -563,7 +615,8 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   // dropped (counted as abandoned) and the next run redoes them.
   auto on_finished = [&](Outcome&& o) {
     if (files->failed()) return;
-    const BatchInput& in = *by_path.at(o.path);
+    const size_t index = by_path.at(o.path);
+    const BatchInput& in = inputs[index];
     if (o.doc) {
       try {
         nlohmann::json j = ToJson(*o.doc);
@@ -573,7 +626,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
         if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
         WriteFileAtomically(in.output,
                             j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-        if (!options.records_jsonl.empty()) files->Records(RecordLines(j, in.relative));
+        if (records) records->Ready(index, j);
         if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
         if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
         ++done;
@@ -586,6 +639,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
       }
     }
     ++failed;
+    if (records) records->None(index);
     files->Error({{"path", in.path}, {"stage", o.stage}, {"message", o.error}});
     stop_if_files_failed();
     log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
@@ -622,6 +676,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
                             {"checks_failed", checks_failed},
                             {"repairs", repairs},
                             {"slowest", slow}};
+  if (records) records->Finish();
   files->Finish(summary);
   const int all_failed = failed.load() + input_errors;
   log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) +

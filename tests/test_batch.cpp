@@ -313,6 +313,78 @@ TEST(BatchRecords, MissingFieldsAreNullAndOtherShapesNeverThrow) {
             "");
 }
 
+// An up-to-date output whose turn comes after a document still being converted is read back
+// when its turn comes: the file is in input order, however the documents finish.
+TEST(Batch, RecordsOfAnOutputReadyOutOfTurnComeInInputOrder) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/b.pdf");
+  auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // b.pdf's output in the new shape, still up to date (same input, version and configuration).
+  nlohmann::json planted = NewShapeOutput();
+  const nlohmann::json real = ReadJson(tmp / "out/b.pdf.json");
+  planted["source"] = real["source"];
+  planted["generator"] = real["generator"];
+  std::ofstream(tmp / "out/b.pdf.json") << planted.dump(1);
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/a.pdf");  // first in order, to be done
+  r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
+              "--records-jsonl", (tmp / "records.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = ReadJson(tmp / "out/_summary.json");
+  EXPECT_EQ(summary["skipped"], 1);
+  EXPECT_EQ(summary["done"], 1);
+  // a.pdf (blank) has no tables; b.pdf's four values follow it.
+  EXPECT_EQ(ReadAll(tmp / "records.jsonl"), juesuan::RecordLines(planted, "b.pdf"));
+  EXPECT_EQ(Lines(ReadAll(tmp / "records.jsonl")).size(), 4u);
+}
+
+// Needs the extractor's schema-2.0 output (values as an array of {column, value, text, flags}).
+TEST(Batch, RecordsFileIsTheSameOnEveryRunWithALinePerValue) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in/sub");
+  fs::copy_file(TestData("digital_traits.pdf"), tmp / "in/digital.pdf");
+  fs::copy_file(TestData("digital_traits.pdf"), tmp / "in/sub/again.pdf");  // same bytes: two
+  fs::copy_file(TestData("blank.pdf"), tmp / "in/blank.pdf");
+  fs::copy_file(TestData("scan_upside_down.pdf"), tmp / "in/scan.pdf");
+  const fs::path records = tmp / "records.jsonl";
+  std::vector<std::string> args = {"batch",
+                                   (tmp / "in").string(),
+                                   "-o",
+                                   (tmp / "out").string(),
+                                   "--quiet",
+                                   "--jobs",
+                                   "2",
+                                   "--records-jsonl",
+                                   records.string()};
+  auto r = RunCli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string first = ReadAll(records);
+  r = RunCli(args);  // everything up to date
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadJson(tmp / "out/_summary.json")["skipped"], 4);
+  EXPECT_EQ(ReadAll(records), first);
+  args.push_back("--force");  // everything redone, finishing in any order
+  r = RunCli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadJson(tmp / "out/_summary.json")["done"], 4);
+  EXPECT_EQ(ReadAll(records), first);
+
+  std::map<std::string, size_t> values;  // document -> values in its output
+  for (const auto& o : Outputs(tmp / "out")) {
+    const auto j = ReadJson(tmp / "out" / o);
+    size_t n = 0;
+    for (const auto& t : j["tables"])
+      for (const auto& rec : t["records"]) n += rec["values"].size();
+    if (n > 0) values[o.substr(0, o.size() - 5)] = n;
+  }
+  ASSERT_EQ(values.count("digital.pdf"), 1u);
+  EXPECT_EQ(values["digital.pdf"], values["sub/again.pdf"]);
+  std::map<std::string, size_t> lines;  // document -> lines
+  for (const auto& j : JsonLines(records)) ++lines[j["document"].get<std::string>()];
+  EXPECT_EQ(lines, values);
+}
+
 TEST(Batch, OneBadEntryNeverStopsTheBatch) {
   TempDir tmp;
   fs::create_directories(tmp / "in/sub");
