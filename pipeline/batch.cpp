@@ -495,7 +495,7 @@ ResolvedInputs ResolveInputs(const BatchOptions& options) {
     const std::string relative = relative_path.generic_string();
     const auto [owner, first] = owners.emplace(relative, canonical);
     if (!first) {  // the first in command-line order keeps the name
-      found.Problem(canonical, relative_path,
+      found.Problem(path, relative_path,
                     "output name " + relative + ".json is taken by " + owner->second.string() +
                         " (named first); this input is not converted");
       continue;

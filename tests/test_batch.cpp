@@ -139,6 +139,29 @@ TEST(BatchInputs, EachOutputIsNamedBelowItsOwnArgument) {
                                       (tmp / "m/z/q.pdf").string(), (tmp / "n/e.pdf").string()}));
 }
 
+TEST(BatchInputs, OneFileTwiceIsOneInputAndACollisionNamesThePathAsGiven) {
+  TempDir tmp;
+  fs::create_directories(tmp / "x");
+  fs::create_directories(tmp / "y");
+  fs::create_directories(tmp / "links");
+  fs::copy_file(TestData("blank.pdf"), tmp / "x/a.pdf");
+  fs::copy_file(TestData("blank.pdf"), tmp / "y/a.pdf");  // equal bytes, another file
+  fs::create_symlink(tmp / "x", tmp / "links/same");
+  fs::create_symlink(tmp / "y", tmp / "links/other");
+  BatchOptions o;
+  o.out_dir = (tmp / "out").string();
+  o.inputs = {(tmp / "x/a.pdf").string(), (tmp / "links/same/a.pdf").string(),
+              (tmp / "links/other/a.pdf").string()};
+  const auto resolved = juesuan::ResolveInputs(o);
+  ASSERT_EQ(resolved.inputs.size(), 1u);  // links/same/a.pdf is x/a.pdf again
+  EXPECT_EQ(resolved.inputs[0].path, (tmp / "x/a.pdf").string());
+  ASSERT_EQ(resolved.problems.size(), 1u);
+  EXPECT_EQ(resolved.problems[0].path, (tmp / "links/other/a.pdf").string());  // not resolved
+  EXPECT_EQ(resolved.problems[0].message, "output name a.pdf.json is taken by " +
+                                              (tmp / "x/a.pdf").string() +
+                                              " (named first); this input is not converted");
+}
+
 TEST(Batch, AddingAnInputNeverMovesAnotherOutput) {
   TempDir tmp;
   fs::create_directories(tmp / "in/sub");
