@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -40,46 +41,71 @@ bool IsPdfName(const fs::path& p) {
   return ext == ".pdf";
 }
 
+// A PDF found, and its name below the command-line argument it came from: the name of its
+// output, so that adding or removing other inputs never moves it.
+struct Candidate {
+  fs::path path;
+  fs::path relative;
+};
+
 // Inputs found by walking folders and manifests, and what could not be taken.
 struct Found {
-  std::vector<fs::path> pdfs;
-  std::vector<InputProblem> problems;
+  std::vector<Candidate> pdfs;
+  // Each with the name it is sharded by: below its argument like an input's, so that it does
+  // not depend on where the corpus is mounted.
+  std::vector<std::pair<std::string, InputProblem>> problems;
 
-  void Problem(const fs::path& path, const std::string& what, const std::error_code& ec = {}) {
+  void Problem(const fs::path& path, const fs::path& relative, const std::string& what,
+               const std::error_code& ec = {}) {
     std::error_code ignored;
     fs::path shown = fs::absolute(path, ignored).lexically_normal();
     problems.push_back(
-        {(shown.empty() ? path : shown).string(), ec ? what + ": " + ec.message() : what});
+        {relative.generic_string(),
+         {(shown.empty() ? path : shown).string(), ec ? what + ": " + ec.message() : what}});
   }
 };
 
-void CollectFolder(const fs::path& dir, Found& found);
+void CollectFolder(const fs::path& dir, const fs::path& below, Found& found);
 
 // One folder entry: subfolders are walked (never through a symlink: no cycles), *.pdf files are
 // kept, a *.pdf that cannot be followed (loop, dangling) or is not a file is reported.
-void CollectEntry(const fs::directory_entry& entry, Found& found) {
+void CollectEntry(const fs::directory_entry& entry, const fs::path& below, Found& found) {
+  const fs::path relative = below / entry.path().filename();
   std::error_code ec;
   const fs::file_status own = entry.symlink_status(ec);
-  if (ec) return found.Problem(entry.path(), "cannot read", ec);
-  if (fs::is_directory(own)) return CollectFolder(entry.path(), found);
+  if (ec) return found.Problem(entry.path(), relative, "cannot read", ec);
+  if (fs::is_directory(own)) return CollectFolder(entry.path(), relative, found);
   if (!IsPdfName(entry.path())) return;
   const fs::file_status target = fs::status(entry.path(), ec);
   if (ec || !fs::exists(target)) {
     const bool link = fs::is_symlink(own);
-    return found.Problem(entry.path(), link ? "cannot follow symlink" : "cannot read",
+    return found.Problem(entry.path(), relative, link ? "cannot follow symlink" : "cannot read",
                          ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
   }
   if (fs::is_regular_file(target))
-    found.pdfs.push_back(entry.path());
+    found.pdfs.push_back({entry.path(), relative});
   else if (!fs::is_directory(target))  // a symlink to a folder is not followed, as above
-    found.Problem(entry.path(), "not a regular file");
+    found.Problem(entry.path(), relative, "not a regular file");
 }
 
-void CollectFolder(const fs::path& dir, Found& found) {
+// `below`: the folder's path below the folder that was named (empty for that one).
+void CollectFolder(const fs::path& dir, const fs::path& below, Found& found) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    CollectEntry(*it, found);
-  if (ec) found.Problem(dir, "cannot read folder", ec);
+    CollectEntry(*it, below, found);
+  if (ec) found.Problem(dir, below, "cannot read folder", ec);
+}
+
+// A named folder, its PDFs in sorted order (not the file system's): which of two inputs with
+// the same output name wins must not depend on the disk.
+void CollectTree(const fs::path& dir, Found& found) {
+  const auto first_pdf = static_cast<std::ptrdiff_t>(found.pdfs.size());
+  const auto first_problem = static_cast<std::ptrdiff_t>(found.problems.size());
+  CollectFolder(dir, {}, found);
+  std::sort(found.pdfs.begin() + first_pdf, found.pdfs.end(),
+            [](const Candidate& a, const Candidate& b) { return a.relative < b.relative; });
+  std::stable_sort(found.problems.begin() + first_problem, found.problems.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 // A manifest entry: a folder is walked, a file is taken whatever its name.
@@ -87,20 +113,24 @@ void CollectListed(const fs::path& path, const fs::path& manifest, Found& found)
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec || !fs::exists(status))
-    return found.Problem(path, "listed in " + manifest.string() + " but cannot be opened",
+    return found.Problem(path, path.filename(),
+                         "listed in " + manifest.string() + " but cannot be opened",
                          ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
   if (fs::is_directory(status))
-    CollectFolder(path, found);
+    CollectTree(path, found);
   else if (fs::is_regular_file(status))
-    found.pdfs.push_back(path);
+    found.pdfs.push_back({path, path.filename()});
   else
-    found.Problem(path, "listed in " + manifest.string() + " but not a regular file");
+    found.Problem(path, path.filename(),
+                  "listed in " + manifest.string() + " but not a regular file");
 }
 
 // One path per line, relative to the manifest's folder; # starts a comment.
 void CollectManifest(const fs::path& manifest, Found& found) {
   std::ifstream in(manifest);
-  if (!in) return found.Problem(manifest, "cannot read manifest", {errno, std::generic_category()});
+  if (!in)
+    return found.Problem(manifest, manifest.filename(), "cannot read manifest",
+                         {errno, std::generic_category()});
   std::string line;
   while (std::getline(in, line)) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -109,7 +139,7 @@ void CollectManifest(const fs::path& manifest, Found& found) {
     if (listed.is_relative()) listed = manifest.parent_path() / listed;
     CollectListed(listed, manifest, found);
   }
-  if (in.bad()) found.Problem(manifest, "cannot read manifest to the end");
+  if (in.bad()) found.Problem(manifest, manifest.filename(), "cannot read manifest to the end");
 }
 
 // An INPUT from the command line: a folder, a PDF, or else a manifest.
@@ -121,17 +151,18 @@ void CollectInput(const fs::path& path, Found& found) {
         "input not found: " + path.string() + " (" +
         (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)).message() + ")");
   if (fs::is_directory(status))
-    CollectFolder(path, found);
+    CollectTree(path, found);
   else if (!fs::is_regular_file(status))
-    found.Problem(path, "not a regular file");
+    found.Problem(path, path.filename(), "not a regular file");
   else if (IsPdfName(path))
-    found.pdfs.push_back(path);
+    found.pdfs.push_back({path, path.filename()});
   else
     CollectManifest(path, found);
 }
 
-std::string JsonLine(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+template <typename Json>
+std::string JsonLine(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 // Owns a POSIX file descriptor.
@@ -201,27 +232,6 @@ bool UpToDate(const std::string& output, const std::string& sha, const std::stri
   } catch (const std::exception&) {
     return false;  // damaged or foreign: redo
   }
-}
-
-// Every record of a document as JSON lines, returned whole so that it is written at once.
-std::string RecordLines(const nlohmann::json& doc, const std::string& relative) {
-  std::string lines;
-  const auto& d = doc.at("disclosure");
-  for (const auto& t : doc.at("tables"))
-    for (const auto& r : t.at("records"))
-      for (const auto& [column, value] : r.at("values").items())
-        lines += JsonLine({{"document", relative},
-                           {"table_number", t.at("number")},
-                           {"table_title", t.at("title")},
-                           {"table_kind", t.at("kind")},
-                           {"code", r.at("code")},
-                           {"name", r.at("name")},
-                           {"column", column},
-                           {"value", value},
-                           {"unit", d.at("unit")},
-                           {"year", d.at("year")},
-                           {"department", d.at("department")}});
-  return lines;
 }
 
 // The run's own files carry the shard in their name, so that shards running at the same time into
@@ -338,6 +348,55 @@ class RunFiles {
   std::string failure_;
 };
 
+// The records file lists documents in input order, whatever order they finish in, so that the
+// same inputs always give the same file. A document that is ready out of turn is read back from
+// its output when its turn comes: nothing waits in memory. Not thread-safe (see ErrorLog).
+class RecordsInOrder {
+ public:
+  RecordsInOrder(const std::vector<BatchInput>& inputs, RunFiles& files)
+      : inputs_(inputs), files_(files), state_(inputs.size(), State::kPending) {}
+
+  // Input i's output is up to date; `doc` is that output.
+  void Ready(size_t i, const nlohmann::json& doc) {
+    if (i != next_) {
+      state_[i] = State::kReady;
+      return;
+    }
+    files_.Records(RecordLines(doc, inputs_[i].relative));
+    ++next_;
+    Advance();
+  }
+  // Input i failed: it has no records.
+  void None(size_t i) {
+    state_[i] = State::kNone;
+    Advance();
+  }
+  // The end of the run: what never finished (interrupted) has no records.
+  void Finish() {
+    for (auto& s : state_)
+      if (s == State::kPending) s = State::kNone;
+    Advance();
+  }
+
+ private:
+  enum class State : unsigned char { kPending, kReady, kNone };
+
+  void Advance() {
+    for (; next_ < state_.size() && state_[next_] != State::kPending && !files_.failed(); ++next_) {
+      if (state_[next_] != State::kReady) continue;
+      std::ifstream in(inputs_[next_].output);
+      // It was up to date a moment ago; an output removed since then takes its records along.
+      const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+      if (!doc.is_discarded()) files_.Records(RecordLines(doc, inputs_[next_].relative));
+    }
+  }
+
+  const std::vector<BatchInput>& inputs_;
+  RunFiles& files_;
+  std::vector<State> state_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 bool InShard(const std::string& relative, int index, int count) {
@@ -348,59 +407,106 @@ bool InShard(const std::string& relative, int index, int count) {
 
 namespace {
 
-// Canonical, duplicate-free, sorted. A path that cannot be resolved becomes a problem.
-std::vector<fs::path> UniqueCanonical(const std::vector<fs::path>& paths, Found& found) {
-  std::set<fs::path> seen;
-  std::vector<fs::path> unique;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    const fs::path absolute = fs::absolute(p, ec);
-    fs::path canonical = ec ? fs::path() : fs::weakly_canonical(absolute, ec);
-    if (ec)
-      found.Problem(p, "cannot resolve path", ec);
-    else if (seen.insert(canonical).second)
-      unique.push_back(std::move(canonical));
-  }
-  std::sort(unique.begin(), unique.end());
-  return unique;
+// j[key], or null when j is not an object or has no such key: the records file must not depend
+// on every optional field being written.
+const nlohmann::json kNull;
+
+const nlohmann::json& Field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return kNull;
+  const auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
 }
 
-// Common root of all inputs: outputs mirror the tree below it, so equal names in different
-// folders never collide.
-fs::path CommonRoot(const std::vector<fs::path>& paths) {
-  fs::path root = paths.empty() ? fs::path() : paths.front().parent_path();
-  for (const auto& p : paths) {
-    while (!root.empty() &&
-           std::mismatch(root.begin(), root.end(), p.begin(), p.end()).first != root.end())
-      root = root.parent_path();
-  }
-  return root;
-}
-
-// Below `root` when it is there, else the whole path: the name a problem is sharded by.
-std::string RelativeOrWhole(const fs::path& path, const fs::path& root) {
-  const fs::path relative = path.lexically_relative(root);
-  if (relative.empty() || *relative.begin() == "..") return path.generic_string();
-  return relative.generic_string();
+// The elements of j when it is an array, else none (an old-shape output's `values` object).
+const nlohmann::json& Elements(const nlohmann::json& j) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  return j.is_array() ? j : kEmpty;
 }
 
 }  // namespace
 
+std::string RecordLines(const nlohmann::json& doc, const std::string& relative) {
+  std::string lines;
+  const nlohmann::json& disclosure = Field(doc, "disclosure");
+  const nlohmann::json& sha256 = Field(Field(doc, "source"), "sha256");
+  for (const auto& t : Elements(Field(doc, "tables"))) {
+    std::map<std::int64_t, const nlohmann::json*> columns;  // by their "index"
+    for (const auto& c : Elements(Field(t, "columns")))
+      if (Field(c, "index").is_number_integer())
+        columns.emplace(Field(c, "index").get<std::int64_t>(), &c);
+    const nlohmann::json& table_unit = Field(t, "unit");
+    const nlohmann::json& unit = table_unit.is_null() ? Field(disclosure, "unit") : table_unit;
+    for (const auto& r : Elements(Field(t, "records")))
+      for (const auto& v : Elements(Field(r, "values"))) {
+        if (!v.is_object()) continue;
+        const nlohmann::json& index = Field(v, "column");
+        const auto column =
+            index.is_number_integer() ? columns.find(index.get<std::int64_t>()) : columns.end();
+        const nlohmann::json& c = column == columns.end() ? kNull : *column->second;
+        // ordered_json: the keys stay in this order, for loaders that read columns by position.
+        lines += JsonLine(nlohmann::ordered_json{{"sha256", sha256},
+                                                 {"document", relative},
+                                                 {"department", Field(disclosure, "department")},
+                                                 {"year", Field(disclosure, "year")},
+                                                 {"unit", unit},
+                                                 {"table", Field(t, "index")},
+                                                 {"table_number", Field(t, "number")},
+                                                 {"table_kind", Field(t, "kind")},
+                                                 {"table_title", Field(t, "title")},
+                                                 {"row", Field(r, "row")},
+                                                 {"role", Field(r, "role")},
+                                                 {"key", Field(r, "key")},
+                                                 {"code", Field(r, "code")},
+                                                 {"classification", Field(r, "classification")},
+                                                 {"level", Field(r, "level")},
+                                                 {"parent", Field(r, "parent")},
+                                                 {"line", Field(r, "line")},
+                                                 {"half", Field(r, "half")},
+                                                 {"line_id", Field(r, "line_id")},
+                                                 {"label", Field(r, "label")},
+                                                 {"name", Field(r, "name")},
+                                                 {"column", Field(v, "column")},
+                                                 {"column_path", Field(c, "path")},
+                                                 {"column_id", Field(c, "id")},
+                                                 {"column_header", Field(c, "header")},
+                                                 {"value", Field(v, "value")},
+                                                 {"text", Field(v, "text")},
+                                                 {"flags", Field(v, "flags")}});
+      }
+  }
+  return lines;
+}
+
 ResolvedInputs ResolveInputs(const BatchOptions& options) {
   Found found;
   for (const auto& in : options.inputs) CollectInput(fs::path(in), found);
-  const std::vector<fs::path> unique = UniqueCanonical(found.pdfs, found);
-  const fs::path root = CommonRoot(unique);
   ResolvedInputs resolved;
-  for (const auto& p : unique) {
+  std::set<fs::path> seen;                 // canonical paths taken
+  std::map<std::string, fs::path> owners;  // relative name -> the input that has it
+  for (const auto& [path, relative_path] : found.pdfs) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(path, ec);
+    const fs::path canonical = ec ? fs::path() : fs::weakly_canonical(absolute, ec);
+    if (ec) {
+      found.Problem(path, relative_path, "cannot resolve path", ec);
+      continue;
+    }
+    if (!seen.insert(canonical).second) continue;  // the same file again: one input
+    const std::string relative = relative_path.generic_string();
+    const auto [owner, first] = owners.emplace(relative, canonical);
+    if (!first) {  // the first in command-line order keeps the name
+      found.Problem(path, relative_path,
+                    "output name " + relative + ".json is taken by " + owner->second.string() +
+                        " (named first); this input is not converted");
+      continue;
+    }
+    if (!InShard(relative, options.shard_index, options.shard_count)) continue;
     // ".json" is appended to the whole name (a.pdf -> a.pdf.json).
-    const std::string rel = p.lexically_relative(root).generic_string();
-    if (!InShard(rel, options.shard_index, options.shard_count)) continue;
-    resolved.inputs.push_back(
-        {p.string(), rel, (fs::path(options.out_dir) / (rel + ".json")).string()});
+    resolved.inputs.push_back({canonical.string(), relative,
+                               (fs::path(options.out_dir) / (relative + ".json")).string()});
   }
-  for (auto& problem : found.problems)
-    if (InShard(RelativeOrWhole(problem.path, root), options.shard_index, options.shard_count))
+  for (auto& [key, problem] : found.problems)
+    if (InShard(key, options.shard_index, options.shard_count))
       resolved.problems.push_back(std::move(problem));
   return resolved;
 }
@@ -445,18 +551,21 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
 
   // Resume: inputs whose output is up to date are skipped (their records still go to the
   // records file, so it always covers the whole corpus).
+  std::optional<RecordsInOrder> records;
+  if (!options.records_jsonl.empty()) records.emplace(inputs, *files);
   std::vector<std::string> todo;
-  std::map<std::string, const BatchInput*> by_path;
+  std::map<std::string, size_t> by_path;  // index in `inputs`
   int skipped = 0;
-  for (const auto& in : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const BatchInput& in = inputs[i];
     nlohmann::json existing;
     if (!options.force && UpToDate(in.output, Sha256File(in.path), config_hash, &existing)) {
       ++skipped;
-      if (!options.records_jsonl.empty()) files->Records(RecordLines(existing, in.relative));
+      if (records) records->Ready(i, existing);
       continue;
     }
     todo.push_back(in.path);
-    by_path[in.path] = &in;
+    by_path[in.path] = i;
   }
   stop_if_files_failed();
   log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) +
@@ -506,7 +615,8 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   // dropped (counted as abandoned) and the next run redoes them.
   auto on_finished = [&](Outcome&& o) {
     if (files->failed()) return;
-    const BatchInput& in = *by_path.at(o.path);
+    const size_t index = by_path.at(o.path);
+    const BatchInput& in = inputs[index];
     if (o.doc) {
       try {
         nlohmann::json j = ToJson(*o.doc);
@@ -516,7 +626,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
         if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
         WriteFileAtomically(in.output,
                             j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-        if (!options.records_jsonl.empty()) files->Records(RecordLines(j, in.relative));
+        if (records) records->Ready(index, j);
         if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
         if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
         ++done;
@@ -529,6 +639,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
       }
     }
     ++failed;
+    if (records) records->None(index);
     files->Error({{"path", in.path}, {"stage", o.stage}, {"message", o.error}});
     stop_if_files_failed();
     log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
@@ -565,6 +676,7 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
                             {"checks_failed", checks_failed},
                             {"repairs", repairs},
                             {"slowest", slow}};
+  if (records) records->Finish();
   files->Finish(summary);
   const int all_failed = failed.load() + input_errors;
   log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) +

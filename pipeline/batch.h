@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,14 @@ struct BatchOptions {
   bool force = false;  // redo inputs whose output is up to date
   bool quiet = false;
   bool json_log = false;                 // progress and events as JSON lines on stderr
-  std::string records_jsonl;             // every record of every document, one JSON line each
+  std::string records_jsonl;             // every record value of every document, a JSON line each
   int shard_index = 0, shard_count = 1;  // this run takes inputs with hash % count == index
 };
 
 // One input resolved: where it is and where its output goes.
 struct BatchInput {
   std::string path;      // as found
-  std::string relative;  // below the common root of all inputs, used to mirror the tree
+  std::string relative;  // below the folder named (a named or listed file: its name)
   std::string output;    // OUT_DIR/<relative>.json
 };
 
@@ -42,12 +43,19 @@ struct ResolvedInputs {
   std::vector<InputProblem> problems;  // this shard's share, like the inputs
 };
 
-// Expands inputs (directories recursively, manifests line by line), drops duplicates, orders
-// them, maps each to a collision-free output path, and keeps this shard's share. One bad entry
-// never stops the others: it becomes a problem. Throws UsageError only for an INPUT named on the
+// Expands inputs (directories recursively, manifests line by line) in command-line order, each
+// folder sorted, drops duplicates (the same file twice), names each output by its path below the
+// argument it came from (so that other inputs never move it), and keeps this shard's share. One
+// bad entry never stops the others: it becomes a problem, and so does a later input whose output
+// name an earlier one has. Throws UsageError only for an INPUT named on the
 // command line that does not exist (nothing to do: a typo or a missing mount); never throws a
 // filesystem error.
 ResolvedInputs ResolveInputs(const BatchOptions& options);
+
+// One document's output JSON (schema 2.0) as the lines of the records file, one per value of
+// every record, with the same keys in the same order (README lists them). A field the output
+// lacks is null; an output of another shape gives fewer lines rather than an exception.
+std::string RecordLines(const nlohmann::json& doc, const std::string& relative);
 
 // Stable 64-bit FNV-1a of the relative path: the same split on every machine.
 bool InShard(const std::string& relative, int index, int count);
