@@ -98,6 +98,23 @@ std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
   return fix;
 }
 
+std::string QuoteSanGong(const std::string& text) {
+  const std::string open = "“", close = "”", word = "三公";
+  std::string out = text;
+  for (size_t at = out.find(word); at != std::string::npos;
+       at = out.find(word, at + word.size() + open.size())) {
+    const bool opened = at >= open.size() && out.compare(at - open.size(), open.size(), open) == 0;
+    const size_t end = at + word.size();
+    const bool closed = out.compare(end, close.size(), close) == 0;
+    if (opened == closed) continue;  // both, or neither (三公经费 printed without quotes)
+    if (opened)
+      out.insert(end, close);
+    else
+      out.insert(at, open);
+  }
+  return out;
+}
+
 std::optional<std::string> Repairer::CleanCode(const std::string& text) {
   std::string out;
   for (char32_t c : DecodeUtf8(text)) {
@@ -693,6 +710,15 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
       else if (fix.text != StripSpaces(cell.text))
         record(cell, "label", fix.text, fix.reason, fix.confidence);
     }
+  }
+
+  // 7. The quotes of “三公”: OCR often loses one of the pair (三公”经费预算数).
+  for (auto& cell : t.cells) {
+    if (cell.exact) continue;
+    std::string fixed = QuoteSanGong(cell.text);
+    if (fixed != cell.text)
+      record(cell, cell.r < t.header_rows ? "header" : "label", fixed,
+             "one of the quotes around 三公 was lost in OCR", 0.9);
   }
   return out;
 }

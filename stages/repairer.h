@@ -16,6 +16,10 @@
 
 namespace juesuan {
 
+// “三公” with its lost quote restored: 三公”经费 -> “三公”经费, “三公经费 -> “三公”经费; text with
+// both quotes or neither is returned unchanged.
+std::string QuoteSanGong(const std::string& text);
+
 class Repairer {
  public:
   explicit Repairer(const CodeDictionary& dict,

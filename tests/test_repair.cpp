@@ -351,6 +351,21 @@ TEST(Repairer, DashLookAlikeAmongZerosIsUnsure) {
   EXPECT_EQ(testing::CellRC(t, 3, 1)->text, "——");         // the reading stands
 }
 
+TEST(Repairer, LostQuoteOfSanGongIsRestored) {
+  EXPECT_EQ(QuoteSanGong("三公”经费预算数"), "“三公”经费预算数");
+  EXPECT_EQ(QuoteSanGong("“三公经费预算数"), "“三公”经费预算数");
+  EXPECT_EQ(QuoteSanGong("“三公”经费预算数"), "“三公”经费预算数");
+  EXPECT_EQ(QuoteSanGong("三公经费支出"), "三公经费支出");  // printed without quotes
+  Repairer rep(Dict());
+  Table t =
+      testing::MakeTable("", "某某情况表", {{"三公”经费预算数", "合计"}, {"一类", "1.00"}}, 1);
+  auto repairs = rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 0, 0)->text, "“三公”经费预算数");
+  EXPECT_EQ(testing::CellRC(t, 0, 0)->raw, "三公”经费预算数");
+  ASSERT_FALSE(repairs.empty());
+  EXPECT_EQ(repairs.back().field, "header");
+}
+
 TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
   Repairer rep(Dict());
   Table t = SplitCodeTable();
