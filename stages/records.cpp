@@ -264,15 +264,24 @@ std::vector<Column> BuildColumns(const Table& t, const TableCatalogue& catalogue
   return out;
 }
 
-std::vector<Record> BuildRecords(const Table& t, const TableCatalogue& catalogue) {
+namespace {
+
+std::vector<Record> RecordsWithColumns(const Table& t, const std::vector<Column>& columns,
+                                       const TableCatalogue& catalogue) {
   const std::vector<CodeColumn> groups = FindCodeColumns(t);
   if (!groups.empty()) return CodedRecords(t, groups, Classification(t, catalogue));
-  return LineRecords(t, BuildColumns(t, catalogue), catalogue);
+  return LineRecords(t, columns, catalogue);
+}
+
+}  // namespace
+
+std::vector<Record> BuildRecords(const Table& t, const TableCatalogue& catalogue) {
+  return RecordsWithColumns(t, BuildColumns(t, catalogue), catalogue);
 }
 
 void BuildColumnsAndRecords(Table& t, const TableCatalogue& catalogue) {
   t.columns = BuildColumns(t, catalogue);
-  t.records = BuildRecords(t, catalogue);
+  t.records = RecordsWithColumns(t, t.columns, catalogue);  // the columns once, not twice
 }
 
 }  // namespace juesuan

@@ -66,8 +66,8 @@ std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
     for (size_t p = 0; p < parts.size(); ++p) {
       const bool within = code.size() >= 3 + 2 * (p + 1);
       if (!parts[p]) continue;
+      // A blank part ("") never equals the code's own two digits, so it must lie below its level.
       if (within ? code.substr(3 + 2 * p, 2) != *parts[p] : !parts[p]->empty()) return false;
-      if (within && parts[p]->empty()) return false;
     }
     return true;
   };
