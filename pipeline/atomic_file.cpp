@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "pipeline/errors.h"
+#include "stages/common/errors.h"
 
 namespace juesuan {
 namespace {

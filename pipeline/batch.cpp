@@ -23,10 +23,10 @@
 #include <system_error>
 
 #include "pipeline/atomic_file.h"
-#include "pipeline/errors.h"
-#include "pipeline/json_output.h"
 #include "pipeline/sha256.h"
-#include "pipeline/version.h"
+#include "stages/common/errors.h"
+#include "stages/common/version.h"
+#include "stages/emit/json_output.h"
 
 namespace juesuan {
 namespace fs = std::filesystem;

@@ -1,13 +1,11 @@
-// The extract pipeline: one oneTBB flow graph that carries documents and their pages through
-// rasterise -> prepare -> find grids -> read cells, then assembles each document.
+// The facade of the extract pipeline: give it PDFs, get Documents (pipeline/document.h). How a
+// page travels through the stages is pipeline/page_graph.h; this header carries no OpenCV,
+// Tesseract, Poppler or oneTBB type.
 //
-//   documents --> pages --> limiter --> rasterise --> prepare --> find grids --> read cells
-//                              ^                                                    |
-//                              +-------------- page done (document complete?) <-----+
-//
-// Pages of different documents are worked on at the same time; the limiter caps pages in
-// flight, so memory stays flat however many documents a batch holds. Poppler objects are not
-// shared across threads: each document renders its pages one at a time under its own lock.
+// Contract: construct once (loads the OCR models, the subject-code dictionary and the table
+// catalogue, and fails early and clearly when one is missing), then call extract() or
+// extract_many() any number of times, from one thread at a time. One Extractor uses
+// `threads` worker threads inside each call.
 #pragma once
 
 #include <atomic>
@@ -18,9 +16,8 @@
 #include <vector>
 
 #include "pipeline/document.h"
-#include "stages/cell_ocr.h"
-#include "stages/code_dictionary.h"
-#include "stages/rasteriser.h"
+#include "stages/rasterise/raster_params.h"
+#include "stages/read/ocr_params.h"
 
 namespace juesuan {
 
@@ -49,7 +46,7 @@ std::string ConfigHash(const ExtractOptions& options);
 struct Outcome {
   std::string path;
   std::optional<Document> doc;  // set on success
-  std::string stage;            // on failure: "open", "timeout", ...
+  std::string stage;            // on failure: "open", "timeout", "assemble", ...
   std::string error;            // on failure: one line
   bool bad_input = false;       // the failure is the input's fault (exit code 3)
   double seconds = 0;
@@ -59,6 +56,9 @@ class Extractor {
  public:
   explicit Extractor(ExtractOptions options);
   ~Extractor();
+  Extractor(const Extractor&) = delete;
+  Extractor& operator=(const Extractor&) = delete;
+
   // One PDF (any readable file: a pipe is read once). Throws BadInputError for unreadable
   // input; page problems become page warnings.
   Document extract(const std::string& pdf_path);
@@ -74,10 +74,8 @@ class Extractor {
                     const std::function<void()>& on_page = {});
 
  private:
-  struct Engines;  // per-thread OCR engines, created on first use and reused
-  ExtractOptions options_;
-  std::unique_ptr<const CodeDictionary> dictionary_;  // loaded once
-  std::unique_ptr<Engines> engines_;
+  struct Impl;  // the models and per-thread OCR engines, loaded once (pipeline/extractor.cpp)
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace juesuan

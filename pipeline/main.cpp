@@ -11,10 +11,10 @@
 
 #include "pipeline/atomic_file.h"
 #include "pipeline/batch.h"
-#include "pipeline/errors.h"
 #include "pipeline/extractor.h"
-#include "pipeline/json_output.h"
-#include "pipeline/version.h"
+#include "stages/common/errors.h"
+#include "stages/common/version.h"
+#include "stages/emit/json_output.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "pipeline/document.h"
-#include "stages/records.h"
-#include "stages/table_assembler.h"
+#include "stages/common/table_view.h"
+#include "stages/records/records.h"
 
 namespace juesuan::testing {
 
@@ -31,7 +31,7 @@ inline Table MakeTable(const std::string& number, const std::string& title,
       cell.conf = 0.9f;
       t.cells.push_back(cell);
     }
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   BuildColumnsAndRecords(t, TableCatalogue::Default());
   return t;
 }

@@ -15,7 +15,7 @@
 
 #include "child_process.h"
 #include "pipeline/batch.h"
-#include "pipeline/errors.h"
+#include "stages/common/errors.h"
 #include "test_support.h"
 
 namespace {

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "stages/cell_ocr.h"
-#include "stages/grid_detector.h"
-#include "stages/page_preparer.h"
-#include "stages/rasteriser.h"
+#include "stages/grid/grid_detector.h"
+#include "stages/prepare/page_preparer.h"
+#include "stages/rasterise/rasteriser.h"
+#include "stages/read/cell_ocr.h"
 #include "test_support.h"
 
 namespace juesuan {

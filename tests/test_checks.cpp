@@ -2,13 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <map>
 
+#include "pipeline/document_stages.h"
 #include "quality_fixtures.h"
-#include "stages/checker.h"
-#include "stages/quality.h"
-#include "stages/table_classifier.h"
+#include "stages/check/checker.h"
+#include "stages/classify/table_classifier.h"
+#include "stages/emit/json_output.h"
 
 namespace juesuan {
 namespace {

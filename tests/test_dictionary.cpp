@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "quality_fixtures.h"
-#include "stages/code_dictionary.h"
-#include "stages/table_classifier.h"
+#include "stages/classify/table_classifier.h"
+#include "stages/repair/code_dictionary.h"
 
 namespace juesuan {
 namespace {

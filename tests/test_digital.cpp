@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/text_layer.h"
+#include "stages/read/text_layer.h"
 #include "test_support.h"
 
 namespace juesuan {

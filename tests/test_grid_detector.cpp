@@ -8,8 +8,8 @@
 #include <tuple>
 #include <vector>
 
-#include "stages/grid_detector.h"
-#include "stages/page_preparer.h"
+#include "stages/grid/grid_detector.h"
+#include "stages/prepare/page_preparer.h"
 
 namespace juesuan {
 namespace {

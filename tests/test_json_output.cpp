@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "pipeline/extractor.h"
-#include "pipeline/json_output.h"
+#include "stages/emit/json_output.h"
 #include "test_support.h"
 
 namespace juesuan {

@@ -3,8 +3,8 @@
 // columns with the neighbours those pages print.
 #include <gtest/gtest.h>
 
-#include "stages/label_ordinals.h"
-#include "stages/repairer.h"
+#include "stages/common/label_ordinals.h"
+#include "stages/repair/repairer.h"
 
 namespace juesuan {
 namespace {

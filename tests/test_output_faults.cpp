@@ -20,7 +20,7 @@
 
 #include "pipeline/atomic_file.h"
 #include "pipeline/batch.h"
-#include "pipeline/errors.h"
+#include "stages/common/errors.h"
 #include "test_support.h"
 
 // fsync() failures cannot be provoked on a healthy disk, so this test program replaces fsync():

@@ -3,7 +3,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "stages/page_preparer.h"
+#include "stages/prepare/page_preparer.h"
 
 namespace juesuan {
 namespace {

@@ -14,15 +14,15 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
-#include "pipeline/cancel.h"
-#include "pipeline/errors.h"
 #include "pipeline/extractor.h"
-#include "pipeline/json_output.h"
 #include "pipeline/sha256.h"
-#include "stages/amount.h"
-#include "stages/cell_ocr.h"
-#include "stages/rasteriser.h"
-#include "stages/text_layer.h"
+#include "stages/common/amount.h"
+#include "stages/common/cancel.h"
+#include "stages/common/errors.h"
+#include "stages/emit/json_output.h"
+#include "stages/rasterise/rasteriser.h"
+#include "stages/read/cell_ocr.h"
+#include "stages/read/text_layer.h"
 #include "test_support.h"
 
 namespace juesuan {

@@ -3,11 +3,12 @@
 
 #include <algorithm>
 
+#include "pipeline/document_stages.h"
 #include "quality_fixtures.h"
-#include "stages/amount.h"
-#include "stages/quality.h"
-#include "stages/repairer.h"
-#include "stages/text_match.h"
+#include "stages/common/amount.h"
+#include "stages/common/text_match.h"
+#include "stages/emit/json_output.h"
+#include "stages/repair/repairer.h"
 
 namespace juesuan {
 namespace {
@@ -190,7 +191,7 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
   BuildColumnsAndRecords(t, TableCatalogue::Default());
   std::vector<Repair> repairs;
   std::vector<Check> checks;
-  RepairAndCheck(doc, Dict(), &repairs, &checks);
+  RepairAndCheck(doc, Dict(), TableCatalogue::Default(), &repairs, &checks);
   for (const auto& p : plants) {
     const Cell* fixed = testing::CellRC(doc.tables[p.table], p.r, p.c);
     const Cell* truth = testing::CellRC(const_cast<Document&>(clean).tables[p.table], p.r, p.c);
@@ -491,7 +492,7 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   testing::CellRC(doc.tables[0], 2, 2)->text = "9,999.99";  // breaks its row and its 类
   testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;
   std::vector<Check> checks;
-  RepairAndCheck(doc, Dict(), nullptr, &checks);
+  RepairAndCheck(doc, Dict(), TableCatalogue::Default(), nullptr, &checks);
   const auto& flags = testing::CellRC(doc.tables[0], 2, 2)->flags;
   EXPECT_NE(std::find(flags.begin(), flags.end(), "check_failed"), flags.end());
   EXPECT_EQ(testing::CellRC(doc.tables[0], 12, 1)->flags,

@@ -9,8 +9,11 @@
 #include <tuple>
 #include <vector>
 
-#include "stages/records.h"
-#include "stages/table_assembler.h"
+#include "stages/assemble/table_assembler.h"
+#include "stages/common/amount.h"
+#include "stages/common/table_view.h"
+#include "stages/common/text_match.h"
+#include "stages/records/records.h"
 
 namespace juesuan {
 namespace {
@@ -128,9 +131,8 @@ TEST(CountHeaderRows, TotalColumnTitleIsNotATotalsRow) {
 TEST(LeafHeaders, RowspanHeadersAndColumnNumbersSkipped) {
   Table t = IncomeTable();
   t.header_rows = 3;
-  EXPECT_EQ(TableAssembler::LeafHeaders(t),
-            (std::vector<std::string>{"功能分类科目编码", "科目名称", "本年收入合计",
-                                      "财政拨款收入", "其他收入"}));
+  EXPECT_EQ(LeafHeaders(t), (std::vector<std::string>{"功能分类科目编码", "科目名称",
+                                                      "本年收入合计", "财政拨款收入", "其他收入"}));
 }
 
 TEST(LeafHeaders, LowestFilledHeaderCellWins) {
@@ -139,18 +141,17 @@ TEST(LeafHeaders, LowestFilledHeaderCellWins) {
       MakeTable({{"项目", "支出", ""}, {"", "基本支出", "项目支出"}, {"合计", "1.00", "2.00"}},
                 {{0, 0, 2, 1}, {0, 1, 1, 2}});
   t.header_rows = 2;
-  EXPECT_EQ(TableAssembler::LeafHeaders(t),
-            (std::vector<std::string>{"项目", "基本支出", "项目支出"}));
+  EXPECT_EQ(LeafHeaders(t), (std::vector<std::string>{"项目", "基本支出", "项目支出"}));
   // Spaces from OCR are not part of a header.
   t.cells[1].text = "支 出";
   t.cells[2].text = "基本 支出";
-  EXPECT_EQ(TableAssembler::LeafHeaders(t)[1], "基本支出");
+  EXPECT_EQ(LeafHeaders(t)[1], "基本支出");
 }
 
 TEST(BuildRecords, CodedRowsBecomeRecords) {
   Table t = IncomeTable();
   t.header_rows = TableAssembler::CountHeaderRows(t);
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 4u);  // the 合计 row is keyed by its label
   EXPECT_EQ(records[0].key, "label");
@@ -204,7 +205,7 @@ TEST(BuildRecords, SideBySideCodeGroups) {
   });
   t.header_rows = TableAssembler::CountHeaderRows(t);
   ASSERT_EQ(t.header_rows, 1);
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 5u);  // the empty third block of the last row is no record
   const Record* wages = FindRecord(records, "301");
@@ -246,7 +247,7 @@ TEST(BuildRecords, CodeSplitOverLeiKuanXiangColumns) {
       },
       {{0, 0, 1, 3}, {0, 3, 2, 1}, {0, 4, 2, 1}});
   t.header_rows = 2;
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[0].code, "201");
@@ -271,7 +272,7 @@ TEST(BuildRecords, OneDigitCodePartIsTheTwoDigitPart) {
   });
   t.header_rows = 1;
   for (auto& cell : t.cells) cell.exact = true;  // the text layer
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[2].code, "30102");
@@ -294,7 +295,7 @@ TEST(BuildRecords, WholeCodeInTheLeiColumnWithEmptyKuanXiang) {
       {"2010301", "", "", "行政运行", "30.00"},
   });
   t.header_rows = 1;
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[1].code, "20103");
@@ -308,7 +309,7 @@ TEST(BuildRecords, WholeCodeInTheLeiColumnWithEmptyKuanXiang) {
 TEST(BuildRecords, RowsWithoutCodesAreKeyedByLabel) {
   Table t = MakeTable({{"项目", "金额"}, {"基本支出", "12.00"}, {"项目支出", "3.00"}, {"", ""}});
   t.header_rows = 1;
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 2u);  // the empty row is no record
   EXPECT_EQ(records[0].key, "label");
@@ -329,7 +330,7 @@ TEST(BuildRecords, ThreePublicFiguresHaveOneColumnPathEach) {
       },
       {{0, 0, 1, 3}, {0, 3, 1, 3}});
   t.header_rows = 2;
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   const std::vector<Column> columns = BuildColumns(t, TableCatalogue::Default());
   ASSERT_EQ(columns.size(), 6u);
   EXPECT_EQ(columns[0].path, (std::vector<std::string>{"预算数", "合计"}));
@@ -362,7 +363,7 @@ TEST(BuildRecords, CodedKindWithoutCodesKeysItsTotalByLabel) {
   });
   t.header_rows = 1;
   t.kind = "gov_fund";
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].label, "合计");
@@ -384,7 +385,7 @@ TEST(BuildRecords, SummaryLinesOfBothHalves) {
       {{0, 0, 1, 3}, {0, 3, 1, 3}});
   t.header_rows = 2;
   t.kind = "income_expenditure_summary";
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 5u);  // line 2 prints no label and no amount
   EXPECT_EQ(records[0].key, "line");
@@ -417,7 +418,7 @@ TEST(BuildRecords, TotalLabelMergedIntoTheNextBlockTakesItsValue) {
       },
       {{2, 0, 1, 2}, {2, 3, 1, 5}});
   t.header_rows = 1;
-  t.leaf_headers = TableAssembler::LeafHeaders(t);
+  t.leaf_headers = LeafHeaders(t);
   std::vector<Record> records = Records(t);
   ASSERT_EQ(records.size(), 5u);
   EXPECT_EQ(records[3].label, "人员经费合计");

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "pipeline/utf8.h"
+#include "stages/common/utf8.h"
 
 namespace juesuan {
 namespace {

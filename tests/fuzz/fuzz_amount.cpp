@@ -9,8 +9,8 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "pipeline/utf8.h"
-#include "stages/amount.h"
+#include "stages/common/amount.h"
+#include "stages/common/utf8.h"
 
 namespace {
 

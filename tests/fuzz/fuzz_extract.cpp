@@ -14,9 +14,9 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "pipeline/errors.h"
 #include "pipeline/extractor.h"
-#include "pipeline/json_output.h"
+#include "stages/common/errors.h"
+#include "stages/emit/json_output.h"
 
 namespace {
 

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "pipeline/utf8.h"
-#include "stages/text_layer.h"
+#include "stages/common/utf8.h"
+#include "stages/read/text_layer.h"
 
 namespace {
 

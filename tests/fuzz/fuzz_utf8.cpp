@@ -5,9 +5,9 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "pipeline/utf8.h"
-#include "stages/cell_ocr.h"
-#include "stages/text_match.h"
+#include "stages/common/text_match.h"
+#include "stages/common/utf8.h"
+#include "stages/read/cell_ocr.h"
 
 namespace {
 

@@ -1,0 +1,55 @@
+#include "pipeline/document_stages.h"
+
+#include "stages/check/checker.h"
+#include "stages/check/flags.h"
+#include "stages/common/table_view.h"
+#include "stages/records/records.h"
+#include "stages/repair/repairer.h"
+
+namespace juesuan {
+
+void RepairTables(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
+                  std::vector<Repair>& repairs) {
+  Repairer repairer(dict, catalogue);
+  for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i) {
+    Table& t = doc.tables[i];
+    t.kind = ClassifyTable(t, catalogue);
+    auto r = repairer.repair(t, i, &doc.warnings);
+    repairs.insert(repairs.end(), r.begin(), r.end());
+    t.leaf_headers = LeafHeaders(t);
+    t.kind = ClassifyTable(t, catalogue);  // repaired headers/title may settle an unknown kind
+    BuildColumnsAndRecords(t, catalogue);
+  }
+}
+
+void CheckTables(Document& doc, const TableCatalogue& catalogue, std::vector<Repair>& repairs,
+                 std::vector<Check>& checks) {
+  Checker checker(catalogue);
+  auto numeric = checker.RepairNumbers(doc);
+  if (!numeric.empty())
+    for (auto& t : doc.tables) BuildColumnsAndRecords(t, catalogue);
+  repairs.insert(repairs.end(), numeric.begin(), numeric.end());
+  checks = checker.check(doc);
+  FlagDoubtfulCells(doc, checks);
+}
+
+void ClassifyAndCheckAsRead(Document& doc, const TableCatalogue& catalogue,
+                            std::vector<Check>& checks) {
+  for (auto& t : doc.tables) {
+    t.kind = ClassifyTable(t, catalogue);
+    BuildColumnsAndRecords(t, catalogue);
+  }
+  checks = Checker(catalogue).check(doc);
+}
+
+void RepairAndCheck(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
+                    std::vector<Repair>* repairs, std::vector<Check>* checks) {
+  std::vector<Repair> all;
+  std::vector<Check> found;
+  RepairTables(doc, dict, catalogue, all);
+  CheckTables(doc, catalogue, all, found);
+  if (checks) *checks = std::move(found);
+  if (repairs) *repairs = std::move(all);
+}
+
+}  // namespace juesuan

@@ -1,0 +1,310 @@
+#include "stages/assemble/table_assembler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "stages/common/amount.h"
+#include "stages/common/table_view.h"
+#include "stages/common/text_match.h"
+#include "stages/common/utf8.h"
+
+namespace juesuan {
+namespace {
+
+const std::regex kTableNo(R"(公\s*开\s*[0O]?\s*([0-9]{1,2})\s*表)");
+// Multi-byte characters are grouped before a quantifier: std::regex works on bytes.
+const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*(?:度)?)");
+// "单位" means both the unit of measure (单位：万元) and the organisation (单位：某某中心).
+const std::regex kUnit(R"(单\s*位\s*(?::|：)?\s*(?:\.|．|·|,|，)?\s*(万\s*元|千\s*元|元)\s*$)");
+const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)\s*(.+))");
+const std::regex kNote(R"(^\s*(注|说\s*明)\s*(?::|：))");
+
+std::string Strip(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// Lines that carry only a fact (公开02表, 2024年度, 单位：万元, 部门：…), not a title. A title may
+// contain a year ("2025年部门收入预算总表"), so a year counts only as the whole line.
+bool IsMetaLine(const std::string& t) {
+  static const std::regex kYearOnly(R"(^(?:19|20)[0-9]{2}\s*年\s*(?:度)?$)");
+  static const std::regex kNumberOnly(R"(^(?:公\s*开\s*)?[0O]?\s*[0-9]{1,2}\s*表$)");
+  return std::regex_match(t, kNumberOnly) || std::regex_search(t, kUnit) ||
+         std::regex_search(t, kDept) || std::regex_match(t, kYearOnly);
+}
+
+// The document heading printed above every table of some producers:
+// "中共上海市普陀区委社会工作部2024年度部门决算表", "某某局2025年部门预算". It names the
+// department and the year, not the table.
+const std::regex kHeading(
+    R"(^(.*?)((?:19|20)[0-9]{2})\s*年\s*度?\s*(?:部\s*门|单\s*位)?\s*(?:决\s*算|预\s*算)\s*(?:表)?$)");
+
+// A line that names a kind of table: it ends in 表 (before a 续 mark or closing bracket).
+bool NamesATable(const std::string& s) {
+  static const std::regex kTitle(R"(表\s*(?:[（(]?\s*续\s*(?:表)?\s*[）)]?)?\s*$)");
+  return std::regex_search(s, kTitle);
+}
+
+// A sentence that introduces what follows ("纳入…编制范围的单位包括：").
+bool IntroducesAList(const std::string& s) {
+  return s.size() >= 12 && (s.ends_with("：") || s.ends_with(":"));
+}
+
+}  // namespace
+
+int TableAssembler::CountHeaderRows(const Table& t) {
+  // The header ends at the first row that carries data: an amount, a subject code in the left
+  // half, or a 合计/总计 row label. "合计" as a column title (04: 支出/合计) is not a row label,
+  // so only the row's first filled cell counts for that.
+  for (int r = 0; r < t.n_rows; ++r) {
+    bool first = true;
+    for (const auto& cell : t.cells) {
+      if (cell.r != r) continue;
+      const std::string s = Strip(cell.text);
+      if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1)) return r;
+      // Budgets print whole 元 ("164,978,640"); OCR may lose the separators. Six digits or
+      // more are no header text (a year has four, a code in the left half is caught above).
+      if (s.size() >= 6 && s.find_first_not_of("0123456789") == std::string::npos) return r;
+      if (s.empty()) continue;
+      // A 合计 row label sits in one row; a 合计 column title (09) spans header rows.
+      if (first && (s == "合计" || s == "总计") && cell.c <= 1 && cell.rs == 1) return r;
+      first = false;
+    }
+  }
+  return 0;
+}
+
+void TableAssembler::AppendContinuation(Table& t, const Table& next) {
+  // A continuation often repeats the header rows; drop its leading non-data rows when they read
+  // like t's header (OCR noise makes exact comparison useless, so compare by similarity).
+  auto row_text = [](const Table& tb, int r) {
+    std::string s;
+    for (const auto& c : tb.cells)
+      if (c.r == r) s += Strip(c.text);
+    return s;
+  };
+  // Compare the leading block of k rows as a whole: a broken rule in the repeated header can
+  // merge cells across its rows, so row-by-row comparison is too strict.
+  auto block = [&](const Table& tb, int k) {
+    std::string s;
+    for (int r = 0; r < k; ++r) s += row_text(tb, r);
+    return s;
+  };
+  int drop = 0;
+  for (int k = std::min(t.header_rows, next.n_rows); k > 0 && drop == 0; --k) {
+    bool crosses = false;
+    for (const auto& c : next.cells) crosses |= c.r < k && c.r + c.rs > k;
+    if (!crosses && !block(next, k).empty() && TextSimilarity(block(next, k), block(t, k)) >= 0.6)
+      drop = k;
+  }
+  for (Cell c : next.cells) {
+    if (c.r < drop) continue;
+    c.r += t.n_rows - drop;
+    t.cells.push_back(std::move(c));
+  }
+  t.n_rows += next.n_rows - drop;
+  t.n_cols = std::max(t.n_cols, next.n_cols);
+  for (int p : next.pages)
+    if (std::find(t.pages.begin(), t.pages.end(), p) == t.pages.end()) t.pages.push_back(p);
+  t.notes.insert(t.notes.end(), next.notes.begin(), next.notes.end());
+}
+
+namespace {
+
+// A continuation grid may have fewer columns than the table it continues: its cells merge some
+// (the 合计 row alone on the last page spans 类 | 款 | 项 | 名称). Each of its column lines must
+// then fall on one of the table's, once the outer edges are aligned (scans shift and scale a
+// page a little). Returns the table's line index for each of the grid's lines, or nothing.
+std::optional<std::vector<int>> MapColumnLines(const std::vector<int>& table_xs,
+                                               const std::vector<int>& next_xs, int tol) {
+  if (table_xs.size() < 2 || next_xs.size() < 2 || next_xs.size() > table_xs.size())
+    return std::nullopt;
+  const double width = table_xs.back() - table_xs.front();
+  const double next_width = next_xs.back() - next_xs.front();
+  if (width <= 0 || next_width <= 0) return std::nullopt;
+  const int last = static_cast<int>(table_xs.size()) - 1;
+  auto map_with = [&](double scale) -> std::optional<std::vector<int>> {
+    std::vector<int> map;
+    size_t k = 0;
+    for (size_t i = 0; i < next_xs.size(); ++i) {
+      const double at = table_xs.front() + (next_xs[i] - next_xs.front()) * scale;
+      while (k < table_xs.size() && table_xs[k] < at - tol) ++k;
+      if (k < table_xs.size() && std::abs(table_xs[k] - at) <= tol) {
+        map.push_back(static_cast<int>(k++));
+      } else if (i + 1 == next_xs.size() && at > table_xs[last - 1] && at < table_xs[last]) {
+        // The right border broke off in the scan: the grid ends inside the last column.
+        map.push_back(last);
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (map.front() != 0 || map.back() != last) return std::nullopt;
+    return map;
+  };
+  // The whole width scaled (a scan shrinks or grows a page a little), else the left edge alone.
+  if (std::abs(next_width / width - 1.0) <= 0.03)
+    if (auto map = map_with(width / next_width)) return map;
+  return map_with(1.0);
+}
+
+}  // namespace
+
+void TableAssembler::assemble(Document& doc) const {
+  std::map<std::string, int> dept_votes, year_votes, unit_votes;
+  // The first line each voted value was read from, for the output's provenance.
+  std::map<std::string, Document::Provenance> dept_at, year_at, unit_at;
+  auto vote = [](std::map<std::string, int>& votes, std::map<std::string, Document::Provenance>& at,
+                 const std::string& value, int page, const std::string& line) {
+    ++votes[value];
+    at.try_emplace(value, Document::Provenance{page, line});
+  };
+  int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
+  bool previous_ends_page = false;
+  std::vector<int> previous_xs;  // column lines of the previous table on its last page
+  for (auto& page : doc.page_results) {
+    for (size_t ti = 0; ti < page.tables.size(); ++ti) {
+      const PageTable& pt = page.tables[ti];
+      const Box& b = pt.grid.bbox;
+      int top_limit =
+          ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
+      int bottom_limit =
+          ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
+      Table t;
+      t.pages = {page.number};
+      t.bbox = b;
+      t.n_rows = pt.grid.n_rows();
+      t.n_cols = pt.grid.n_cols();
+      t.cells = pt.cells;
+      t.kind = "unknown";
+      // Text above the grid: number, title, disclosure facts. Below: notes. The title is read
+      // the way a person does: the nearest line above that names a kind of 表 (not the document
+      // heading); else the nearest sentence that introduces a list; else the most prominent
+      // long line.
+      const TextLine* title = nullptr;
+      const TextLine* named = nullptr;
+      const TextLine* intro = nullptr;
+      for (const auto& line : page.lines) {
+        int cy = line.bbox.y + line.bbox.h / 2;
+        std::string s = Strip(line.text);
+        if (cy < b.y && cy > top_limit) {
+          std::smatch m;
+          if (std::regex_search(s, m, kTableNo))
+            t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
+          if (std::regex_search(s, m, kYear)) vote(year_votes, year_at, m[1], page.number, s);
+          if (std::regex_search(s, m, kUnit)) {
+            t.unit = Strip(m[1]);  // the lowest unit line above the grid is this table's
+            vote(unit_votes, unit_at, *t.unit, page.number, s);
+          }
+          if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
+            std::string d = Strip(m[1]);
+            if (d.size() >= 6 && d.find("元") == std::string::npos)
+              vote(dept_votes, dept_at, d, page.number, s);
+          }
+          if (std::regex_match(s, m, kHeading)) {
+            vote(year_votes, year_at, m[2], page.number, s);
+            std::string d = Strip(m[1]);
+            if (d.size() >= 6) vote(dept_votes, dept_at, d, page.number, s);
+            continue;
+          }
+          if (IsMetaLine(s)) continue;
+          auto nearer = [&](const TextLine* other) {
+            return !other || cy > other->bbox.y + other->bbox.h / 2;
+          };
+          if (NamesATable(s) && nearer(named)) named = &line;
+          if (IntroducesAList(s) && nearer(intro)) intro = &line;
+          bool titled = s.find("表") != std::string::npos || s.size() >= 12;
+          if (titled && (!title || line.bbox.h > title->bbox.h)) title = &line;
+        } else if (cy > b.y + b.h && cy < bottom_limit) {
+          if (std::regex_search(s, kNote) || (!t.notes.empty() && cy - (b.y + b.h) < page.dpi)) {
+            if (std::regex_search(s, kNote) || t.notes.empty())
+              t.notes.push_back(s);
+            else
+              t.notes.back() += s;  // a note wrapped onto the next line
+          }
+        }
+      }
+      if (named)
+        title = named;
+      else if (intro)
+        title = intro;
+      if (title) t.title = Strip(title->text);
+      if (title && title == intro) {
+        // A sentence wrapped over lines: join the lines above it that end mid-sentence.
+        const TextLine* first = title;
+        for (auto it = page.lines.rbegin(); it != page.lines.rend(); ++it) {
+          const std::string above = Strip(it->text);
+          const bool just_above = it->bbox.y < first->bbox.y &&
+                                  first->bbox.y - (it->bbox.y + it->bbox.h) < first->bbox.h * 3 / 2;
+          if (!just_above) continue;
+          if (above.ends_with("。") || above.ends_with("：") || above.ends_with(":") ||
+              IsMetaLine(above))
+            break;
+          t.title = above + t.title;
+          first = &*it;
+        }
+      }
+      bool starts_page = b.y < page.height / 3;  // only the page's running header above it
+      Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
+      bool follows = prev && prev->pages.back() + 1 == page.number;
+      bool continuation = follows && previous_ends_page && starts_page && !t.number &&
+                          t.title.empty() && prev->n_cols == t.n_cols;
+      if (follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&
+          prev->n_cols > t.n_cols && t.n_rows <= 3) {
+        // Only a few rows: a table's tail, not a new untitled table that happens to line up.
+        if (auto lines = MapColumnLines(previous_xs, pt.grid.xs, std::max(4, page.dpi / 25))) {
+          for (Cell& c : t.cells) {
+            const int right = (*lines)[c.c + c.cs];
+            c.c = (*lines)[c.c];
+            c.cs = right - c.c;
+          }
+          t.n_cols = prev->n_cols;
+          continuation = true;
+        }
+      }
+      bool same_number = follows && t.number && prev->number == t.number;
+      if (continuation || same_number) {
+        AppendContinuation(*prev, t);
+      } else {
+        t.header_rows = CountHeaderRows(t);
+        doc.tables.push_back(std::move(t));
+        previous = static_cast<int>(doc.tables.size()) - 1;
+      }
+      previous_ends_page = b.y + b.h > page.height * 3 / 5;
+      previous_xs = pt.grid.xs;
+    }
+    if (page.tables.empty()) previous_ends_page = false;
+  }
+  for (auto& t : doc.tables) {
+    std::sort(t.cells.begin(), t.cells.end(),
+              [](const Cell& a, const Cell& b) { return a.r != b.r ? a.r < b.r : a.c < b.c; });
+    t.leaf_headers = LeafHeaders(t);
+  }
+  auto top = [](const std::map<std::string, int>& votes) {
+    std::string best;
+    int n = 0;
+    for (auto& [k, v] : votes)
+      if (v > n) best = k, n = v;
+    return best;
+  };
+  doc.department = top(dept_votes);
+  doc.year = top(year_votes);
+  doc.unit = top(unit_votes);
+  auto where = [](const std::map<std::string, Document::Provenance>& at,
+                  const std::string& value) -> std::optional<Document::Provenance> {
+    auto it = at.find(value);
+    if (it == at.end()) return std::nullopt;
+    return it->second;
+  };
+  doc.department_source = where(dept_at, doc.department);
+  doc.year_source = where(year_at, doc.year);
+  doc.unit_source = where(unit_at, doc.unit);
+  if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
+  if (doc.unit.empty() && !doc.tables.empty())
+    doc.warnings.push_back("unit (单位：万元) not found");
+}
+
+}  // namespace juesuan

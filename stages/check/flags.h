@@ -1,0 +1,16 @@
+// Cell flags from the checks: the cells a reader must not trust blindly.
+#pragma once
+
+#include <vector>
+
+#include "pipeline/document.h"
+
+namespace juesuan {
+
+// Machine-readable flags on the cells a reader must not trust blindly: operands of a failing
+// check ("check_failed") or of one that could not be decided ("check_unresolved"), and non-empty
+// cells read with confidence below kUnsureConf ("low_confidence"). Repairs and the repairer's
+// warnings add their own flags (see README, "Cell flags").
+void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks);
+
+}  // namespace juesuan

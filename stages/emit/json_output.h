@@ -1,0 +1,23 @@
+// Stage 6: the document model as one JSON document (schema: configs/output.schema.json).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "pipeline/document.h"
+
+namespace juesuan {
+
+inline constexpr const char* kSchemaVersion = "2.0";
+
+nlohmann::json ToJson(const Document& doc);
+
+// An exact amount as a JSON number: the decimal text parsed once ("1285.83", not 1285.8299…).
+nlohmann::json CentsJson(int64_t cents);
+
+// {"repairs": [...], "checks": [...], "checks_summary": {"pass", "fail", "warning", "total"}}.
+// Amounts are JSON numbers in the table unit (exact decimal text, e.g. 1285.83).
+nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks);
+
+}  // namespace juesuan

@@ -1,0 +1,86 @@
+// Stage 4: read the text of table cells and loose text lines with Tesseract (LSTM).
+// One CellOcr holds its engines for its whole life (Init is costly); create one per worker
+// thread and never share it: TessBaseAPI instances are independent but not thread-safe.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+
+#include "pipeline/document.h"
+#include "stages/common/cancel.h"
+#include "stages/common/utf8.h"
+#include "stages/read/ocr_params.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace juesuan {
+
+struct Reading {
+  std::string text;  // normalised: spaces next to Han characters removed, numbers unspaced
+  std::string raw;   // as Tesseract returned it (trailing newline removed)
+  float conf = 0.f;  // mean word confidence 0..1
+  bool numeric = false;
+};
+
+enum class CellHint { kAuto, kText };
+
+class CellOcr {
+ public:
+  // Throws std::runtime_error when a model cannot be loaded.
+  explicit CellOcr(const OcrOptions& options = {});
+  ~CellOcr();
+  CellOcr(const CellOcr&) = delete;
+  CellOcr& operator=(const CellOcr&) = delete;
+
+  // Reads a cleaned cell crop (see CropCell). kAuto tries the digit model first and keeps its
+  // reading when it is a number; everything else is read with the text model.
+  Reading read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHint hint = CellHint::kAuto);
+  // Reads one text line (title, unit line, note) with the text model.
+  Reading read_line(const cv::Mat& crop, int dpi);
+  // 0..1 readability of an image region, for telling upright from upside-down pages.
+  double readability(const cv::Mat& gray, int dpi);
+  // Every recognition polls `token` (Tesseract's monitor) and throws Cancelled when it fires;
+  // null: never cancelled. The token must outlive the reads; see CancelScope.
+  void set_cancel(const CancelToken* token) { cancel_ = token; }
+
+ private:
+  enum class Layout { kLine, kWrapped };
+  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
+  // Recognises the image set on `api` under the cancel token; returns its UTF-8 text.
+  std::string recognise(tesseract::TessBaseAPI& api);
+  std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;
+  const CancelToken* cancel_ = nullptr;
+};
+
+// Sets a CellOcr's cancel token for one scope (a page's reads) and clears it on exit.
+class CancelScope {
+ public:
+  CancelScope(CellOcr& ocr, const CancelToken& token) : ocr_(ocr) { ocr_.set_cancel(&token); }
+  ~CancelScope() { ocr_.set_cancel(nullptr); }
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  CellOcr& ocr_;
+};
+
+// Crops a cell from the page inside its ruling lines, drops line remnants and specks, and
+// trims to the ink with a white margin. Returns an empty Mat for a blank cell.
+// `multiline` is set when the ink holds more than one text line.
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
+                 bool* multiline);
+
+// Text helpers shared by the stages that handle OCR output.
+std::string RemoveSpacesNearHan(const std::string& utf8);
+// The normalised text of a reading: spaces near Han characters removed, 〈〉 read for （） mapped
+// back.
+std::string NormaliseReading(const std::string& raw);
+bool LooksNumeric(const std::string& text);
+// Drops punctuation that scanner specks become at the ends of a cell ("。556.56" -> "556.56",
+// "事业运行." -> "事业运行"). The raw reading is kept alongside.
+std::string StripStrayMarks(const std::string& text);
+
+}  // namespace juesuan

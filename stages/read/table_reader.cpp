@@ -1,0 +1,51 @@
+#include "stages/read/table_reader.h"
+
+#include <algorithm>
+#include <map>
+
+namespace juesuan {
+
+std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& binary,
+                                         const Grid& grid, int page) {
+  std::vector<Cell> cells(grid.cells.size());
+  // Column by column, so that a column that has shown itself to be text skips the digit model.
+  std::vector<size_t> order(grid.cells.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return grid.cells[a].c < grid.cells[b].c; });
+  std::map<int, int> text_votes, number_votes;
+  for (size_t i : order) {
+    const GridCell& g = grid.cells[i];
+    Cell& cell = cells[i];
+    cell.r = g.r, cell.c = g.c, cell.rs = g.rs, cell.cs = g.cs;
+    cell.page = page;
+    cell.bbox = g.box;
+    bool multiline = false;
+    cv::Mat crop = CropCell(gray, binary, g.box, dpi_, &multiline);
+    if (crop.empty()) continue;
+    bool text_column = g.cs == 1 && text_votes[g.c] >= 2 && number_votes[g.c] == 0;
+    Reading rd =
+        ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);
+    cell.text = rd.text;
+    cell.raw = rd.raw;
+    cell.conf = rd.conf;
+    // Ink that OCR turned into nothing: the cell is not known to be blank.
+    if (rd.text.empty()) cell.flags.push_back("unreadable");
+    if (g.cs == 1 && !rd.text.empty()) ++(rd.numeric ? number_votes : text_votes)[g.c];
+  }
+  return cells;
+}
+
+std::vector<TextLine> TableReader::read_lines(const cv::Mat& gray, const std::vector<Box>& boxes) {
+  std::vector<TextLine> out;
+  for (const auto& b : boxes) {
+    cv::Rect r = cv::Rect(b.x, b.y, b.w, b.h) & cv::Rect(0, 0, gray.cols, gray.rows);
+    if (r.width <= 0 || r.height <= 0) continue;
+    Reading rd = ocr_.read_line(gray(r), dpi_);
+    if (rd.text.empty()) continue;
+    out.push_back({rd.text, b, rd.conf});
+  }
+  return out;
+}
+
+}  // namespace juesuan

@@ -1,0 +1,48 @@
+// The born-digital path: a page's own text layer placed into the detected grid, instead of OCR.
+// Text in, cells out — the same Cell/TextLine shapes the OCR path produces, so assembly, repair
+// and checks run the same on both.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipeline/document.h"
+#include "stages/rasterise/rasteriser.h"
+
+namespace juesuan {
+
+struct TextLayerVerdict {
+  bool usable = false;
+  std::string reason;  // why the page takes the path it takes, for the JSON
+};
+
+// Usable = enough characters, and they decode to Chinese, digits and punctuation. Fonts
+// without a Unicode map give private-use or replacement characters, or unrelated symbols.
+TextLayerVerdict JudgeTextLayer(const std::vector<TextBox>& words);
+
+// Characters in `words`.
+long long CountChars(const std::vector<TextBox>& words);
+
+// Multiplies every box by `factor` (text boxes in points become pixels at factor = dpi / 72).
+void ScaleTextBoxes(std::vector<TextBox>& words, double factor);
+
+// Degrees clockwise (0, 90, 180, 270) that turn the page so that most of its characters read
+// left to right. A born-digital page whose /Rotate turns its content (a portrait page stored
+// turned, or a landscape table drawn sideways) renders with its text on its side; the grid and
+// the characters must be read in the upright frame, or every cell comes out empty or jumbled.
+int UprightTurn(const std::vector<TextBox>& words);
+
+// Maps the boxes of `words` (in an image of `image_size`) into the same image turned
+// `degrees_clockwise` (a multiple of 90, as RotateQuarterTurns does to the pixels), and updates
+// their writing direction.
+void TurnTextBoxes(std::vector<TextBox>& words, int degrees_clockwise, cv::Size image_size);
+
+// Every grid cell gets the characters whose centres fall inside it, in reading order; a word
+// that crosses a rule is split by its characters' boxes. Wrapped text joins line by line.
+std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page);
+
+// Words outside every grid, grouped into lines (a wide gap starts a new TextLine).
+std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
+                                       const std::vector<Grid>& grids);
+
+}  // namespace juesuan

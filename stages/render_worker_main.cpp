@@ -1,4 +1,0 @@
-// juesuan-render: renders one page of a PDF for the rasterise stage (see render_worker.h).
-#include "stages/render_worker.h"
-
-int main(int argc, char** argv) { return juesuan::RenderWorkerMain(argc, argv); }
