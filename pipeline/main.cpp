@@ -1,4 +1,4 @@
-// juesuan command line. Exit codes: see pipeline/errors.h and the README.
+// juesuan command line. Exit codes: see stages/common/errors.h and the README.
 #include <unistd.h>
 
 #include <atomic>

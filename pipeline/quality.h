@@ -1,4 +1,5 @@
-// Results of the repair and check stages: plain data, no behaviour (see stages/quality.h).
+// Results of the repair and check stages: plain data, no behaviour (made by stages/repair and
+// stages/check, written out by stages/emit).
 #pragma once
 
 #include <cstdint>

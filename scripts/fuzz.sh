@@ -29,7 +29,7 @@ fi
 
 # The project's own packages, then the fuzzing toolchain: libFuzzer and the sanitizer runtimes
 # are in libclang-rt-16-dev, llvm-symbolizer (readable stacks) in llvm-16. Clang 16, not
-# Debian 12's default clang 14: stages/checker.cpp captures a structured binding in a lambda
+# Debian 12's default clang 14: stages/check/checker.cpp captures a structured binding in a lambda
 # (C++20, P1091), which clang supports only from version 16.
 bash "$here/scripts/setup.sh"
 . "$here/scripts/lib/apt.sh"
