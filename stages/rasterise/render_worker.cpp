@@ -236,6 +236,94 @@ RenderWorker::~RenderWorker() { process_->end(true); }
 
 bool RenderWorker::alive() const { return process_->pid > 0; }
 
+namespace {
+
+// Writes a request to the worker. A write to a dead worker must fail with EPIPE, not end this
+// whole process with SIGPIPE (MSG_NOSIGNAL does not apply to pipes): the signal is blocked for
+// the write and a pending one of this thread dropped.
+bool SendRequest(int fd, const std::string& request) {
+  sigset_t pipe_set, old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+  const bool sent = WriteAll(fd, request.data(), request.size());
+  timespec zero{0, 0};
+  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  return sent;
+}
+
+}  // namespace
+
+// The worker's reply as it arrives in pieces: a Header, then the page's pixels (kMagic) or an
+// error message (kErrorMagic).
+struct RenderWorker::Reply {
+  Header header;
+  std::vector<char> head = std::vector<char>(sizeof(Header));
+  size_t head_filled = 0, body_filled = 0;
+  RenderedPage page;
+  std::string error_message;
+
+  bool complete() const {
+    const size_t body = header.magic == kMagic ? page.gray.total() : error_message.size();
+    return head_filled == head.size() && body_filled == body;
+  }
+  // Where the next bytes go, and how many are still wanted there.
+  std::pair<char*, size_t> next_buffer() {
+    if (head_filled < head.size()) return {head.data() + head_filled, head.size() - head_filled};
+    if (header.magic == kMagic)
+      return {reinterpret_cast<char*>(page.gray.data) + body_filled,
+              page.gray.total() - body_filled};
+    return {error_message.data() + body_filled, error_message.size() - body_filled};
+  }
+  // Takes `n` bytes just read into next_buffer(). A complete header sizes the body; a header
+  // that is not one of ours, or a page larger than twice the pixel cap, is malformed.
+  void took(size_t n, long long max_pixels) {
+    if (head_filled == head.size()) {
+      body_filled += n;
+      return;
+    }
+    head_filled += n;
+    if (head_filled < head.size()) return;
+    std::memcpy(&header, head.data(), sizeof header);
+    const long long px = static_cast<long long>(header.width) * header.height;
+    if (header.magic == kErrorMagic && header.width > 0 &&
+        static_cast<size_t>(header.width) <= kMaxMessage)
+      error_message.resize(size_t(header.width));
+    else if (header.magic == kMagic && header.width > 0 && header.height > 0 &&
+             px <= 2 * max_pixels)
+      page.gray.create(header.height, header.width, CV_8UC1);
+    else
+      throw RenderError("the renderer sent a malformed reply");
+  }
+};
+
+// Reads the reply to one request until it is complete or the worker closes its end, polling
+// `cancel` and the render time limit every 50 ms and collecting the worker's stderr meanwhile.
+void RenderWorker::receive(Reply& reply, int index, const CancelToken& cancel) {
+  Process& p = *process_;
+  const auto started = CancelToken::Clock::now();
+  while (!reply.complete()) {
+    cancel.check("rasterise");
+    const double took = std::chrono::duration<double>(CancelToken::Clock::now() - started).count();
+    if (limits_.seconds > 0 && took > limits_.seconds)
+      throw RenderError("page " + std::to_string(index + 1) + ": rendering took longer than " +
+                        std::to_string(static_cast<int>(limits_.seconds)) +
+                        " s (the render time limit)");
+    std::array<pollfd, 2> fds{{{p.replies.get(), POLLIN, 0}, {p.messages.get(), POLLIN, 0}}};
+    if (::poll(fds.data(), fds.size(), 50) < 0 && errno != EINTR)
+      throw RenderError(std::string("poll: ") + std::strerror(errno));
+    if (fds[1].revents) p.drain_messages();
+    if (!fds[0].revents) continue;
+    const auto [target, want] = reply.next_buffer();
+    const ssize_t n = ::read(p.replies.get(), target, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the worker closed its end: it died or gave up
+    reply.took(size_t(n), limits_.max_pixels);
+  }
+}
+
 RenderedPage RenderWorker::render(int index, int dpi, const CancelToken& cancel) {
   Process& p = *process_;
   if (p.pid <= 0) throw RenderError("the renderer has ended");
@@ -249,83 +337,20 @@ RenderedPage RenderWorker::render(int index, int dpi, const CancelToken& cancel)
   } guard{p};
   cancel.check("rasterise");
   p.stderr_text.clear();
-  const std::string request = std::to_string(index) + " " + std::to_string(dpi) + "\n";
-  // SIGPIPE would end this whole process if the worker had died: a write to a dead worker
-  // must fail with EPIPE instead (MSG_NOSIGNAL does not apply to pipes).
-  sigset_t pipe_set, old_set;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-  const bool sent = WriteAll(p.requests.get(), request.data(), request.size());
-  timespec zero{0, 0};
-  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {  // drop the SIGPIPE of this thread
-  }
-  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
-
-  const auto started = CancelToken::Clock::now();
-  Header header;
-  std::vector<char> head(sizeof(Header));
-  size_t head_filled = 0, body_filled = 0;
-  RenderedPage page;
-  std::string error_message;
-  bool complete = false, replies_open = sent;
-  while (replies_open && !complete) {
-    cancel.check("rasterise");
-    const double took = std::chrono::duration<double>(CancelToken::Clock::now() - started).count();
-    if (limits_.seconds > 0 && took > limits_.seconds)
-      throw RenderError("page " + std::to_string(index + 1) + ": rendering took longer than " +
-                        std::to_string(static_cast<int>(limits_.seconds)) +
-                        " s (the render time limit)");
-    std::array<pollfd, 2> fds{{{p.replies.get(), POLLIN, 0}, {p.messages.get(), POLLIN, 0}}};
-    if (::poll(fds.data(), fds.size(), 50) < 0 && errno != EINTR)
-      throw RenderError(std::string("poll: ") + std::strerror(errno));
-    if (fds[1].revents) p.drain_messages();
-    if (!fds[0].revents) continue;
-    char* target = nullptr;
-    size_t want = 0;
-    if (head_filled < head.size()) {
-      target = head.data() + head_filled, want = head.size() - head_filled;
-    } else if (header.magic == kMagic) {
-      target = reinterpret_cast<char*>(page.gray.data) + body_filled;
-      want = page.gray.total() - body_filled;
-    } else {
-      target = error_message.data() + body_filled, want = error_message.size() - body_filled;
-    }
-    ssize_t n = ::read(p.replies.get(), target, want);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      replies_open = false;
-      continue;
-    }
-    if (head_filled < head.size()) {
-      head_filled += size_t(n);
-      if (head_filled < head.size()) continue;
-      std::memcpy(&header, head.data(), sizeof header);
-      const long long px = static_cast<long long>(header.width) * header.height;
-      if (header.magic == kErrorMagic && header.width > 0 &&
-          static_cast<size_t>(header.width) <= kMaxMessage)
-        error_message.resize(size_t(header.width));
-      else if (header.magic == kMagic && header.width > 0 && header.height > 0 &&
-               px <= 2 * limits_.max_pixels)
-        page.gray.create(header.height, header.width, CV_8UC1);
-      else
-        throw RenderError("the renderer sent a malformed reply");
-    } else {
-      body_filled += size_t(n);
-    }
-    const size_t body = header.magic == kMagic ? page.gray.total() : error_message.size();
-    complete = head_filled == head.size() && body_filled == body;
-  }
+  Reply reply;
+  if (SendRequest(p.requests.get(), std::to_string(index) + " " + std::to_string(dpi) + "\n"))
+    receive(reply, index, cancel);
   p.drain_messages();
+  const bool complete = reply.complete();
   // Poppler reports an allocation it could not make and draws on without it: the page would
   // come out with its scan missing, so it counts as failed (and the worker is replaced).
   const bool out_of_memory = p.stderr_text.find("Out of memory") != std::string::npos;
   if (complete && !out_of_memory) {
     guard.done = true;
-    if (header.magic == kErrorMagic) throw RenderError(error_message);  // the worker lives on
-    page.dpi = header.dpi;
-    page.scale = header.dpi / 72.0;
-    return page;
+    if (reply.header.magic == kErrorMagic) throw RenderError(reply.error_message);  // lives on
+    reply.page.dpi = reply.header.dpi;
+    reply.page.scale = reply.header.dpi / 72.0;
+    return std::move(reply.page);
   }
   const int status = p.end(!complete);
   if (!complete) p.drain_messages();

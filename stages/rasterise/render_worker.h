@@ -46,6 +46,8 @@ class RenderWorker {
 
  private:
   struct Process;
+  struct Reply;  // one reply as it arrives
+  void receive(Reply& reply, int index, const CancelToken& cancel);
   std::unique_ptr<Process> process_;
   RenderLimits limits_;
 };
