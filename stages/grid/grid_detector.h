@@ -40,23 +40,32 @@ class GridDetector {
     int strong_len = 0;  // a rule this long can vouch for a separator
     int min_row = 0;     // the thinnest row: lines closer than this are a double rule
     // Building the lattice (stage 3).
-    Share col_support{3, 2};      // rule a column border needs, in row pitches
-    Share one_row_support{4, 5};  // the same for a grid of a single row
-    int edge = 0;                 // a rule overhanging the outer border by this has no side border
+    // Rule a column border needs, in row pitches: 1.5, since a border runs through more than
+    // one row and a lone stroke that met two rules (a digit touching a rule and a dash) does not.
+    Share col_support{3, 2};
+    // A grid of a single row (a 合计 row run over onto a page of its own) has one pitch to give.
+    Share one_row_support{4, 5};
+    int edge = 0;  // a rule overhanging the outer border by this has no side border
     // Separators of cells (stage 4).
-    double min_coverage = 0.3;  // share of a separator drawn for it to stand on its own
-    int end_margin = 0;         // a separator is measured this far clear of the rules it joins
-    int join_len = 0;           // ink that must run unbroken from the rule into a separator
-    int stubs_one_in = 10;      // a broken rule leaves ink over at least 1 in this many pixels
-    int stub_reach = 1;         // stubs are looked for this far either side of the rule's line
-    int rule_stroke = 3;        // width the validated rules are redrawn with for measuring
+    // Share of a separator drawn for it to stand on its own: a merged cell's separator is
+    // absent (~0), a scanned rule with breaks or faded stretches keeps well over a third.
+    double min_coverage = 0.3;
+    int end_margin = 0;  // a separator is measured this far clear of the rules it joins
+    int join_len = 0;    // ink that must run unbroken from the rule into a separator
+    // A broken rule leaves stubs of ink over at least 1 in this many pixels of its length; a
+    // merged cell leaves none, and a tenth is still well clear of specks.
+    int stubs_one_in = 10;
+    int stub_reach = 1;   // stubs lie on the rule's line, within its own thickness
+    int rule_stroke = 3;  // the validated rules are redrawn as thick as a printed rule
     // Text lines outside the grids.
     int grid_pad = 0;  // ink this close around a grid belongs to it
     int smear_w = 0;   // gaps between the characters of a phrase that are closed
     int smear_h = 0;
-    int min_line_h = 0;    // a text line is at least this high and wide (smaller: specks)
-    int max_line_h = 0;    // and at most this high (higher: figures, stamps)
-    Share min_fill{1, 8};  // share of its box a text line's smeared ink fills (less: rules)
+    int min_line_h = 0;  // a text line is at least this high and wide (smaller: specks)
+    int max_line_h = 0;  // and at most this high (higher: figures, stamps)
+    // A text line's smeared ink fills at least an eighth of its box; a frame of rules or a
+    // diagonal stroke fills less.
+    Share min_fill{1, 8};
 
     static Params ForDpi(int dpi);
   };
@@ -67,7 +76,6 @@ class GridDetector {
   std::vector<Grid> detect(const cv::Mat& binary) const;
   // Boxes of text lines outside the given grids (titles, unit lines, notes), in reading order.
   std::vector<Box> text_lines_outside(const cv::Mat& binary, const std::vector<Grid>& grids) const;
-  const Params& params() const { return p_; }
 
  private:
   Params p_;

@@ -41,36 +41,41 @@ class PagePreparer {
   // pixels for low resolutions.
   struct Params {
     // Binarisation.
-    int block = 0;    // side of the local-mean window (odd)
-    int offset = 12;  // how much darker than the local mean ink is, in grey levels
+    int block = 0;  // side of the local-mean window (odd)
+    // How much darker than the local mean ink is, in grey levels: above the paper's grain,
+    // below the contrast of a faded rule.
+    int offset = 12;
     // Skew.
-    int skew_rule_len = 0;          // ruling lines the skew is measured on are this long
-    size_t min_rule_points = 0;     // fewer pixels of rule: measure on all ink instead
-    size_t max_points = 200000;     // pixels sampled for the projections
-    size_t min_points = 100;        // fewer pixels of ink: no skew can be told
-    double coarse_range_deg = 3.0;  // skew searched for within +-this
+    int skew_rule_len = 0;       // ruling lines the skew is measured on are this long
+    size_t min_rule_points = 0;  // fewer pixels of rule: measure on all ink instead
+    size_t max_points = 200000;  // pixels sampled: plenty for 0.01 degree, and cheap
+    size_t min_points = 100;     // fewer pixels of ink (a blank page): no skew can be told
+    // A page fed into a scanner tilts by a few degrees at most. Searched in two passes, 0.1
+    // degree over the range, then 0.01 around the best: some 80 projections instead of 600.
+    double coarse_range_deg = 3.0;
     double coarse_step_deg = 0.1;
-    double fine_range_deg = 0.1;  // then refined around the best coarse angle
+    double fine_range_deg = 0.1;
     double fine_step_deg = 0.01;
     double min_skew_deg = 0.02;  // a smaller skew is left alone (rotating would only blur)
     // Orientation: text direction, judged on a small copy of the page.
     double orient_scale = 1.0;     // the small copy's scale (75 dpi or less)
-    int orient_ink = 60;           // grey level of the shrunk binary image that is still ink
-    int orient_rule_len = 40;      // ruling lines removed before judging, in small-copy pixels
-    int orient_smear = 7;          // characters of a line merge over this many small-copy pixels
-    int elongation = 3;            // a line-shaped blob is this many times longer than thick
-    long long vertical_ratio = 2;  // vertical when its line-shaped ink is twice the horizontal
-    long long min_vertical = 200;  // and at least this much
+    int orient_ink = 60;           // shrinking averages: a pixel a quarter inked is still ink
+    int orient_rule_len = 40;      // ruling lines removed: half an inch at 75 dpi, over a character
+    int orient_smear = 7;          // the gap between characters of a line at 75 dpi, not of lines
+    int elongation = 3;            // a line-shaped blob is three characters long; one is square
+    long long vertical_ratio = 2;  // vertical when clearly more ink runs so: tables have both
+    long long min_vertical = 200;  // and at least 200 px (2.7 inches at 75 dpi) to judge by
     // Samples for telling 0 from 180 degrees.
-    size_t samples = 3;       // text lines read both ways round
+    size_t samples = 3;       // text lines read both ways round: each costs two OCR reads
     int sample_rule_len = 0;  // ruling lines removed before looking for text lines
     int sample_smear = 0;     // gaps between characters of a line that are closed
-    int min_sample_h = 0;     // height of a text line of body type
+    int min_sample_h = 0;     // height of a text line
     int max_sample_h = 0;
-    int min_sample_aspect = 4;  // a sample is at least this many times wider than high
-    Share sample_pad{1, 4};     // margin round a sample, a share of its height
+    int min_sample_aspect = 4;  // a sample is four characters or more: one can read either way
+    Share sample_pad{1, 4};     // white round a sample, a share of its height: Tesseract wants it
     int min_sample_pad = 2;
-    double flip_margin = 0.3;  // turned lines must read this much better to turn the page
+    // Confidence summed over the samples: turned lines must read clearly better, not by noise.
+    double flip_margin = 0.3;
 
     static Params ForDpi(int dpi);
   };
@@ -89,7 +94,6 @@ class PagePreparer {
   bool text_runs_vertically(const cv::Mat& binary) const;
   // Boxes of up to `count` long text lines (rules removed), widest first.
   std::vector<cv::Rect> SampleTextLines(const cv::Mat& binary, size_t count) const;
-  const Params& params() const { return p_; }
 
  private:
   // Turns `gray` upright (out.rotation); `bin` is its binary image, updated when it turns.
