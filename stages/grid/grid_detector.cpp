@@ -6,12 +6,62 @@
 #include <opencv2/imgproc.hpp>
 
 namespace juesuan {
+
+GridDetector::Params GridDetector::Params::ForDpi(int dpi) {
+  Params p;
+  // 1/4 inch (6.4 mm): longer than any stroke of a glyph of body type, shorter than the top rule
+  // of the narrowest column.
+  p.min_h_rule = std::max(15, Inches(dpi, 1, 4));
+  // 1/10 inch (2.5 mm): vertical rules span at least one text row; glyph strokes that pass are
+  // weeded out because they do not meet two long rules.
+  p.min_v_rule = std::max(8, Inches(dpi, 1, 10));
+  // 1/50 inch (0.5 mm): the breaks a printed or scanned rule shows.
+  p.bridge_gap = std::max(3, Inches(dpi, 1, 50));
+  // 1/60 inch (0.4 mm): a rule's thickness and the wobble left after deskewing.
+  p.tol = std::max(3, Inches(dpi, 1, 60));
+  // 1/25 inch (1 mm): rules are hairlines; thicker ink is a filled area or bold text.
+  p.max_thick = std::max(4, Inches(dpi, 1, 25));
+  // An inch wide, 1/4 inch high: a frame of rules smaller than that is a box or a stamp.
+  p.min_table_w = Inches(dpi, 1, 1);
+  p.min_table_h = Inches(dpi, 1, 4);
+  // 1/100 inch (0.25 mm): rules physically meet; text stops short of them.
+  p.reach = std::max(2, Inches(dpi, 1, 100));
+  // 3/5 inch (15 mm): only long rules vouch for a separator, so that strokes of neighbouring
+  // glyphs cannot vouch for each other.
+  p.strong_len = Inches(dpi, 3, 5);
+  // 1/10 inch (2.5 mm), two tolerances at least: thinner than a row of 10.5 pt text (3.7 mm).
+  p.min_row = std::max(2 * p.tol, Inches(dpi, 1, 10));
+  // 1/10 inch (2.5 mm): rules running on that far past the outermost column border end at a
+  // border that was not printed.
+  p.edge = std::max(2 * p.tol, Inches(dpi, 1, 10));
+  // Two tolerances: clear of the thickness of the rules a separator runs between.
+  p.end_margin = 2 * p.tol;
+  p.join_len = 2 * p.tol;
+  // As a rule's breaks (1/50 inch): the grid's own rules and their bleed.
+  p.grid_pad = std::max(3, Inches(dpi, 1, 50));
+  // 1/6 inch (12 pt) by 1/100 inch: closes the gaps between the characters of a phrase (about
+  // one character of 10.5 pt type), not the wider gaps between separate fields or lines.
+  p.smear_w = std::max(5, Inches(dpi, 1, 6));
+  p.smear_h = std::max(1, Inches(dpi, 1, 100));
+  // 1/25 inch (1 mm, 3 pt) to 1/2 inch (36 pt): from the smallest footnote to the largest title.
+  p.min_line_h = std::max(6, Inches(dpi, 1, 25));
+  p.max_line_h = Inches(dpi, 1, 2);
+  return p;
+}
+
 namespace {
+
+using Params = GridDetector::Params;
 
 struct Segment {
   int a0, a1;  // extent along the line
   int pos;     // position across the line (y for horizontal, x for vertical)
 };
+
+cv::Rect ComponentBox(const cv::Mat& stats, int i) {
+  return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+          stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
+}
 
 // Line segments of one orientation: bridge small breaks, keep only long runs.
 cv::Mat LineMask(const cv::Mat& bin, bool horizontal, int min_len, int gap) {
@@ -28,14 +78,15 @@ std::vector<Segment> Segments(const cv::Mat& mask, bool horizontal, int max_thic
   int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8);
   std::vector<Segment> out;
   for (int i = 1; i < n; ++i) {
-    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    int thick = stats.at<int>(i, cv::CC_STAT_AREA) / std::max(1, horizontal ? w : h);
+    const cv::Rect b = ComponentBox(stats, i);
+    int thick = stats.at<int>(i, cv::CC_STAT_AREA) / std::max(1, horizontal ? b.width : b.height);
     if (thick > max_thickness) continue;  // filled areas, not rules
     if (horizontal)
-      out.push_back({x, x + w - 1, static_cast<int>(std::lround(centroids.at<double>(i, 1)))});
+      out.push_back(
+          {b.x, b.x + b.width - 1, static_cast<int>(std::lround(centroids.at<double>(i, 1)))});
     else
-      out.push_back({y, y + h - 1, static_cast<int>(std::lround(centroids.at<double>(i, 0)))});
+      out.push_back(
+          {b.y, b.y + b.height - 1, static_cast<int>(std::lround(centroids.at<double>(i, 0)))});
   }
   return out;
 }
@@ -92,11 +143,9 @@ bool JoinsRule(const cv::Mat& bin, bool vertical, int pos, int from, int dir, in
   return true;
 }
 
-// A rule broken over most of a cell edge still joins a crossing rule at one end (checked by the
-// caller), leaves stubs of ink on its line, and no glyph crosses it. A merged cell has no stubs at
-// all, or text running across the position. `along` is the range of the edge, `across` the extent
-// of the two cells on either side. How the glyphs of two neighbouring cells sit against the line
-// between them: whether any glyph runs across it, and whether there is text on both sides.
+// How the glyphs of two neighbouring cells sit against the line between them: whether any
+// glyph runs across it, and whether there is text on both sides. `along` is the range of the
+// line, `across` the extent of the two cells on either side.
 struct TextAcross {
   bool crossing = false, before = false, after = false;
 };
@@ -130,16 +179,18 @@ TextAcross TextAround(const cv::Mat& bin, bool vertical, int pos, int along0, in
 // at all, or text running across the position. `along` is the range of the edge, `across` the
 // extent of the two cells on either side.
 bool BrokenRule(const cv::Mat& bin, bool vertical, int pos, int along0, int along1, int across0,
-                int across1, int thin) {
+                int across1, const Params& p) {
   if (along1 <= along0 || across1 <= across0) return false;
   int stubs = 0;
+  const int w = 2 * p.stub_reach + 1;
   for (int a = along0; a <= along1; ++a) {
-    cv::Rect probe = vertical ? cv::Rect(pos - 1, a, 3, 1) : cv::Rect(a, pos - 1, 1, 3);
+    cv::Rect probe =
+        vertical ? cv::Rect(pos - p.stub_reach, a, w, 1) : cv::Rect(a, pos - p.stub_reach, 1, w);
     probe &= cv::Rect(0, 0, bin.cols, bin.rows);
     stubs += probe.area() > 0 && cv::countNonZero(bin(probe)) > 0;
   }
-  if (stubs * 10 < along1 - along0 + 1) return false;
-  return !TextAround(bin, vertical, pos, along0, along1, across0, across1, thin).crossing;
+  if (stubs * p.stubs_one_in < along1 - along0 + 1) return false;
+  return !TextAround(bin, vertical, pos, along0, along1, across0, across1, p.max_thick).crossing;
 }
 
 struct UnionFind {
@@ -149,196 +200,296 @@ struct UnionFind {
   void unite(int a, int b) { p[find(a)] = find(b); }
 };
 
+// Step 1: every candidate ruling of the page, and the masks they were found in.
+struct Rulings {
+  cv::Mat hmask, vmask;
+  std::vector<Segment> h, v;
+};
+
+Rulings FindRulings(const cv::Mat& bin, const Params& p) {
+  Rulings out;
+  out.hmask = LineMask(bin, true, p.min_h_rule, p.bridge_gap);
+  out.vmask = LineMask(bin, false, p.min_v_rule, p.bridge_gap);
+  out.h = Segments(out.hmask, true, p.max_thick);
+  out.v = Segments(out.vmask, false, p.max_thick);
+  return out;
+}
+
+// Step 2: table regions, the connected structures of horizontal and vertical rules. Fills
+// `labels` and `stats` as connectedComponentsWithStats does and returns the label count.
+int TableRegions(const Rulings& rulings, const Params& p, cv::Mat& labels, cv::Mat& stats) {
+  cv::Mat both = rulings.hmask | rulings.vmask;
+  const int k = 2 * p.tol + 1;
+  cv::dilate(both, both, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+  cv::Mat centroids;
+  return cv::connectedComponentsWithStats(both, labels, stats, centroids, 8);
+}
+
+// The validated rules of one table region.
+struct Rules {
+  std::vector<Segment> h, v;
+};
+
+// True when a vertical piece `v` and a horizontal rule `h` cross or meet end to end.
+bool Meet(const Segment& v, const Segment& h, const Params& p) {
+  return v.a0 - p.tol <= h.pos && h.pos <= v.a1 + p.tol && h.a0 - p.reach <= v.pos &&
+         v.pos <= h.a1 + p.reach;
+}
+
+// A vertical piece is a separator only if it meets two long horizontal rules a row apart (at its
+// ends or where it crosses them). Text strokes inside a cell keep a margin from the rules, and
+// only long rules count, so strokes of neighbouring glyphs cannot vouch for each other. Counting
+// crossings, not ends, keeps separators whose end broke off in the scan.
+std::vector<Segment> VerticalSeparators(const Rules& found, const Params& p) {
+  // 0, 1 or 2: how many distinct long rules (a row apart) the piece meets.
+  auto meets = [&](const Segment& v) {
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (auto& h : found.h)
+      if (h.a1 - h.a0 >= p.strong_len && Meet(v, h, p))
+        lo = std::min(lo, h.pos), hi = std::max(hi, h.pos);
+    return lo == INT32_MAX ? 0 : hi - lo >= p.min_row ? 2 : 1;
+  };
+  std::vector<Segment> kept, maybe;
+  for (auto& v : found.v) {
+    int m = meets(v);
+    if (m == 2) kept.push_back(v);
+    if (m == 1) maybe.push_back(v);
+  }
+  // A piece broken off a separator meets only one rule; it counts when it continues a
+  // separator that is already established.
+  const size_t established = kept.size();
+  for (auto& v : maybe)
+    for (size_t k = 0; k < established; ++k)
+      if (std::abs(kept[k].pos - v.pos) <= p.tol) {
+        kept.push_back(v);
+        break;
+      }
+  return kept;
+}
+
+// The rules of region `label` (bounded by `region`) that make up its table: separators that
+// meet two rules, and horizontal rules that cross or end at two separators.
+Rules ValidateRules(const Rulings& rulings, const cv::Mat& labels, int label,
+                    const cv::Rect& region, const Params& p) {
+  auto inside = [&](const Segment& s, bool horizontal) {
+    cv::Point mid =
+        horizontal ? cv::Point((s.a0 + s.a1) / 2, s.pos) : cv::Point(s.pos, (s.a0 + s.a1) / 2);
+    return region.contains(mid) && labels.at<int>(mid) == label;
+  };
+  Rules found;
+  for (auto& s : rulings.h)
+    if (inside(s, true)) found.h.push_back(s);
+  for (auto& s : rulings.v)
+    if (inside(s, false)) found.v.push_back(s);
+  Rules out;
+  out.v = VerticalSeparators(found, p);
+  for (auto& h : found.h) {
+    int crossings = 0;
+    for (auto& v : out.v)
+      if (Meet(v, h, p)) ++crossings;
+    if (crossings >= 2) out.h.push_back(h);
+  }
+  return out;
+}
+
+// A column border runs through more than one row; a lone stroke that happened to meet two rules
+// (a digit touching a rule and a dash) does not. Require 1.5 row pitches of rule. A grid of one
+// row (the 合计 row of a table that ran over onto a page of its own) has only one pitch to give:
+// its borders must run through 80 % of it, and it needs two columns or more (a frame around one
+// line of text is no table). False when too few borders remain.
+bool KeepSupportedColumns(const std::vector<Segment>& separators, const Params& p, Grid& g) {
+  const bool one_row = g.ys.size() == 2;
+  std::vector<int> pitch;
+  for (size_t k = 1; k < g.ys.size(); ++k) pitch.push_back(g.ys[k] - g.ys[k - 1]);
+  std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
+  const int row_pitch = pitch[pitch.size() / 2];
+  const int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
+  std::vector<int> xs;
+  for (int x : g.xs) {
+    int support = 0;
+    for (auto& v : separators)
+      if (std::abs(v.pos - x) <= p.tol) support += v.a1 - v.a0 + 1;
+    if (support >= need) xs.push_back(x);
+  }
+  g.xs.swap(xs);
+  return g.xs.size() >= (one_row ? 3u : 2u);
+}
+
+// Tables printed without side borders: the rules' ends are the missing edges.
+void AddMissingEdges(const Rules& rules, const Params& p, Grid& g) {
+  int hx0 = INT32_MAX, hx1 = 0, vy0 = INT32_MAX, vy1 = 0;
+  for (auto& h : rules.h) hx0 = std::min(hx0, h.a0), hx1 = std::max(hx1, h.a1);
+  for (auto& v : rules.v) vy0 = std::min(vy0, v.a0), vy1 = std::max(vy1, v.a1);
+  if (g.xs.front() - hx0 > p.edge) g.xs.insert(g.xs.begin(), hx0);
+  if (hx1 - g.xs.back() > p.edge) g.xs.push_back(hx1);
+  if (g.ys.front() - vy0 > p.edge) g.ys.insert(g.ys.begin(), vy0);
+  if (vy1 - g.ys.back() > p.edge) g.ys.push_back(vy1);
+}
+
+// Lines closer than a sliver of text cannot both be cell borders (double rules).
+void DropDoubleRules(std::vector<int>& lines, int min_row) {
+  std::vector<int> out;
+  for (int p : lines)
+    if (out.empty() || p - out.back() > min_row) out.push_back(p);
+  lines.swap(out);
+}
+
+// Step 3: the lattice (g.xs, g.ys) from the validated rules. False when there is no table.
+bool BuildLattice(const Rules& rules, const Params& p, Grid& g) {
+  if (rules.h.size() < 2 || rules.v.size() < 2) return false;
+  g.ys = ClusterPositions(rules.h, p.tol);
+  g.xs = ClusterPositions(rules.v, p.tol);
+  if (g.ys.size() < 2 || g.xs.size() < 2) return false;
+  if (!KeepSupportedColumns(rules.v, p, g)) return false;
+  AddMissingEdges(rules, p, g);
+  DropDoubleRules(g.xs, p.min_row);
+  DropDoubleRules(g.ys, p.min_row);
+  return g.n_rows() >= 1 && g.n_cols() >= 1;
+}
+
+// Which borders of the lattice cells are drawn: v[r * C + c] between cells (r, c) and (r, c + 1),
+// h[r * C + c] between (r, c) and (r + 1, c).
+struct Separators {
+  std::vector<char> v, h;
+};
+
+// Step 4: the separators of the lattice cells. Missing separators join neighbouring lattice
+// cells into merged cells. A separator of a merged cell is absent (coverage ~0); a scanned rule
+// with breaks or faded stretches keeps well over a third of its length. Separators are judged on
+// the validated rules only: glyph strokes that happen to sit on a column's x (a title centred
+// over a merged header) must not split a merged cell.
+Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules, const Params& p) {
+  cv::Mat hrules = cv::Mat::zeros(bin.size(), CV_8U), vrules = cv::Mat::zeros(bin.size(), CV_8U);
+  for (auto& h : rules.h) cv::line(hrules, {h.a0, h.pos}, {h.a1, h.pos}, 255, p.rule_stroke);
+  for (auto& v : rules.v) cv::line(vrules, {v.pos, v.a0}, {v.pos, v.a1}, 255, p.rule_stroke);
+  const int m = p.end_margin;
+  // A separator at `pos` between lattice lines `from` and `to`, with the two cells it divides
+  // spanning `across0`..`across1`: drawn over most of its length, or broken but still joined.
+  auto separator = [&](bool vertical, int pos, int from, int to, int across0, int across1) {
+    const cv::Mat& drawn = vertical ? vrules : hrules;
+    double cover = Coverage(drawn, !vertical, pos, from + m, to - m, p.tol);
+    bool joined = JoinsRule(bin, vertical, pos, from, 1, p.join_len, p.tol) ||
+                  JoinsRule(bin, vertical, pos, to, -1, p.join_len, p.tol);
+    return joined && (cover >= p.min_coverage || BrokenRule(bin, vertical, pos, from + m, to - m,
+                                                            across0 + m, across1 - m, p));
+  };
+  const int R = g.n_rows(), C = g.n_cols();
+  Separators s{std::vector<char>(R * C, 0), std::vector<char>(R * C, 0)};
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < C; ++c) {
+      if (c + 1 < C)
+        s.v[r * C + c] = separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
+      if (r + 1 < R)
+        s.h[r * C + c] = separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
+    }
+  // A second look at missing column separators: one that is present in the rows above and
+  // below, with text on both sides and none across it, was erased by the scan (a merged body
+  // cell has text across, or on one side only).
+  for (int r = 1; r + 1 < R; ++r)
+    for (int c = 0; c + 1 < C; ++c) {
+      if (s.v[r * C + c] || !s.v[(r - 1) * C + c] || !s.v[(r + 1) * C + c]) continue;
+      TextAcross t = TextAround(bin, true, g.xs[c + 1], g.ys[r] + m, g.ys[r + 1] - m, g.xs[c] + m,
+                                g.xs[c + 2] - m, p.max_thick);
+      if (!t.crossing && t.before && t.after) s.v[r * C + c] = 1;
+    }
+  return s;
+}
+
+// Step 5: the cells of the lattice (g.cells), lattice cells without a separator between them
+// merged into one.
+void MergeCells(const Separators& s, Grid& g) {
+  const int R = g.n_rows(), C = g.n_cols();
+  UnionFind uf(R * C);
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < C; ++c) {
+      if (c + 1 < C && !s.v[r * C + c]) uf.unite(r * C + c, r * C + c + 1);
+      if (r + 1 < R && !s.h[r * C + c]) uf.unite(r * C + c, (r + 1) * C + c);
+    }
+  std::vector<int> owner(R * C, -1);
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < C; ++c) {
+      if (owner[r * C + c] >= 0) continue;
+      int root = uf.find(r * C + c);
+      int r1 = r, c1 = c;
+      for (int rr = r; rr < R; ++rr)
+        for (int cc = c; cc < C; ++cc)
+          if (uf.find(rr * C + cc) == root) r1 = std::max(r1, rr), c1 = std::max(c1, cc);
+      // Keep the merged block rectangular and never overlap an earlier cell.
+      for (int cc = c; cc <= c1; ++cc)
+        if (owner[r * C + cc] >= 0) {
+          c1 = cc - 1;
+          break;
+        }
+      GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
+                    Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]}};
+      for (int rr = r; rr <= r1; ++rr)
+        for (int cc = c; cc <= c1; ++cc)
+          if (owner[rr * C + cc] < 0) owner[rr * C + cc] = static_cast<int>(g.cells.size());
+      g.cells.push_back(cell);
+    }
+}
+
+// The page's ink with the grids (and a margin round them) whitened.
+cv::Mat InkOutside(const cv::Mat& bin, const std::vector<Grid>& grids, int pad) {
+  cv::Mat ink = bin.clone();
+  for (const auto& g : grids) {
+    cv::Rect r(g.bbox.x - pad, g.bbox.y - pad, g.bbox.w + 2 * pad, g.bbox.h + 2 * pad);
+    ink(r & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
+  }
+  return ink;
+}
+
+// Boxes of the phrases in `ink`: characters smeared together, specks and rules dropped.
+std::vector<Box> PhraseBoxes(const cv::Mat& ink, const Params& p) {
+  cv::Mat smear;
+  cv::morphologyEx(ink, smear, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, {p.smear_w, p.smear_h}));
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(smear, labels, stats, centroids, 8);
+  std::vector<Box> out;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect r = ComponentBox(stats, i);
+    Box b{r.x, r.y, r.width, r.height};
+    int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (b.h < p.min_line_h || b.h > p.max_line_h || b.w < p.min_line_h ||
+        area < p.min_fill.of(b.w * b.h))
+      continue;  // specks, rules
+    out.push_back(b);
+  }
+  return out;
+}
+
+// Reading order: group boxes whose centres share a line, then left to right.
+std::vector<Box> InReadingOrder(std::vector<Box> boxes) {
+  std::sort(boxes.begin(), boxes.end(),
+            [](const Box& a, const Box& b) { return a.y + a.h / 2 < b.y + b.h / 2; });
+  std::vector<Box> ordered;
+  for (size_t i = 0; i < boxes.size();) {
+    size_t j = i + 1;
+    int centre = boxes[i].y + boxes[i].h / 2;
+    while (j < boxes.size() && boxes[j].y + boxes[j].h / 2 - centre <= boxes[i].h / 2) ++j;
+    std::sort(boxes.begin() + i, boxes.begin() + j,
+              [](const Box& a, const Box& b) { return a.x < b.x; });
+    ordered.insert(ordered.end(), boxes.begin() + i, boxes.begin() + j);
+    i = j;
+  }
+  return ordered;
+}
+
 }  // namespace
 
 std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
-  const int min_h = std::max(15, dpi_ / 4);      // shortest horizontal rule worth keeping
-  const int min_v = std::max(8, dpi_ / 10);      // vertical rules span at least one text row
-  const int gap = std::max(3, dpi_ / 50);        // breaks in printed/scanned lines
-  const int tol = std::max(3, dpi_ / 60);        // position tolerance
-  const int max_thick = std::max(4, dpi_ / 25);  // rules are thin
-  cv::Mat hmask = LineMask(bin, true, min_h, gap);
-  cv::Mat vmask = LineMask(bin, false, min_v, gap);
-  auto hsegs = Segments(hmask, true, max_thick);
-  auto vsegs = Segments(vmask, false, max_thick);
-
-  // Table regions: connected structures of horizontal and vertical rules.
-  cv::Mat both = hmask | vmask;
-  cv::dilate(both, both, cv::getStructuringElement(cv::MORPH_RECT, {2 * tol + 1, 2 * tol + 1}));
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(both, labels, stats, centroids, 8);
+  const Rulings rulings = FindRulings(bin, p_);
+  cv::Mat labels, stats;
+  const int n = TableRegions(rulings, p_, labels, stats);
   std::vector<Grid> grids;
   for (int i = 1; i < n; ++i) {
-    cv::Rect region(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                    stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    if (region.width < dpi_ || region.height < dpi_ / 4) continue;
-    auto inside = [&](const Segment& s, bool horizontal) {
-      cv::Point mid =
-          horizontal ? cv::Point((s.a0 + s.a1) / 2, s.pos) : cv::Point(s.pos, (s.a0 + s.a1) / 2);
-      return region.contains(mid) && labels.at<int>(mid) == i;
-    };
-    std::vector<Segment> hs, vs;
-    for (auto& s : hsegs)
-      if (inside(s, true)) hs.push_back(s);
-    for (auto& s : vsegs)
-      if (inside(s, false)) vs.push_back(s);
-    // A vertical piece is a separator only if it meets two long horizontal rules a row apart
-    // (at its ends or where it crosses them). Text strokes inside a cell keep a margin from the
-    // rules, and only long rules count, so strokes of neighbouring glyphs cannot vouch for each
-    // other. Counting crossings, not ends, keeps separators whose end broke off in the scan.
-    const int reach = std::max(2, dpi_ / 100);  // rules physically meet; text stops short
-    const int strong_len = dpi_ * 3 / 5;
-    const int min_row = std::max(2 * tol, dpi_ / 10);
-    // Returns 0, 1 or 2: how many distinct long rules (a row apart) the piece meets.
-    auto meets = [&](const Segment& v) {
-      int lo = INT32_MAX, hi = INT32_MIN;
-      for (auto& h : hs)
-        if (h.a1 - h.a0 >= strong_len && v.a0 - tol <= h.pos && h.pos <= v.a1 + tol &&
-            h.a0 - reach <= v.pos && v.pos <= h.a1 + reach)
-          lo = std::min(lo, h.pos), hi = std::max(hi, h.pos);
-      return lo == INT32_MAX ? 0 : hi - lo >= min_row ? 2 : 1;
-    };
-    std::vector<Segment> vkept, vmaybe;
-    for (auto& v : vs) {
-      int m = meets(v);
-      if (m == 2) vkept.push_back(v);
-      if (m == 1) vmaybe.push_back(v);
-    }
-    // A piece broken off a separator meets only one rule; it counts when it continues a
-    // separator that is already established.
-    const size_t established = vkept.size();
-    for (auto& v : vmaybe)
-      for (size_t k = 0; k < established; ++k)
-        if (std::abs(vkept[k].pos - v.pos) <= tol) {
-          vkept.push_back(v);
-          break;
-        }
-    // A horizontal rule must cross or end at two vertical separators.
-    std::vector<Segment> hkept;
-    for (auto& h : hs) {
-      int crossings = 0;
-      for (auto& v : vkept)
-        if (v.a0 - tol <= h.pos && h.pos <= v.a1 + tol && h.a0 - reach <= v.pos &&
-            v.pos <= h.a1 + reach)
-          ++crossings;
-      if (crossings >= 2) hkept.push_back(h);
-    }
-    if (hkept.size() < 2 || vkept.size() < 2) continue;
+    const cv::Rect region = ComponentBox(stats, i);
+    if (region.width < p_.min_table_w || region.height < p_.min_table_h) continue;
+    const Rules rules = ValidateRules(rulings, labels, i, region, p_);
     Grid g;
-    g.ys = ClusterPositions(hkept, tol);
-    g.xs = ClusterPositions(vkept, tol);
-    if (g.ys.size() < 2 || g.xs.size() < 2) continue;
-    // A column border runs through more than one row; a lone stroke that happened to meet two
-    // rules (a digit touching a rule and a dash) does not. Require 1.5 row pitches of rule.
-    // A grid of one row (the 合计 row of a table that ran over onto a page of its own) has only
-    // one pitch to give: its borders must run through 80 % of it, and it needs two columns or
-    // more (a frame around one line of text is no table).
-    const bool one_row = g.ys.size() == 2;
-    {
-      std::vector<int> pitch;
-      for (size_t k = 1; k < g.ys.size(); ++k) pitch.push_back(g.ys[k] - g.ys[k - 1]);
-      std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
-      const int row_pitch = pitch[pitch.size() / 2];
-      const int need = one_row ? row_pitch * 4 / 5 : row_pitch * 3 / 2;
-      std::vector<int> xs;
-      for (int x : g.xs) {
-        int support = 0;
-        for (auto& v : vkept)
-          if (std::abs(v.pos - x) <= tol) support += v.a1 - v.a0 + 1;
-        if (support >= need) xs.push_back(x);
-      }
-      g.xs.swap(xs);
-      if (g.xs.size() < (one_row ? 3u : 2u)) continue;
-    }
-    // Tables printed without side borders: the rules' ends are the missing edges.
-    int hx0 = INT32_MAX, hx1 = 0, vy0 = INT32_MAX, vy1 = 0;
-    for (auto& h : hkept) hx0 = std::min(hx0, h.a0), hx1 = std::max(hx1, h.a1);
-    for (auto& v : vkept) vy0 = std::min(vy0, v.a0), vy1 = std::max(vy1, v.a1);
-    const int edge = std::max(2 * tol, dpi_ / 10);
-    if (g.xs.front() - hx0 > edge) g.xs.insert(g.xs.begin(), hx0);
-    if (hx1 - g.xs.back() > edge) g.xs.push_back(hx1);
-    if (g.ys.front() - vy0 > edge) g.ys.insert(g.ys.begin(), vy0);
-    if (vy1 - g.ys.back() > edge) g.ys.push_back(vy1);
-    // Lines closer than a sliver of text cannot both be cell borders (double rules).
-    auto dedupe = [&](std::vector<int>& v) {
-      std::vector<int> out;
-      for (int p : v)
-        if (out.empty() || p - out.back() > min_row) out.push_back(p);
-      v.swap(out);
-    };
-    dedupe(g.xs);
-    dedupe(g.ys);
-    const int R = g.n_rows(), C = g.n_cols();
-    if (R < 1 || C < 1) continue;
-    // Separators are judged on the validated rules only: glyph strokes that happen to sit on a
-    // column's x (a title centred over a merged header) must not split a merged cell.
-    cv::Mat hrules = cv::Mat::zeros(bin.size(), CV_8U), vrules = cv::Mat::zeros(bin.size(), CV_8U);
-    for (auto& h : hkept) cv::line(hrules, {h.a0, h.pos}, {h.a1, h.pos}, 255, 3);
-    for (auto& v : vkept) cv::line(vrules, {v.pos, v.a0}, {v.pos, v.a1}, 255, 3);
-    // Missing separators join neighbouring lattice cells into merged cells. A separator of a
-    // merged cell is absent (coverage ~0); a scanned rule with breaks or faded stretches keeps
-    // well over a third of its length.
-    constexpr double kMinCoverage = 0.3;
-    // First the evidence of each separator on its own, then a second look at missing column
-    // separators: one that is present in the rows above and below, with text on both sides
-    // and none across it, was erased by the scan (a merged body cell has text across, or on
-    // one side only).
-    // A separator at `pos` between lattice lines `from` and `to`, with the two cells it divides
-    // spanning `across0`..`across1`: drawn over most of its length, or broken but still joined.
-    auto separator = [&](bool vertical, int pos, int from, int to, int across0, int across1) {
-      const cv::Mat& rules = vertical ? vrules : hrules;
-      double cv = Coverage(rules, !vertical, pos, from + 2 * tol, to - 2 * tol, tol);
-      bool joined = JoinsRule(bin, vertical, pos, from, 1, 2 * tol, tol) ||
-                    JoinsRule(bin, vertical, pos, to, -1, 2 * tol, tol);
-      return joined &&
-             (cv >= kMinCoverage || BrokenRule(bin, vertical, pos, from + 2 * tol, to - 2 * tol,
-                                               across0 + 2 * tol, across1 - 2 * tol, max_thick));
-    };
-    std::vector<char> vsep(R * C, 0), hsep(R * C, 0);
-    for (int r = 0; r < R; ++r)
-      for (int c = 0; c < C; ++c) {
-        if (c + 1 < C)
-          vsep[r * C + c] =
-              separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
-        if (r + 1 < R)
-          hsep[r * C + c] =
-              separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
-      }
-    for (int r = 1; r + 1 < R; ++r)
-      for (int c = 0; c + 1 < C; ++c) {
-        if (vsep[r * C + c] || !vsep[(r - 1) * C + c] || !vsep[(r + 1) * C + c]) continue;
-        TextAcross t = TextAround(bin, true, g.xs[c + 1], g.ys[r] + 2 * tol, g.ys[r + 1] - 2 * tol,
-                                  g.xs[c] + 2 * tol, g.xs[c + 2] - 2 * tol, max_thick);
-        if (!t.crossing && t.before && t.after) vsep[r * C + c] = 1;
-      }
-    UnionFind uf(R * C);
-    for (int r = 0; r < R; ++r)
-      for (int c = 0; c < C; ++c) {
-        if (c + 1 < C && !vsep[r * C + c]) uf.unite(r * C + c, r * C + c + 1);
-        if (r + 1 < R && !hsep[r * C + c]) uf.unite(r * C + c, (r + 1) * C + c);
-      }
-    std::vector<int> owner(R * C, -1);
-    for (int r = 0; r < R; ++r)
-      for (int c = 0; c < C; ++c) {
-        if (owner[r * C + c] >= 0) continue;
-        int root = uf.find(r * C + c);
-        int r1 = r, c1 = c;
-        for (int rr = r; rr < R; ++rr)
-          for (int cc = c; cc < C; ++cc)
-            if (uf.find(rr * C + cc) == root) r1 = std::max(r1, rr), c1 = std::max(c1, cc);
-        // Keep the merged block rectangular and never overlap an earlier cell.
-        for (int cc = c; cc <= c1; ++cc)
-          if (owner[r * C + cc] >= 0) {
-            c1 = cc - 1;
-            break;
-          }
-        GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
-                      Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]}};
-        for (int rr = r; rr <= r1; ++rr)
-          for (int cc = c; cc <= c1; ++cc)
-            if (owner[rr * C + cc] < 0) owner[rr * C + cc] = static_cast<int>(g.cells.size());
-        g.cells.push_back(cell);
-      }
+    if (!BuildLattice(rules, p_, g)) continue;
+    MergeCells(FindSeparators(bin, g, rules, p_), g);
     g.bbox =
         Box{g.xs.front(), g.ys.front(), g.xs.back() - g.xs.front(), g.ys.back() - g.ys.front()};
     grids.push_back(std::move(g));
@@ -350,44 +501,7 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
 
 std::vector<Box> GridDetector::text_lines_outside(const cv::Mat& bin,
                                                   const std::vector<Grid>& grids) const {
-  cv::Mat ink = bin.clone();
-  for (const auto& g : grids) {
-    int pad = std::max(3, dpi_ / 50);
-    cv::Rect r(g.bbox.x - pad, g.bbox.y - pad, g.bbox.w + 2 * pad, g.bbox.h + 2 * pad);
-    ink(r & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
-  }
-  // Join the characters of a phrase (gaps under ~1.5 characters), not separate fields.
-  cv::Mat smear;
-  int kx = std::max(5, dpi_ / 6), ky = std::max(1, dpi_ / 100);
-  cv::morphologyEx(ink, smear, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, {kx, ky}));
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(smear, labels, stats, centroids, 8);
-  std::vector<Box> out;
-  const int min_h = std::max(6, dpi_ / 25), max_h = dpi_ / 2;
-  for (int i = 1; i < n; ++i) {
-    Box b{stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-          stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
-    int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (b.h < min_h || b.h > max_h || b.w < min_h || area < b.w * b.h / 8)
-      continue;  // specks, rules
-    out.push_back(b);
-  }
-  // Reading order: group boxes whose centres share a line, then left to right.
-  std::sort(out.begin(), out.end(),
-            [](const Box& a, const Box& b) { return a.y + a.h / 2 < b.y + b.h / 2; });
-  std::vector<Box> ordered;
-  for (size_t i = 0; i < out.size();) {
-    size_t j = i + 1;
-    int centre = out[i].y + out[i].h / 2;
-    while (j < out.size() && out[j].y + out[j].h / 2 - centre <= out[i].h / 2) ++j;
-    std::sort(out.begin() + i, out.begin() + j,
-              [](const Box& a, const Box& b) { return a.x < b.x; });
-    ordered.insert(ordered.end(), out.begin() + i, out.begin() + j);
-    i = j;
-  }
-  out.swap(ordered);
-  return out;
+  return InReadingOrder(PhraseBoxes(InkOutside(bin, grids, p_.grid_pad), p_));
 }
 
 }  // namespace juesuan

@@ -35,7 +35,50 @@ std::vector<cv::Point> SamplePoints(const cv::Mat& mask, size_t max_points) {
   return pts;
 }
 
+// `binary` without its ruling lines (runs of `rule_len` pixels or longer, either way).
+cv::Mat WithoutRules(const cv::Mat& binary, int rule_len) {
+  cv::Mat h, v;
+  cv::morphologyEx(binary, h, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {rule_len, 1}));
+  cv::morphologyEx(binary, v, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {1, rule_len}));
+  return binary & ~(h | v);
+}
+
+// The angle within `from`..`to` (by `step`) whose projection scores best, or `best` when none
+// beats `best_score`; `best_score` is updated.
+double BestAngle(const std::vector<cv::Point>& pts, int height, double from, double to, double step,
+                 double best, double& best_score) {
+  // Half a step of slack: the last angle is reached despite the rounding of the sums.
+  for (double a = from; a <= to + step / 2; a += step) {
+    double s = ProjectionScore(pts, a, height);
+    if (s > best_score) best_score = s, best = a;
+  }
+  return best;
+}
+
 }  // namespace
+
+PagePreparer::Params PagePreparer::Params::ForDpi(int dpi) {
+  Params p;
+  // 1/10 inch (2.5 mm, made odd): wider than a stroke, so that the mean is the paper's around
+  // it, and narrow enough to follow uneven illumination.
+  p.block = std::max(15, Inches(dpi, 1, 10) | 1);
+  // 1/3 inch (8.5 mm): longer than any glyph stroke, so that only rules give the skew.
+  p.skew_rule_len = std::max(20, Inches(dpi, 1, 3));
+  // Four inches (10 cm) of one-pixel rule: less is too little to measure on, e.g. no table.
+  p.min_rule_points = static_cast<size_t>(dpi) * 4;
+  // 75 dpi: text lines still show as lines, and the analysis is cheap.
+  p.orient_scale = std::min(1.0, 75.0 / dpi);
+  // 1/4 inch (6.4 mm): longer than a glyph stroke of body type.
+  p.sample_rule_len = std::max(20, Inches(dpi, 1, 4));
+  // 1/20 inch (1.3 mm): the gap between two characters of a line, not between two fields.
+  p.sample_smear = std::max(3, Inches(dpi, 1, 20));
+  // 1/25 to 1/4 inch (3 to 18 pt): from small print to a heading.
+  p.min_sample_h = Inches(dpi, 1, 25);
+  p.max_sample_h = Inches(dpi, 1, 4);
+  return p;
+}
 
 cv::Mat RotateQuarterTurns(const cv::Mat& img, int degrees_clockwise) {
   cv::Mat out;
@@ -58,130 +101,120 @@ cv::Mat RotateQuarterTurns(const cv::Mat& img, int degrees_clockwise) {
 cv::Mat PagePreparer::binarise(const cv::Mat& gray) const {
   cv::Mat bin;
   // Local mean threshold survives uneven illumination and faded rulings better than Otsu.
-  int block = std::max(15, (dpi_ / 10) | 1);
-  cv::adaptiveThreshold(gray, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block,
-                        12);
+  cv::adaptiveThreshold(gray, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, p_.block,
+                        p_.offset);
   return bin;
 }
 
 double PagePreparer::estimate_skew(const cv::Mat& binary) const {
   // Ruling lines give the sharpest signal; fall back to all ink (text lines) without a table.
-  const int len = std::max(20, dpi_ / 3);
   cv::Mat lines;
   cv::morphologyEx(binary, lines, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
-  auto pts = SamplePoints(lines, 200000);
-  if (pts.size() < static_cast<size_t>(dpi_) * 4) pts = SamplePoints(binary, 200000);
-  if (pts.size() < 100) return 0.0;
-  double best = 0, best_score = -1;
-  for (double a = -3.0; a <= 3.0001; a += 0.1) {
-    double s = ProjectionScore(pts, a, binary.rows);
-    if (s > best_score) best_score = s, best = a;
-  }
-  double coarse = best;
-  for (double a = coarse - 0.1; a <= coarse + 0.1001; a += 0.01) {
-    double s = ProjectionScore(pts, a, binary.rows);
-    if (s > best_score) best_score = s, best = a;
-  }
-  return best;
+                   cv::getStructuringElement(cv::MORPH_RECT, {p_.skew_rule_len, 1}));
+  auto pts = SamplePoints(lines, p_.max_points);
+  if (pts.size() < p_.min_rule_points) pts = SamplePoints(binary, p_.max_points);
+  if (pts.size() < p_.min_points) return 0.0;
+  double best_score = -1;
+  const double coarse = BestAngle(pts, binary.rows, -p_.coarse_range_deg, p_.coarse_range_deg,
+                                  p_.coarse_step_deg, 0, best_score);
+  return BestAngle(pts, binary.rows, coarse - p_.fine_range_deg, coarse + p_.fine_range_deg,
+                   p_.fine_step_deg, coarse, best_score);
 }
 
 bool PagePreparer::text_runs_vertically(const cv::Mat& binary) const {
   // Work at ~75 dpi. Remove ruling lines, then smear ink along x and along y: characters of a
   // text line merge along the line direction into fewer, longer blobs.
   cv::Mat small;
-  double f = std::min(1.0, 75.0 / dpi_);
+  const double f = p_.orient_scale;
   cv::resize(binary, small, {}, f, f, cv::INTER_AREA);
-  cv::threshold(small, small, 60, 255, cv::THRESH_BINARY);
-  cv::Mat h, v;
-  const int long_len = 40;
-  cv::morphologyEx(small, h, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
-  cv::morphologyEx(small, v, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
-  cv::Mat text = small & ~(h | v);
+  cv::threshold(small, small, p_.orient_ink, 255, cv::THRESH_BINARY);
+  cv::Mat text = WithoutRules(small, p_.orient_rule_len);
   auto blobs = [&](cv::Size k) {
     cv::Mat m;
     cv::morphologyEx(text, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, k));
     cv::Mat labels, stats, centroids;
     int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8);
     long long elongated = 0;
+    const int e = p_.elongation;
     for (int i = 1; i < n; ++i) {
       int w = stats.at<int>(i, cv::CC_STAT_WIDTH), ht = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-      if (k.width > 1 ? w > 3 * ht : ht > 3 * w) elongated += std::max(w, ht);
+      if (k.width > 1 ? w > e * ht : ht > e * w) elongated += std::max(w, ht);
     }
     return elongated;
   };
-  long long along_x = blobs({7, 1}), along_y = blobs({1, 7});
-  return along_y > 2 * along_x && along_y > 200;
+  const int s = p_.orient_smear;
+  long long along_x = blobs({s, 1}), along_y = blobs({1, s});
+  return along_y > p_.vertical_ratio * along_x && along_y > p_.min_vertical;
 }
 
 std::vector<cv::Rect> PagePreparer::SampleTextLines(const cv::Mat& binary, size_t count) const {
   // Text without rules, smeared along the line; the widest line-shaped blobs are the samples.
-  const int long_len = std::max(20, dpi_ / 4);
-  cv::Mat h, v;
-  cv::morphologyEx(binary, h, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {long_len, 1}));
-  cv::morphologyEx(binary, v, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {1, long_len}));
-  cv::Mat text = binary & ~(h | v), smear;
+  cv::Mat text = WithoutRules(binary, p_.sample_rule_len), smear;
   cv::morphologyEx(text, smear, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, {std::max(3, dpi_ / 20), 1}));
+                   cv::getStructuringElement(cv::MORPH_RECT, {p_.sample_smear, 1}));
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(smear, labels, stats, centroids, 8);
   std::vector<cv::Rect> lines;
   for (int i = 1; i < n; ++i) {
     cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    if (r.height < dpi_ / 25 || r.height > dpi_ / 4 || r.width < 4 * r.height) continue;
+    if (r.height < p_.min_sample_h || r.height > p_.max_sample_h ||
+        r.width < p_.min_sample_aspect * r.height)
+      continue;
     lines.push_back(r);
   }
   std::sort(lines.begin(), lines.end(),
             [](const cv::Rect& a, const cv::Rect& b) { return a.width > b.width; });
   if (lines.size() > count) lines.resize(count);
   for (auto& r : lines) {
-    int pad = std::max(2, r.height / 4);
+    int pad = std::max(p_.min_sample_pad, p_.sample_pad.of(r.height));
     r = cv::Rect(r.x - pad, r.y - pad, r.width + 2 * pad, r.height + 2 * pad) &
         cv::Rect(0, 0, binary.cols, binary.rows);
   }
   return lines;
 }
 
-PreparedPage PagePreparer::prepare(const cv::Mat& gray, const ReadabilityScorer& scorer) const {
-  PreparedPage out;
-  cv::Mat upright = gray;
-  cv::Mat bin = binarise(gray);
+cv::Mat PagePreparer::upright(const cv::Mat& gray, cv::Mat& bin, const ReadabilityScorer& scorer,
+                              PreparedPage& out) const {
+  cv::Mat up = gray;
   if (text_runs_vertically(bin)) {
     // On its side: 90 or 270. Try both and let the scorer pick when it can.
     out.rotation = 90;
-    upright = RotateQuarterTurns(gray, 90);
+    up = RotateQuarterTurns(gray, 90);
   }
   if (scorer) {
     // 0 vs 180: read a few sample text lines both ways round; upside-down Chinese still yields
     // characters, but with clearly lower confidence. Single lines are what Tesseract reads best.
-    cv::Mat b = out.rotation ? binarise(upright) : bin;
+    cv::Mat b = out.rotation ? binarise(up) : bin;
     double upright_score = 0, turned_score = 0;
-    for (const cv::Rect& r : SampleTextLines(b, 3)) {
-      cv::Mat crop = upright(r);
+    for (const cv::Rect& r : SampleTextLines(b, p_.samples)) {
+      cv::Mat crop = up(r);
       upright_score += scorer(crop);
       turned_score += scorer(RotateQuarterTurns(crop, 180));
     }
-    if (turned_score > upright_score + 0.3) {
-      upright = RotateQuarterTurns(upright, 180);
+    if (turned_score > upright_score + p_.flip_margin) {
+      up = RotateQuarterTurns(up, 180);
       out.rotation = (out.rotation + 180) % 360;
     }
   }
-  if (out.rotation != 0) bin = binarise(upright);
+  if (out.rotation != 0) bin = binarise(up);
+  return up;
+}
+
+PreparedPage PagePreparer::prepare(const cv::Mat& gray, const ReadabilityScorer& scorer) const {
+  PreparedPage out;
+  cv::Mat bin = binarise(gray);
+  const cv::Mat up = upright(gray, bin, scorer, out);
   out.skew_deg = estimate_skew(bin);
-  if (std::abs(out.skew_deg) >= 0.02) {
-    cv::Point2f centre(upright.cols / 2.0f, upright.rows / 2.0f);
+  if (std::abs(out.skew_deg) >= p_.min_skew_deg) {
+    cv::Point2f centre(up.cols / 2.0f, up.rows / 2.0f);
     // Positive score angle = lines fall to the right (y grows with x); rotate back.
     cv::Mat rot = cv::getRotationMatrix2D(centre, out.skew_deg, 1.0);
-    cv::warpAffine(upright, out.gray, rot, upright.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+    cv::warpAffine(up, out.gray, rot, up.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
                    cv::Scalar(255));
     out.binary = binarise(out.gray);
   } else {
-    out.gray = upright.clone();
+    out.gray = up.clone();
     out.binary = bin;
   }
   return out;

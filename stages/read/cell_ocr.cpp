@@ -142,14 +142,13 @@ namespace {
 
 // Vertical extents of the text lines in a binary image: overlapping extents of components
 // taller than `min_h` merge into one line; small marks (dots, commas) never start a line.
-std::vector<std::pair<int, int>> LineBands(const cv::Mat& labels, const cv::Mat& stats, int n,
+std::vector<std::pair<int, int>> LineBands(const cv::Mat& stats, int n,
                                            const std::vector<bool>& keep, int min_h) {
   std::vector<std::pair<int, int>> spans;
   for (int i = 1; i < n; ++i)
     if (keep[i] && stats.at<int>(i, cv::CC_STAT_HEIGHT) >= min_h)
       spans.emplace_back(stats.at<int>(i, cv::CC_STAT_TOP),
                          stats.at<int>(i, cv::CC_STAT_TOP) + stats.at<int>(i, cv::CC_STAT_HEIGHT));
-  (void)labels;
   std::sort(spans.begin(), spans.end());
   std::vector<std::pair<int, int>> lines;
   for (auto [a, b] : spans) {
@@ -163,60 +162,92 @@ std::vector<std::pair<int, int>> LineBands(const cv::Mat& labels, const cv::Mat&
   return lines;
 }
 
+cv::Rect ComponentBox(const cv::Mat& stats, int i) {
+  return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+          stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
+}
+
+// Text = glyph-sized components of a crop of `size` that are not bits of ruling lines.
+std::vector<bool> Glyphs(const cv::Mat& stats, int n, cv::Size size, const CropParams& p) {
+  std::vector<bool> glyph(n, false);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect c = ComponentBox(stats, i);
+    const int x = c.x, y = c.y, w = c.width, h = c.height;
+    // Bits of ruling lines are thin and lie along an edge of the crop. A dash (——) or a "1"
+    // is just as thin but sits inside the cell, away from the edges.
+    bool near_top_bottom = y < p.near_top.of(size.height) || y + h > p.near_bottom.of(size.height);
+    bool near_left_right = x < p.near_left.of(size.width) || x + w > p.near_right.of(size.width);
+    bool remnant = (w > p.remnant_len.of(size.width) && h <= p.thin && near_top_bottom) ||
+                   (h > p.remnant_len.of(size.height) && w <= p.thin && near_left_right);
+    bool touches_edge = x == 0 || y == 0 || x + w == size.width || y + h == size.height;
+    if (remnant || (touches_edge && (h <= p.thin || w <= p.thin))) continue;
+    glyph[i] = h >= p.min_glyph_h || w >= p.min_glyph_w;
+  }
+  return glyph;
+}
+
+// The glyphs and, with them, the small marks that sit inside a text line of `lines` and between
+// the glyphs' leftmost and rightmost ink `x0`..`x1` (decimal points, commas, dots of 丶); specks
+// in the margins are scanner noise.
+std::vector<bool> WithMarks(const cv::Mat& stats, int n, const std::vector<bool>& glyph,
+                            const std::vector<std::pair<int, int>>& lines, int x0, int x1,
+                            const CropParams& p) {
+  std::vector<bool> keep = glyph;
+  for (int i = 1; i < n; ++i) {
+    if (glyph[i]) continue;
+    const cv::Rect c = ComponentBox(stats, i);
+    if (c.width > p.min_glyph_w || c.height > p.min_glyph_h) continue;  // line remnants
+    bool in_line = false;
+    for (auto [a, b] : lines)
+      in_line |= c.y >= a - p.mark_slack && c.y + c.height <= b + p.mark_slack;
+    if (in_line && c.x >= x0 && c.x + c.width <= x1) keep[i] = true;
+  }
+  return keep;
+}
+
 }  // namespace
+
+CropParams CropParams::ForDpi(int dpi) {
+  CropParams p;
+  // 1/75 inch (0.3 mm): clear of the ruling line's own thickness and its antialiased edge.
+  p.inset = std::max(2, Inches(dpi, 1, 75));
+  // Glyph-sized: 1/20 inch (3.6 pt) high, a third of a 10.5 pt digit, or 1/15 inch (4.8 pt)
+  // wide, as wide as a dash. Scanner specks are smaller; they survive only as decimal points or
+  // commas inside a text line.
+  p.min_glyph_h = std::max(4, Inches(dpi, 1, 20));
+  p.min_glyph_w = std::max(6, Inches(dpi, 1, 15));
+  // 1/40 inch (0.6 mm): a ruling line, thicker than a hairline, thinner than a glyph.
+  p.thin = std::max(3, Inches(dpi, 1, 40));
+  return p;
+}
 
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
                  bool* multiline) {
-  const int inset = std::max(2, dpi / 75);
-  cv::Rect r(cell.x + inset, cell.y + inset, cell.w - 2 * inset, cell.h - 2 * inset);
+  return CropCell(gray, binary, cell, CropParams::ForDpi(dpi), multiline);
+}
+
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, const CropParams& p,
+                 bool* multiline) {
+  cv::Rect r(cell.x + p.inset, cell.y + p.inset, cell.w - 2 * p.inset, cell.h - 2 * p.inset);
   r &= cv::Rect(0, 0, gray.cols, gray.rows);
   if (multiline) *multiline = false;
-  if (r.width < 4 || r.height < 4) return {};
+  if (r.width < p.min_side || r.height < p.min_side) return {};
   cv::Mat bin = binary(r);
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
-  // Glyph-sized: taller than a third of a 10.5 pt digit, or as wide as a dash. Scanner specks
-  // are smaller; they survive only as decimal points or commas inside a text line (below).
-  const int min_h = std::max(4, dpi / 20), min_w = std::max(6, dpi / 15);
-  const int thin = std::max(3, dpi / 40);
-  // Text = glyph-sized components that are not bits of ruling lines.
-  std::vector<bool> glyph(n, false);
-  for (int i = 1; i < n; ++i) {
-    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    // Bits of ruling lines are thin and lie along an edge of the crop. A dash (——) or a "1"
-    // is just as thin but sits inside the cell, away from the edges.
-    bool near_top_bottom = y < r.height / 5 || y + h > r.height * 4 / 5;
-    bool near_left_right = x < r.width / 8 || x + w > r.width * 7 / 8;
-    bool remnant = (w > r.width * 3 / 5 && h <= thin && near_top_bottom) ||
-                   (h > r.height * 3 / 5 && w <= thin && near_left_right);
-    bool touches_edge = x == 0 || y == 0 || x + w == r.width || y + h == r.height;
-    if (remnant || (touches_edge && (h <= thin || w <= thin))) continue;
-    glyph[i] = h >= min_h || w >= min_w;
-  }
+  const std::vector<bool> glyph = Glyphs(stats, n, r.size(), p);
   // Every glyph-sized component may start a line, including a lone dash (——) in a cell.
-  auto lines = LineBands(labels, stats, n, glyph, 0);
+  auto lines = LineBands(stats, n, glyph, 0);
   if (lines.empty()) return {};
-  // Small marks count only inside a text line and next to its glyphs (decimal points, commas,
-  // dots of 丶); specks in the margins are scanner noise and are whitened.
   int x0 = INT32_MAX, x1 = -1;
   for (int i = 1; i < n; ++i)
     if (glyph[i])
       x0 = std::min(x0, stats.at<int>(i, cv::CC_STAT_LEFT)),
       x1 = std::max(x1, stats.at<int>(i, cv::CC_STAT_LEFT) + stats.at<int>(i, cv::CC_STAT_WIDTH));
-  std::vector<bool> keep = glyph;
-  for (int i = 1; i < n; ++i) {
-    if (glyph[i]) continue;
-    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    if (w > min_w || h > min_h) continue;  // line remnants
-    bool in_line = false;
-    for (auto [a, b] : lines) in_line |= y >= a - 2 && y + h <= b + 2;
-    if (in_line && x >= x0 && x + w <= x1) keep[i] = true;
-  }
+  const std::vector<bool> keep = WithMarks(stats, n, glyph, lines, x0, x1, p);
   if (multiline) *multiline = lines.size() > 1;
   int y0 = lines.front().first, y1 = lines.back().second;
-  const int m = 2;
+  const int m = p.margin;
   cv::Rect ink(std::max(0, x0 - m), std::max(0, y0 - m), 0, 0);
   ink.width = std::min(r.width, x1 + m) - ink.x;
   ink.height = std::min(r.height, y1 + m) - ink.y;
@@ -224,7 +255,8 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
   cv::Mat text_mask = cv::Mat::zeros(bin.size(), CV_8U);
   for (int i = 1; i < n; ++i)
     if (keep[i]) text_mask.setTo(255, labels == i);
-  cv::dilate(text_mask, text_mask, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::dilate(text_mask, text_mask,
+             cv::getStructuringElement(cv::MORPH_RECT, {p.mask_grow, p.mask_grow}));
   cv::Mat crop(ink.size(), CV_8U, cv::Scalar(255));
   gray(r)(ink).copyTo(crop, text_mask(ink));
   return crop;
@@ -262,7 +294,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
     cv::threshold(crop, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
     cv::Mat labels, stats, centroids;
     int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
-    auto bands = LineBands(labels, stats, n, std::vector<bool>(n, true), std::max(4, dpi / 30));
+    auto bands = LineBands(stats, n, std::vector<bool>(n, true), std::max(4, dpi / 30));
     if (bands.size() > 1) {
       Reading out;
       float conf_sum = 0;

@@ -9,6 +9,7 @@
 
 #include "pipeline/document.h"
 #include "stages/common/cancel.h"
+#include "stages/common/units.h"
 #include "stages/common/utf8.h"
 #include "stages/read/ocr_params.h"
 
@@ -67,9 +68,34 @@ class CancelScope {
   CellOcr& ocr_;
 };
 
+// Thresholds of CropCell, in pixels at the page's dpi. ForDpi() states the dpi-derived ones in
+// fractions of an inch (25.4 mm), with a floor in pixels for low resolutions.
+struct CropParams {
+  int inset = 0;        // the crop keeps this far inside the cell's ruling lines
+  int min_side = 4;     // a crop narrower or lower than this is blank
+  int min_glyph_h = 0;  // a glyph is at least this high or at least min_glyph_w wide
+  int min_glyph_w = 0;
+  int thin = 0;  // the thickest remnant of a ruling line
+  // A remnant lies along an edge: within these shares of the crop's height or width from it,
+  // and runs along more than remnant_len of that edge.
+  Share near_top{1, 5}, near_bottom{4, 5}, near_left{1, 8}, near_right{7, 8};
+  Share remnant_len{3, 5};
+  int mark_slack = 2;  // a small mark may stand out of its text line by this much
+  int margin = 2;      // white margin kept round the ink
+  int mask_grow = 3;   // the kept ink is grown by this (a square kernel) to keep antialiasing
+
+  static CropParams ForDpi(int dpi);
+};
+
 // Crops a cell from the page inside its ruling lines, drops line remnants and specks, and
-// trims to the ink with a white margin. Returns an empty Mat for a blank cell.
-// `multiline` is set when the ink holds more than one text line.
+// trims to the ink with a white margin.
+// In:  the page's grayscale and binary image (same geometry, from PagePreparer) and the cell's
+//      box on them. Out: a new image that the caller owns (the page is not modified), or an
+//      empty Mat for a blank cell. `multiline` (may be null) is set when the ink holds more than
+//      one text line. Call it before CellOcr::read_cell, which expects crops cleaned this way.
+cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
+                 const CropParams& params, bool* multiline);
+// The same with CropParams::ForDpi(dpi).
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
                  bool* multiline);
 

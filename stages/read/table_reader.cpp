@@ -21,7 +21,7 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.page = page;
     cell.bbox = g.box;
     bool multiline = false;
-    cv::Mat crop = CropCell(gray, binary, g.box, dpi_, &multiline);
+    cv::Mat crop = CropCell(gray, binary, g.box, crop_, &multiline);
     if (crop.empty()) continue;
     bool text_column = g.cs == 1 && text_votes[g.c] >= 2 && number_votes[g.c] == 0;
     Reading rd =

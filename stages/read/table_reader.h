@@ -1,5 +1,11 @@
 // Stage 4 driver: OCR every cell of a detected grid and the text lines around it.
-// Image in, cells out; the engines come from the caller (one CellOcr per worker thread).
+//
+// In:  the prepared page (grayscale for reading, binary for cropping: PagePreparer), its dpi,
+//      and what GridDetector found on it (grids; boxes of the text lines outside them).
+// Out: one Cell per grid cell (read_grid) and the TextLines that read as something (read_lines).
+// Ownership: the reader borrows the caller's CellOcr, which must outlive it and is used from
+//      the caller's thread only (one CellOcr per worker thread); images stay the caller's.
+// Order: read_grid for each grid of the page, then read_lines; either may come alone.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -12,7 +18,7 @@ namespace juesuan {
 
 class TableReader {
  public:
-  TableReader(CellOcr& ocr, int dpi) : ocr_(ocr), dpi_(dpi) {}
+  TableReader(CellOcr& ocr, int dpi) : ocr_(ocr), dpi_(dpi), crop_(CropParams::ForDpi(dpi)) {}
   // One Cell per grid cell, in grid order; blank cells are kept with empty text.
   std::vector<Cell> read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid,
                               int page);
@@ -21,6 +27,7 @@ class TableReader {
  private:
   CellOcr& ocr_;
   int dpi_;
+  CropParams crop_;
 };
 
 }  // namespace juesuan
