@@ -50,17 +50,6 @@ TableCatalogue::TableCatalogue(const std::string& path) {
   }
 }
 
-TableCatalogue TableCatalogue::FromJson(const nlohmann::json& j) {
-  TableCatalogue c;
-  c.Parse(j);
-  return c;
-}
-
-const TableCatalogue& TableCatalogue::Default() {
-  static const TableCatalogue c(DefaultPath());
-  return c;
-}
-
 std::string TableCatalogue::DefaultPath() {
   if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
     return std::string(env) + "/table_kinds.json";
@@ -68,7 +57,6 @@ std::string TableCatalogue::DefaultPath() {
 }
 
 void TableCatalogue::Parse(const nlohmann::json& j) {
-  raw_ = j;
   for (const auto& k : j.at("kinds")) {
     TableKind kind;
     kind.id = k.at("id").get<std::string>();
@@ -151,7 +139,7 @@ struct Score {
   double header = 0;
 };
 
-Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::string>& titles,
+Score ScoreKind(const TableKind& k, const std::vector<std::string>& titles,
                 const std::vector<std::string>& headers, const std::string& code_type) {
   Score s;
   for (const auto& title : titles) {
@@ -182,13 +170,10 @@ Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::strin
     // A coded kind needs its code type; an empty coded table (07/08 with only 合计) has none.
     if (code_type != "none") s.excluded = true;
   }
-  (void)t;
   return s;
 }
 
 }  // namespace
-
-std::string ClassifyTable(const Table& t) { return ClassifyTable(t, TableCatalogue::Default()); }
 
 std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   std::vector<std::string> titles = TitleCandidates(t);
@@ -207,7 +192,7 @@ std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   bool any_title = false;
   std::vector<Score> scores;
   for (const auto& k : catalogue.kinds()) {
-    Score s = ScoreKind(t, k, titles, headers, code_type);
+    Score s = ScoreKind(k, titles, headers, code_type);
     scores.push_back(s);
     any_title = any_title || (s.title_ok && !s.excluded);
   }
@@ -252,10 +237,6 @@ std::vector<const ColumnSpec*> AssignColumns(const Table& t, const TableKind& k)
 }
 
 }  // namespace
-
-std::vector<std::string> CanonicalColumnIds(const Table& t) {
-  return CanonicalColumnIds(t, TableCatalogue::Default());
-}
 
 std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue) {
   std::vector<std::string> out(static_cast<size_t>(t.n_cols));

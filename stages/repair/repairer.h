@@ -1,8 +1,20 @@
 // Stage 6a: repair what OCR got wrong and can be proven — subject codes (dictionary + printed
 // name + neighbouring codes), names (confusion-aware distance to the dictionary name of the
 // code), header and row labels (against the table catalogue), amounts (OCR character noise).
-// Every change is a Repair record; the cell's `raw` keeps the text as read. Unknown codes and
-// names stay as read and produce a warning.
+//
+// In:    an assembled Table (cells, header_rows, leaf_headers) whose kind is set by
+//        ClassifyTable ("unknown" is fine); the dictionary and the catalogue, loaded once by the
+//        caller.
+// Out:   the table's cells repaired in place (a repaired cell's `raw` keeps the text as read,
+//        and "repaired_unsure" / "not_in_dictionary" / ... flags are added), one Repair record
+//        per change, and warnings (unknown codes/names, unreadable amounts) appended to the
+//        caller's list. Unknown codes and names stay as read.
+// Owns:  nothing but its Params; it refers to the dictionary and the catalogue, which must
+//        outlive it. One Repairer may repair any number of tables, from any number of threads
+//        (repair() is const and keeps no state between calls).
+// Order: ClassifyTable -> Repairer::repair -> LeafHeaders + ClassifyTable again (repaired
+//        headers may settle an unknown kind) -> BuildColumnsAndRecords -> Checker
+//        (pipeline/document_stages.cpp does exactly this).
 #pragma once
 
 #include <optional>
@@ -22,12 +34,42 @@ std::string QuoteSanGong(const std::string& text);
 
 class Repairer {
  public:
-  explicit Repairer(const CodeDictionary& dict,
-                    const TableCatalogue& catalogue = TableCatalogue::Default())
-      : dict_(dict), catalogue_(catalogue) {}
+  // How far a reading may be from a catalogue or dictionary word and still be repaired to it.
+  // Distances are ConfusionDistance (a confusable glyph costs less than 1, another character 1);
+  // "per character" limits scale with the longer of the two texts, "margin" is how much farther
+  // the runner-up must be (a reading between two words proves neither).
+  struct Params {
+    // Header cells: a confusable glyph or so (收入 and 支出 differ by design, so a whole-character
+    // change is allowed only in long words: 0.2 a character).
+    double header_distance = 0.35;
+    double header_distance_per_char = 0.2;
+    double header_margin = 0.2;
+    // Headers of a table of unknown kind, against every kind's words: a reading up to one
+    // character from a word of at least this many characters is flagged (never rewritten).
+    double unknown_header_flag_distance = 1.0;
+    double unknown_header_flag_min_chars = 3;
+    // Row labels of the line tables: up to a character (0.65 covers one lost or one wrong
+    // Han character of confusable shape), at most 30 % of the label, and a clear runner-up
+    // (the catalogue's labels differ in one character: 年初结转和结余 / 年末结转和结余).
+    double label_distance = 0.65;
+    double label_distance_per_char = 0.2;
+    double label_max_ratio = 0.3;
+    double label_margin = 0.3;
+    // Names against the dictionary name of their (proven) code: a character, more in long
+    // names of sure entries (0.25 a character), at most a third of the name.
+    double name_distance = 0.65;
+    double name_distance_per_char = 0.25;
+    double name_max_ratio = 0.34;
+  };
+
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue)
+      : Repairer(dict, catalogue, Params{}) {}
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue, const Params& params)
+      : dict_(dict), catalogue_(catalogue), params_(params) {}
 
   // Repairs `t` in place (t.kind should already be set; "unknown" is fine). `table_index` is
-  // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended.
+  // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended to
+  // *warnings when it is not null.
   std::vector<Repair> repair(Table& t, int table_index = -1,
                              std::vector<std::string>* warnings = nullptr) const;
 
@@ -65,6 +107,7 @@ class Repairer {
  private:
   const CodeDictionary& dict_;
   const TableCatalogue& catalogue_;
+  Params params_;
 };
 
 }  // namespace juesuan
