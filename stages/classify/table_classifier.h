@@ -13,7 +13,6 @@
 //        CanonicalColumnIds / ColumnRoles (the Repairer, the records and the checks use them).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,7 +61,6 @@ class TableCatalogue {
   const std::vector<RowLabel>& row_labels() const { return row_labels_; }
 
  private:
-  void Parse(const nlohmann::json& j);
   std::vector<TableKind> kinds_;
   std::vector<RowLabel> row_labels_;
 };
@@ -70,6 +68,8 @@ class TableCatalogue {
 // "function" when the body's subject codes are 2xx function codes, "economic" for 3xx/5xx,
 // "none" when the table has no code column.
 std::string DetectCodeType(const Table& t);
+// The code type of the table's kind (t.kind) when the kind has codes, else DetectCodeType.
+std::string KindCodeType(const Table& t, const TableCatalogue& catalogue);
 
 // The kind id, or "unknown".
 std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue);

@@ -373,13 +373,10 @@ class TablePass {
         warnings_(warnings),
         tname_(t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?")),
         kind_(catalogue.Find(t.kind)),
-        roles_(ColumnRoles(t, catalogue)) {
-    std::string code_type = DetectCodeType(t);
-    if (kind_ && kind_->code_type != "none") code_type = kind_->code_type;
-    economic_ = code_type == "economic";
-  }
+        roles_(ColumnRoles(t, catalogue)),
+        economic_(KindCodeType(t, catalogue) == "economic") {}
 
-  void HeaderWords();
+  void HeadersByWord();
   void HeadersByPosition();
   std::vector<int> CodesAndNames();  // returns the code columns
   void Amounts(const std::vector<int>& code_cols);
@@ -421,7 +418,7 @@ class TablePass {
   const std::string tname_;
   const TableKind* const kind_;
   const std::vector<std::string> roles_;  // the columns' roles before any repair
-  bool economic_ = false;
+  const bool economic_;
   std::vector<Repair> out_;
 };
 
@@ -462,7 +459,7 @@ void TablePass::Record(Cell& cell, const std::string& field, const std::string& 
 // 1. Header cells against the catalogue words of the kind; a table of unknown kind against
 // the words of every kind, more carefully (only confusable-glyph changes; a word one
 // character off is flagged, never rewritten: 收入 and 支出 differ by design).
-void TablePass::HeaderWords() {
+void TablePass::HeadersByWord() {
   const std::vector<std::string> words = HeaderLexicon(kind_, catalogue_);
   if (words.empty()) return;
   for (auto& cell : t_.cells) {
@@ -898,8 +895,11 @@ void TablePass::SanGongQuotes() {
 
 std::vector<Repair> Repairer::repair(Table& t, int table_index,
                                      std::vector<std::string>* warnings) const {
+  // Each step sees what the earlier ones repaired: header positions are read once the header
+  // words are, the amount step skips the code columns the code step found, ordinals are
+  // restored in labels already repaired against the catalogue.
   TablePass pass(*this, dict_, catalogue_, params_, t, table_index, warnings);
-  pass.HeaderWords();
+  pass.HeadersByWord();
   pass.HeadersByPosition();
   const std::vector<int> code_cols = pass.CodesAndNames();
   pass.Amounts(code_cols);

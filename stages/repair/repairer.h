@@ -35,31 +35,25 @@ std::string QuoteSanGong(const std::string& text);
 class Repairer {
  public:
   // How far a reading may be from a catalogue or dictionary word and still be repaired to it.
-  // Distances are ConfusionDistance (a confusable glyph costs less than 1, another character 1);
-  // "per character" limits scale with the longer of the two texts, "margin" is how much farther
-  // the runner-up must be (a reading between two words proves neither).
+  // Distances are ConfusionDistance: a shape-similar glyph costs 0.3, a width variant 0.05, a
+  // stray mark 0.1, any other character 1. A "per character" limit scales with the longer of the
+  // two texts (the larger of the two limits holds); "margin" is how much farther the runner-up
+  // must be (a reading between two words proves neither).
   struct Params {
-    // Header cells: a confusable glyph or so (收入 and 支出 differ by design, so a whole-character
-    // change is allowed only in long words: 0.2 a character).
-    double header_distance = 0.35;
-    double header_distance_per_char = 0.2;
-    double header_margin = 0.2;
-    // Headers of a table of unknown kind, against every kind's words: a reading up to one
-    // character from a word of at least this many characters is flagged (never rewritten).
-    double unknown_header_flag_distance = 1.0;
-    double unknown_header_flag_min_chars = 3;
-    // Row labels of the line tables: up to a character (0.65 covers one lost or one wrong
-    // Han character of confusable shape), at most 30 % of the label, and a clear runner-up
-    // (the catalogue's labels differ in one character: 年初结转和结余 / 年末结转和结余).
-    double label_distance = 0.65;
-    double label_distance_per_char = 0.2;
-    double label_max_ratio = 0.3;
-    double label_margin = 0.3;
-    // Names against the dictionary name of their (proven) code: a character, more in long
-    // names of sure entries (0.25 a character), at most a third of the name.
-    double name_distance = 0.65;
-    double name_distance_per_char = 0.25;
-    double name_max_ratio = 0.34;
+    // Header cells: one shape-similar glyph and a stray mark; a whole other character only in
+    // words of five or more (收入 and 支出 differ in one character by design).
+    double header_distance = 0.35, header_distance_per_char = 0.2, header_margin = 0.2;
+    // Headers of a table of unknown kind, against every kind's words: a reading one character
+    // from a word of at least three characters is flagged, never rewritten.
+    double unknown_header_flag_distance = 1.0, unknown_header_flag_min_chars = 3;
+    // Row labels of the line tables: two shape-similar glyphs, a whole character only in labels
+    // of five or more, never 30 % of the label, and a clear runner-up (the catalogue's labels
+    // differ in one character: 年初结转和结余 / 年末结转和结余).
+    double label_distance = 0.65, label_distance_per_char = 0.2, label_max_ratio = 0.3,
+           label_margin = 0.3;
+    // Names against the dictionary name of their proven code: two shape-similar glyphs; for a
+    // sure entry a whole character from four characters on; never a third of the name.
+    double name_distance = 0.65, name_distance_per_char = 0.25, name_max_ratio = 0.34;
   };
 
   Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue)
