@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model_fixtures.h"
 #include "pipeline/document.h"
 #include "stages/common/table_view.h"
 #include "stages/records/records.h"
@@ -32,7 +33,7 @@ inline Table MakeTable(const std::string& number, const std::string& title,
       t.cells.push_back(cell);
     }
   t.leaf_headers = LeafHeaders(t);
-  BuildColumnsAndRecords(t, TableCatalogue::Default());
+  BuildColumnsAndRecords(t, Catalogue());
   return t;
 }
 

@@ -16,7 +16,7 @@ namespace {
 Document Doc(std::vector<Table> tables) {
   Document d;
   for (auto& t : tables) {
-    t.kind = ClassifyTable(t);
+    t.kind = ClassifyTable(t, testing::Catalogue());
     d.tables.push_back(std::move(t));
   }
   return d;
@@ -41,7 +41,7 @@ void Set(Document& d, int t, int r, int c, const std::string& s) {
 TEST(Checker, CorrectTablePasses) {
   Document d = Doc({testing::Table02()});
   int trivial = 0;
-  auto checks = Checker().check(d, &trivial);
+  auto checks = Checker(testing::Catalogue()).check(d, &trivial);
   auto n = Count(checks);
   // 7 类 + 7 款 parents with children, over 2 non-zero columns; 24 row sums; 2 合计 columns.
   EXPECT_EQ(n["pass"], 28 + 24 + 2);
@@ -71,7 +71,7 @@ TEST(Checker, SplitCodeColumnsGiveTheHierarchy) {
                                1);
   t.number.reset();
   Document d = Doc({t});
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   auto n = Count(checks);
   EXPECT_EQ(n["fail"], 0);
   int hier = 0, total = 0;
@@ -82,7 +82,7 @@ TEST(Checker, SplitCodeColumnsGiveTheHierarchy) {
   EXPECT_EQ(hier, 2);   // 201 = Σ 款, 20113 = Σ 项
   EXPECT_EQ(total, 1);  // 合计 = Σ 类 (one 类 row)
   Set(d, 0, 4, 4, "11.00");
-  n = Count(Checker().check(d));
+  n = Count(Checker(testing::Catalogue()).check(d));
   EXPECT_EQ(n["fail"], 1);  // 20113 = Σ 项 now fails
 }
 
@@ -97,7 +97,7 @@ TEST(Checker, RepeatedLeafHeadersOfAnUnknownTableAreCheckedApart) {
                                2);
   t.number.reset();
   Document d = Doc({t});
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   std::vector<std::string> hier;
   for (const auto& c : checks)
     if (c.id.find(".hier[") != std::string::npos) hier.push_back(c.id + " " + c.status);
@@ -148,7 +148,7 @@ TEST(Checker, BudgetTablesHaveKindsOfTheirOwn) {
   for (const auto& c : cases) {
     std::vector<std::string> body(c.headers.size(), "");
     Table t = testing::MakeTable("", c.title, {c.headers, body}, 1);
-    EXPECT_EQ(ClassifyTable(t), c.kind) << c.title;
+    EXPECT_EQ(ClassifyTable(t, testing::Catalogue()), c.kind) << c.title;
   }
 }
 
@@ -172,9 +172,10 @@ TEST(Checker, BudgetRowIdentityAndAnAmountColumnTheKindDoesNotKnow) {
   t.number.reset();
   Document d = Doc({t});
   ASSERT_EQ(d.tables[0].kind, "budget_expenditure");
-  EXPECT_EQ(RowChecks(Checker().check(d), "pass"), 4);  // 合计 = 基本 + 项目 on every row
+  EXPECT_EQ(RowChecks(Checker(testing::Catalogue()).check(d), "pass"),
+            4);  // 合计 = 基本 + 项目 on every row
   Set(d, 0, 4, 5, "11.00");
-  EXPECT_EQ(RowChecks(Checker().check(d), "fail"), 1);
+  EXPECT_EQ(RowChecks(Checker(testing::Catalogue()).check(d), "fail"), 1);
   // Another province adds a column the catalogue does not list (here with amounts that are
   // not part of 合计): the row identity would miss it, so it is not checked rather than failed.
   Table wide = testing::MakeTable("", "2025年部门支出预算总表",
@@ -182,7 +183,7 @@ TEST(Checker, BudgetRowIdentityAndAnAmountColumnTheKindDoesNotKnow) {
   wide.number.reset();
   Document w = Doc({wide});
   ASSERT_EQ(w.tables[0].kind, "budget_expenditure");
-  const auto checks = Checker().check(w);
+  const auto checks = Checker(testing::Catalogue()).check(w);
   EXPECT_EQ(RowChecks(checks, "pass") + RowChecks(checks, "fail"), 0);
   EXPECT_EQ(Count(checks)["fail"], 0);  // the hierarchy still holds, per column
 }
@@ -190,7 +191,7 @@ TEST(Checker, BudgetRowIdentityAndAnAmountColumnTheKindDoesNotKnow) {
 TEST(Checker, PerturbedCellFailsAndRoundingIsTolerated) {
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 3, "556.57");  // 2010350 财政拨款收入 off by 0.01: within rounding
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   const Check* row = Find(checks, "T02.row[2010350]");
   ASSERT_NE(row, nullptr);
   EXPECT_EQ(row->status, "pass");
@@ -198,7 +199,7 @@ TEST(Checker, PerturbedCellFailsAndRoundingIsTolerated) {
   EXPECT_EQ(Count(checks)["fail"], 0);
 
   Set(d, 0, 4, 3, "556.66");  // off by 0.10: fails
-  checks = Checker().check(d);
+  checks = Checker(testing::Catalogue()).check(d);
   row = Find(checks, "T02.row[2010350]");
   ASSERT_NE(row, nullptr);
   EXPECT_EQ(row->status, "fail");
@@ -219,10 +220,10 @@ TEST(Checker, ToleranceGrowsWithOperandsButStaysSmall) {
 
 TEST(Checker, ThreePublicSums) {
   Document d = Doc({testing::Table09()});
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   EXPECT_EQ(Count(checks)["pass"], 4);  // T09.a and T09.b for 预算数 and 决算数
   Set(d, 0, 2, 11, "0.35");             // 公务接待费 决算数 0.25 -> 0.35
-  checks = Checker().check(d);
+  checks = Checker(testing::Catalogue()).check(d);
   const Check* a = Find(checks, "T09.a[actual][r2]");
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->status, "fail");
@@ -240,16 +241,16 @@ TEST(Checker, GovFundBalanceAndDashes) {
       1);
   Document d = Doc({g});
   EXPECT_EQ(d.tables[0].kind, "gov_fund");
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   EXPECT_EQ(Count(checks)["fail"], 0);
   EXPECT_NE(Find(checks, "T07.bal[212]"), nullptr);
   EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "pass");
   Set(d, 0, 2, 7, "10.00");  // 年末 should be 0
-  checks = Checker().check(d);
+  checks = Checker(testing::Catalogue()).check(d);
   EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "fail");
   // An unreadable operand makes a warning, not a pass.
   Set(d, 0, 2, 7, "1O.x");
-  checks = Checker().check(d);
+  checks = Checker(testing::Catalogue()).check(d);
   EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "warning");
 }
 
@@ -263,7 +264,7 @@ TEST(Checker, CrossTableHardAndConditional) {
        {"201", "一般公共服务支出", "861.56", "556.56", "305.00", "0.00", "0.00", "0.00"}},
       1);
   Document d = Doc({testing::Table02(), t03});
-  auto checks = Checker().check(d);
+  auto checks = Checker(testing::Catalogue()).check(d);
   const Check* x = Find(checks, "X02_03.code[201]");
   ASSERT_NE(x, nullptr);
   EXPECT_EQ(x->status, "pass");
@@ -271,7 +272,7 @@ TEST(Checker, CrossTableHardAndConditional) {
   EXPECT_EQ(x->tables.size(), 2u);
   Set(d, 1, 2, 2, "860.56");
   Set(d, 1, 2, 3, "555.56");
-  checks = Checker().check(d);
+  checks = Checker(testing::Catalogue()).check(d);
   x = Find(checks, "X02_03.code[201]");
   ASSERT_NE(x, nullptr);
   EXPECT_EQ(x->status, "warning");  // conditional identity: never "fail"
@@ -281,32 +282,32 @@ TEST(Checker, NumericRepairNeedsRowAndColumnEvidence) {
   // Two checks point at the cell with the same difference: repaired and logged.
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 2, "566.56");
-  auto repairs = Checker().RepairNumbers(d);
+  auto repairs = Checker(testing::Catalogue()).RepairNumbers(d);
   ASSERT_EQ(repairs.size(), 1u);
   EXPECT_EQ(repairs[0].r, 4);
   EXPECT_EQ(repairs[0].c, 2);
   EXPECT_EQ(repairs[0].before, "566.56");
   EXPECT_EQ(repairs[0].after, "556.56");
   EXPECT_NE(repairs[0].reason.find("T02.row[2010350]"), std::string::npos);
-  EXPECT_EQ(Count(Checker().check(d))["fail"], 0);
+  EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["fail"], 0);
 
   // A single failing check (三公 接待费 only takes part in T09.a): never corrected.
   Document e = Doc({testing::Table09()});
   Set(e, 0, 2, 11, "0.85");
-  EXPECT_TRUE(Checker().RepairNumbers(e).empty());
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(e).empty());
   EXPECT_EQ(testing::CellRC(e.tables[0], 2, 11)->text, "0.85");
 
   // Row and column fail, but no single OCR-plausible re-reading fits (off by 123.45): unchanged.
   Document f = Doc({testing::Table02()});
   Set(f, 0, 4, 2, "679.01");
-  EXPECT_TRUE(Checker().RepairNumbers(f).empty());
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(f).empty());
   EXPECT_EQ(testing::CellRC(f.tables[0], 4, 2)->text, "679.01");
 }
 
 TEST(Quality, JsonShape) {
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 3, "556.66");
-  std::vector<Check> checks = Checker().check(d);
+  std::vector<Check> checks = Checker(testing::Catalogue()).check(d);
   auto j = QualityJson({}, checks);
   EXPECT_EQ(j["checks_summary"]["fail"], 2);
   EXPECT_EQ(j["checks_summary"]["total"], checks.size());

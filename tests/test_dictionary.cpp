@@ -8,10 +8,7 @@
 namespace juesuan {
 namespace {
 
-const CodeDictionary& Dict() {
-  static const CodeDictionary d(CodeDictionary::DefaultPath());
-  return d;
-}
+const CodeDictionary& Dict() { return testing::Dictionary(); }
 
 TEST(CodeDictionary, LoadsTheModelFile) {
   EXPECT_GT(Dict().size(), 1800u);
@@ -66,11 +63,12 @@ TEST(CodeDictionary, ParsesTextAndRejectsBadRows) {
 TEST(TableClassifier, ClassifiesByTitleHeadersAndCodeType) {
   using testing::MakeTable;
   Table t02 = testing::Table02();
-  EXPECT_EQ(ClassifyTable(t02), "income_by_function");
+  EXPECT_EQ(ClassifyTable(t02, testing::Catalogue()), "income_by_function");
   t02.title = "";  // header signature alone is enough for 02
-  EXPECT_EQ(ClassifyTable(t02), "income_by_function");
-  EXPECT_EQ(ClassifyTable(testing::Table06Block()), "general_budget_basic_by_economic");
-  EXPECT_EQ(ClassifyTable(testing::Table09()), "three_public");
+  EXPECT_EQ(ClassifyTable(t02, testing::Catalogue()), "income_by_function");
+  EXPECT_EQ(ClassifyTable(testing::Table06Block(), testing::Catalogue()),
+            "general_budget_basic_by_economic");
+  EXPECT_EQ(ClassifyTable(testing::Table09(), testing::Catalogue()), "three_public");
 }
 
 TEST(TableClassifier, NeverByNumberAlone) {
@@ -81,24 +79,24 @@ TEST(TableClassifier, NeverByNumberAlone) {
                        {"303", "对个人和家庭的补助", "7.40"},
                        {"30305", "生活补助", "7.40"}},
                       1);
-  EXPECT_EQ(ClassifyTable(p), "general_budget_project_by_economic");
+  EXPECT_EQ(ClassifyTable(p, testing::Catalogue()), "general_budget_project_by_economic");
   // Numbered 08, titled as the government-fund table.
   Table g = MakeTable("08", "政府性基金预算财政拨款收入支出决算表",
                       {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计",
                         "基本支出", "项目支出", "年末结转和结余"},
                        {"", "合计", "", "", "", "", "", ""}},
                       1);
-  EXPECT_EQ(ClassifyTable(g), "gov_fund");
+  EXPECT_EQ(ClassifyTable(g, testing::Catalogue()), "gov_fund");
   // A number and nothing else: unknown.
   Table n = MakeTable("02", "", {{"a", "b"}, {"1.00", "2.00"}}, 1);
-  EXPECT_EQ(ClassifyTable(n), "unknown");
+  EXPECT_EQ(ClassifyTable(n, testing::Catalogue()), "unknown");
   // A function-code table titled like 06 is rejected by its code type.
   Table wrong = MakeTable("06", "一般公共预算财政拨款基本支出决算明细表",
                           {{"经济分类科目编码", "科目名称", "决算数"},
                            {"201", "一般公共服务支出", "1.00"},
                            {"20103", "政府办公厅（室）及相关机构事务", "1.00"}},
                           1);
-  EXPECT_EQ(ClassifyTable(wrong), "unknown");
+  EXPECT_EQ(ClassifyTable(wrong, testing::Catalogue()), "unknown");
 }
 
 TEST(TableClassifier, TitleVariantsAndOcrNoise) {
@@ -106,39 +104,40 @@ TEST(TableClassifier, TitleVariantsAndOcrNoise) {
   std::vector<std::vector<std::string>> rows = {
       {"项目", "行次", "金额", "项目", "行次", "金额"},
       {"一、一般公共预算财政拨款收入", "1", "1.00", "一、一般公共服务支出", "31", "1.00"}};
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算总表", rows, 1)),
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算总表", rows, 1), testing::Catalogue()),
             "income_expenditure_summary");
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算表", rows, 1)),
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收入支出决算表", rows, 1), testing::Catalogue()),
             "income_expenditure_summary");  // 003
-  EXPECT_EQ(ClassifyTable(MakeTable("01", "收人支出决算总表", rows, 1)),
+  EXPECT_EQ(ClassifyTable(MakeTable("01", "收人支出决算总表", rows, 1), testing::Catalogue()),
             "income_expenditure_summary");  // 入->人
   std::vector<std::vector<std::string>> rows04 = {
       {"项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款",
        "政府性基金预算财政拨款", "国有资本经营预算财政拨款"},
       {"一、一般公共预算财政拨款", "1", "1.00", "一、一般公共服务支出", "33", "1.00", "1.00",
        "0.00", "0.00"}};
-  EXPECT_EQ(ClassifyTable(MakeTable("04", "财政拨款收入支出决算总表", rows04, 1)),
-            "fiscal_summary");
+  EXPECT_EQ(
+      ClassifyTable(MakeTable("04", "财政拨款收入支出决算总表", rows04, 1), testing::Catalogue()),
+      "fiscal_summary");
 }
 
 TEST(TableClassifier, CanonicalColumnIds) {
   Table t = testing::Table02();
-  t.kind = ClassifyTable(t);
-  auto ids = CanonicalColumnIds(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  auto ids = CanonicalColumnIds(t, testing::Catalogue());
   ASSERT_EQ(ids.size(), 9u);
   EXPECT_EQ(ids[0], "code");
   EXPECT_EQ(ids[1], "name");
   EXPECT_EQ(ids[2], "total_income");
   EXPECT_EQ(ids[8], "other_income");
   Table u = testing::Table09();
-  u.kind = ClassifyTable(u);
-  ids = CanonicalColumnIds(u);
+  u.kind = ClassifyTable(u, testing::Catalogue());
+  ids = CanonicalColumnIds(u, testing::Catalogue());
   EXPECT_EQ(ids[0], "budget_total");
   EXPECT_EQ(ids[6], "actual_total");
   EXPECT_EQ(ids[10], "actual_car_running");
   Table unknown = testing::Table02();
   unknown.kind = "unknown";
-  for (const auto& id : CanonicalColumnIds(unknown)) EXPECT_EQ(id, "");
+  for (const auto& id : CanonicalColumnIds(unknown, testing::Catalogue())) EXPECT_EQ(id, "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // columns with the neighbours those pages print.
 #include <gtest/gtest.h>
 
+#include "model_fixtures.h"
 #include "stages/common/label_ordinals.h"
 #include "stages/repair/repairer.h"
 
@@ -109,7 +110,6 @@ TEST(RepairOrdinals, OutOfSequenceNumeralIsFlagged) {
 }
 
 TEST(RepairOrdinals, TheRepairerAppliesThemAndKeepsTheRawText) {
-  static const CodeDictionary dict(CodeDictionary::DefaultPath());
   Table t;
   t.n_rows = 5;
   t.n_cols = 2;
@@ -132,7 +132,8 @@ TEST(RepairOrdinals, TheRepairerAppliesThemAndKeepsTheRawText) {
   cell(4, 0, "五.教育支出", "五.教育支出", true);  // text layer: never rewritten
   for (int r = 1; r < 5; ++r) cell(r, 1, "1.00", "1.00", false);
   std::vector<std::string> warnings;
-  const auto repairs = Repairer(dict).repair(t, 0, &warnings);
+  const auto repairs =
+      Repairer(testing::Dictionary(), testing::Catalogue()).repair(t, 0, &warnings);
   const Cell& lost = t.cells[3];
   EXPECT_EQ(lost.text, "二、其他收入");
   EXPECT_EQ(lost.raw, " 、其他收入");

@@ -13,10 +13,7 @@
 namespace juesuan {
 namespace {
 
-const CodeDictionary& Dict() {
-  static const CodeDictionary d(CodeDictionary::DefaultPath());
-  return d;
-}
+const CodeDictionary& Dict() { return testing::Dictionary(); }
 
 std::string Norm(const std::string& s) {
   std::string why;
@@ -84,7 +81,7 @@ TEST(TextMatch, ConfusionAwareDistance) {
 }
 
 TEST(Repairer, CodeFromNameAndNeighbours) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   // 20921 in an economic block between 30919 and 30922, printed name 文物和陈列品购置.
   auto fix = rep.RepairCode("20921", "文物和陈列品购置", "30919", "30922", true);
   ASSERT_TRUE(fix);
@@ -102,7 +99,7 @@ TEST(Repairer, CodeFromNameAndNeighbours) {
 }
 
 TEST(Repairer, CodeLeftAloneWhenRightOrUnproven) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   EXPECT_FALSE(rep.RepairCode("30921", "文物和陈列品购置", "30919", "30922", true));  // correct
   EXPECT_FALSE(rep.RepairCode("2010350", "事业运行", "20103", "2010399", false));     // correct
   EXPECT_FALSE(rep.RepairCode("98765", "", "", "", true));                            // no evidence
@@ -115,7 +112,7 @@ TEST(Repairer, CodeLeftAloneWhenRightOrUnproven) {
 }
 
 TEST(Repairer, NameAgainstDictionaryWithinTheCodeContext) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   double d = 0;
   bool far = false;
   auto n = rep.RepairName("21219", "国有土地使用权出让收入对应专项债务收入安排的支 山", &d, &far);
@@ -135,11 +132,11 @@ TEST(Repairer, NameAgainstDictionaryWithinTheCodeContext) {
 }
 
 TEST(Repairer, HeadersAndLabelsAgainstTheCatalogue) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::Table02();
   testing::CellRC(t, 0, 2)->text = testing::CellRC(t, 0, 2)->raw = "本年收人合计";  // 入 -> 人
   testing::CellRC(t, 0, 8)->text = "其他收入";
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   ASSERT_EQ(t.kind, "income_by_function");
   auto repairs = rep.repair(t, 1);
   ASSERT_EQ(repairs.size(), 1u);
@@ -153,7 +150,7 @@ TEST(Repairer, HeadersAndLabelsAgainstTheCatalogue) {
        {"一、一般公共预算财政拨款收人", "1", "1.00", "一、一般公共服务支山", "31", "1.00"},
        {"本年收入合计", "27", "1.00", "本年支出合计", "57", "1.00"}},
       1);
-  s.kind = ClassifyTable(s);
+  s.kind = ClassifyTable(s, testing::Catalogue());
   repairs = rep.repair(s, 0);
   ASSERT_EQ(repairs.size(), 2u);
   EXPECT_EQ(testing::CellRC(s, 1, 0)->text, "一、一般公共预算财政拨款收入");
@@ -188,10 +185,10 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
     Cell* c = testing::CellRC(doc.tables[p.table], p.r, p.c);
     c->text = c->raw = p.misread;
   }
-  BuildColumnsAndRecords(t, TableCatalogue::Default());
+  BuildColumnsAndRecords(t, testing::Catalogue());
   std::vector<Repair> repairs;
   std::vector<Check> checks;
-  RepairAndCheck(doc, Dict(), TableCatalogue::Default(), &repairs, &checks);
+  RepairAndCheck(doc, Dict(), testing::Catalogue(), &repairs, &checks);
   for (const auto& p : plants) {
     const Cell* fixed = testing::CellRC(doc.tables[p.table], p.r, p.c);
     const Cell* truth = testing::CellRC(const_cast<Document&>(clean).tables[p.table], p.r, p.c);
@@ -233,11 +230,11 @@ TEST(Repairer, PlantedMisreadsAreRepairedAndLogged) {
 }
 
 TEST(Repairer, UnknownCodesAndNamesStayAndWarn) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::Table02();
   testing::CellRC(t, 7, 0)->text = "29876";  // not a code; no one-digit reading fits the name
   testing::CellRC(t, 13, 1)->text = "完全不同的名称文字";  // far from 卫生健康支出
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   std::vector<std::string> warnings;
   auto repairs = rep.repair(t, 0, &warnings);
   EXPECT_TRUE(repairs.empty());
@@ -263,13 +260,13 @@ Table SplitCodeTable() {
 }
 
 TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = SplitCodeTable();
   // 款 part garbled and a name no entry under 201 has: the row would look like a 类 row, and its
   // name must not become 201's.
   testing::CellRC(t, 2, 1)->text = "[可";
   testing::CellRC(t, 2, 3)->text = "某某专项事务";
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   std::vector<std::string> warnings;
   auto repairs = rep.repair(t, 0, &warnings);
   EXPECT_EQ(testing::CellRC(t, 2, 3)->text, "某某专项事务");
@@ -279,7 +276,7 @@ TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
   // An O for 0 in a part is cleaned like a code.
   Table u = SplitCodeTable();
   testing::CellRC(u, 3, 2)->text = testing::CellRC(u, 3, 2)->raw = "O1";
-  u.kind = ClassifyTable(u);
+  u.kind = ClassifyTable(u, testing::Catalogue());
   repairs = rep.repair(u, 0, nullptr);
   EXPECT_EQ(testing::CellRC(u, 3, 2)->text, "01");
   EXPECT_EQ(testing::CellRC(u, 3, 2)->raw, "O1");
@@ -288,7 +285,7 @@ TEST(Repairer, UnreadableCodePartLeavesTheNameAlone) {
 // Real 预算 scans read narrow 款 / 项 cells as "[可", " om" or "[一" (a blank part with a rule
 // remnant). The printed name, among the entries the readable parts allow, says what they are.
 TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::MakeTable("", "2025年部门支出预算总表",
                                {{"类", "款", "项", "功能分类科目名称", "合计"},
                                 {"201", "[一", "", "一般公共服务支出", "30.00"},
@@ -296,7 +293,7 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
                                 {"201", "03", " om", "一般行政管理事务", "30.00"},
                                 {"201", "03", "0", "行政运行", "0.00"}},
                                1);
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   auto repairs = rep.repair(t, 0, nullptr);
   EXPECT_EQ(testing::CellRC(t, 1, 1)->text, "");  // the 类 row: its 款 is blank
   EXPECT_EQ(testing::CellRC(t, 2, 1)->text, "03");  // 20103 政府办公厅（室）及相关机构事务
@@ -317,7 +314,7 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
       "", "2025年部门支出预算总表",
       {{"类", "款", "项", "功能分类科目名称", "合计"}, {"201", "[可", "01", "行政运行", "30.00"}},
       1);
-  u.kind = ClassifyTable(u);
+  u.kind = ClassifyTable(u, testing::Catalogue());
   rep.repair(u, 0, nullptr);
   EXPECT_EQ(testing::CellRC(u, 1, 1)->text, "[可");
   EXPECT_EQ(testing::CellRC(u, 1, 1)->flags, std::vector<std::string>{"not_a_code"});
@@ -326,7 +323,7 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
 // The 三公 budget table prints one row of figures: each column shows one amount, and a comma
 // read for the decimal point is still repaired there.
 TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::MakeTable("", "某某情况表",
                                {{"甲费", "乙费", "丙费"}, {"1.00", "213,28", "9:98"}}, 1);
   rep.repair(t, 0, nullptr);
@@ -338,7 +335,7 @@ TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {
 // "一" read where a dash or a 0 was printed: reading takes it for a dash, and the column's way of
 // printing nothing says how sure that is (b25-wanli-dept's scan printed 0 and read 一: silent).
 TEST(Repairer, DashLookAlikeAmongZerosIsUnsure) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::MakeTable("", "某某情况表",
                                {{"项目", "甲", "乙"},
                                 {"一类", "0.00", "——"},
@@ -357,7 +354,7 @@ TEST(Repairer, LostQuoteOfSanGongIsRestored) {
   EXPECT_EQ(QuoteSanGong("“三公经费预算数"), "“三公”经费预算数");
   EXPECT_EQ(QuoteSanGong("“三公”经费预算数"), "“三公”经费预算数");
   EXPECT_EQ(QuoteSanGong("三公经费支出"), "三公经费支出");  // printed without quotes
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t =
       testing::MakeTable("", "某某情况表", {{"三公”经费预算数", "合计"}, {"一类", "1.00"}}, 1);
   auto repairs = rep.repair(t, 0, nullptr);
@@ -368,10 +365,10 @@ TEST(Repairer, LostQuoteOfSanGongIsRestored) {
 }
 
 TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = SplitCodeTable();
   testing::CellRC(t, 3, 3)->text = "";
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   auto repairs = rep.repair(t, 0, nullptr);
   EXPECT_EQ(testing::CellRC(t, 3, 3)->text, "行政运行");
   bool logged = false;
@@ -383,7 +380,7 @@ TEST(Repairer, UnreadNameOfAProvenCodeTakesTheDictionaryName) {
   Table u = SplitCodeTable();
   testing::CellRC(u, 3, 3)->text = "";
   for (auto& cell : u.cells) cell.exact = true;
-  u.kind = ClassifyTable(u);
+  u.kind = ClassifyTable(u, testing::Catalogue());
   rep.repair(u, 0, nullptr);
   EXPECT_EQ(testing::CellRC(u, 3, 3)->text, "");
 }
@@ -394,10 +391,10 @@ TEST(Repairer, GlyphsSeenOnRealScansAreConfusable) {
   EXPECT_NEAR(ConfusionDistance("科日名称", "科目名称"), 0.3, 1e-9);
   EXPECT_NEAR(ConfusionDistance("功能分类科旧名称", "功能分类科目名称"), 0.3, 1e-9);
   EXPECT_NEAR(ConfusionDistance("年林结转和结余", "年末结转和结余"), 0.3, 1e-9);
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = SplitCodeTable();
   testing::CellRC(t, 0, 3)->text = testing::CellRC(t, 0, 3)->raw = "功能分类科旧名称";
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   ASSERT_EQ(t.kind, "budget_expenditure");
   rep.repair(t, 0, nullptr);
   EXPECT_EQ(testing::CellRC(t, 0, 3)->text, "功能分类科目名称");
@@ -408,13 +405,13 @@ TEST(Repairer, GlyphsSeenOnRealScansAreConfusable) {
 // reading one whole character shorter or longer than the dictionary name may be the document's
 // own name: repaired, but flagged repaired_unsure. A same-length garble stays a sure repair.
 TEST(Repairer, NameRepairThatAddsACharacterIsUnsure) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::MakeTable("", "2025年部门一般公共预算基本支出部门预算经济分类预算表",
                                {{"经济分类科目编码", "经济分类科目名称", "合计"},
                                 {"30108", "机关事业单位基本养老保险费", "1.00"},
                                 {"30101", "基本工货", "1.00"}},
                                1);
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   ASSERT_EQ(t.kind, "budget_basic_by_economic");
   auto repairs = rep.repair(t, 0, nullptr);
   const Cell* local = testing::CellRC(t, 1, 1);
@@ -429,13 +426,13 @@ TEST(Repairer, NameRepairThatAddsACharacterIsUnsure) {
 // Amount headers as the real-budget scans read them (b25-commerce-dept: "基本文昌", "项目雪册";
 // b25-commerce-unit: "殉目直") take the word of the kind's column in their position.
 TEST(Repairer, GarbledAmountHeadersTakeTheWordOfTheirPosition) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t =
       testing::MakeTable("", "2025年部门一般公共预算支出功能分类预算表",
                          {{"功能分类科目编码", "功能分类科目名称", "合计", "基本文昌", "殉目直"},
                           {"201", "一般公共服务支出", "30.00", "10.00", "20.00"}},
                          1);
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   ASSERT_EQ(t.kind, "budget_general_by_function");
   rep.repair(t, 0, nullptr);
   const Cell* basic = testing::CellRC(t, 0, 3);
@@ -453,7 +450,7 @@ TEST(Repairer, GarbledAmountHeadersTakeTheWordOfTheirPosition) {
       {{"功能分类科目编码", "功能分类科目名称", "合计", "殉目直", "事业单位经营支出"},
        {"201", "一般公共服务支出", "30.00", "30.00", ""}},
       1);
-  u.kind = ClassifyTable(u);
+  u.kind = ClassifyTable(u, testing::Catalogue());
   rep.repair(u, 0, nullptr);
   EXPECT_EQ(testing::CellRC(u, 0, 3)->text, "殉目直");
   // A column of text is no amount column, whatever its position.
@@ -461,20 +458,20 @@ TEST(Repairer, GarbledAmountHeadersTakeTheWordOfTheirPosition) {
                                {{"功能分类科目编码", "功能分类科目名称", "合计", "备往"},
                                 {"201", "一般公共服务支出", "30.00", "见说明"}},
                                1);
-  v.kind = ClassifyTable(v);
+  v.kind = ClassifyTable(v, testing::Catalogue());
   rep.repair(v, 0, nullptr);
   EXPECT_EQ(testing::CellRC(v, 0, 3)->text, "备往");
 }
 
 TEST(Repairer, TextLayerCellsAreNeverRewrittenOnlyFlagged) {
-  Repairer rep(Dict());
+  Repairer rep(Dict(), testing::Catalogue());
   Table t = testing::Table02();
   for (auto& cell : t.cells) cell.exact = true;
   // What OCR repair would change: a name one character off, a letter in a code, an amount.
   testing::CellRC(t, 17, 1)->text = "国有土地使用权出让收入对应专项债务收入安排的支山";
   testing::CellRC(t, 10, 0)->text = "2O805";
   testing::CellRC(t, 2, 3)->text = "86l.56";
-  t.kind = ClassifyTable(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
   std::vector<std::string> warnings;
   auto repairs = rep.repair(t, 0, &warnings);
   EXPECT_TRUE(repairs.empty());
@@ -492,7 +489,7 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   testing::CellRC(doc.tables[0], 2, 2)->text = "9,999.99";  // breaks its row and its 类
   testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;
   std::vector<Check> checks;
-  RepairAndCheck(doc, Dict(), TableCatalogue::Default(), nullptr, &checks);
+  RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, &checks);
   const auto& flags = testing::CellRC(doc.tables[0], 2, 2)->flags;
   EXPECT_NE(std::find(flags.begin(), flags.end(), "check_failed"), flags.end());
   EXPECT_EQ(testing::CellRC(doc.tables[0], 12, 1)->flags,

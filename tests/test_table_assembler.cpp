@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "model_fixtures.h"
 #include "stages/assemble/table_assembler.h"
 #include "stages/common/amount.h"
 #include "stages/common/table_view.h"
@@ -74,7 +75,7 @@ const Record* FindRecord(const std::vector<Record>& records, const std::string& 
 
 // The value of record r under the column whose leaf header is `header` (text; nullopt = blank).
 std::optional<std::string> Value(const Table& t, const Record& r, const std::string& header) {
-  const std::vector<Column> columns = BuildColumns(t, TableCatalogue::Default());
+  const std::vector<Column> columns = BuildColumns(t, testing::Catalogue());
   for (const auto& v : r.values)
     if (columns.at(v.column).header == header)
       return v.text.empty() ? std::nullopt : std::optional<std::string>(v.text);
@@ -82,7 +83,7 @@ std::optional<std::string> Value(const Table& t, const Record& r, const std::str
   return std::nullopt;
 }
 
-std::vector<Record> Records(const Table& t) { return BuildRecords(t, TableCatalogue::Default()); }
+std::vector<Record> Records(const Table& t) { return BuildRecords(t, testing::Catalogue()); }
 
 TEST(CountHeaderRows, EndsAtTheTotalsRow) {
   // Header, 栏次 row (column numbers are not data), then 合计 with amounts.
@@ -228,7 +229,7 @@ TEST(BuildRecords, SideBySideCodeGroups) {
   EXPECT_EQ(FindRecord(records, "30102")->values[0].text, "40.00");
   // Repeated canonical ids are made unique: the columns of the blocks never share one.
   std::set<std::string> ids;
-  for (const auto& c : BuildColumns(t, TableCatalogue::Default()))
+  for (const auto& c : BuildColumns(t, testing::Catalogue()))
     if (!c.id.empty()) {
       EXPECT_TRUE(ids.insert(c.id).second) << c.id;
     }
@@ -331,7 +332,7 @@ TEST(BuildRecords, ThreePublicFiguresHaveOneColumnPathEach) {
       {{0, 0, 1, 3}, {0, 3, 1, 3}});
   t.header_rows = 2;
   t.leaf_headers = LeafHeaders(t);
-  const std::vector<Column> columns = BuildColumns(t, TableCatalogue::Default());
+  const std::vector<Column> columns = BuildColumns(t, testing::Catalogue());
   ASSERT_EQ(columns.size(), 6u);
   EXPECT_EQ(columns[0].path, (std::vector<std::string>{"预算数", "合计"}));
   EXPECT_EQ(columns[3].path, (std::vector<std::string>{"决算数", "合计"}));

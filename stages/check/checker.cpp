@@ -217,14 +217,9 @@ TableData BuildData(const Document& doc, int index, const TableCatalogue& cat) {
   return d;
 }
 
-// Coded tables: hierarchy, 合计, row identities.
-void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
-  std::string p = d.kind ? d.kind->rule_prefix : "T" + Label(*d.t, d.index);
-  (void)cat;
-  std::set<std::string> keys;
-  for (const auto& row : d.rows)
-    for (const auto& [k, v] : row.vals) keys.insert(k);
-  // 类 = Σ 款, 款 = Σ 项.
+// 类 = Σ 款, 款 = Σ 项, per column key.
+void HierarchyChecks(const TableData& d, const std::string& p, const std::set<std::string>& keys,
+                     Builder& b) {
   for (const auto& row : d.rows) {
     if (row.code.size() != 3 && row.code.size() != 5) continue;
     std::vector<const CodedRow*> kids;
@@ -243,22 +238,28 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
             Terms({it->second}), Terms(parts));
     }
   }
-  // 合计 = Σ 类.
-  if (d.total) {
-    for (const auto& key : keys) {
-      auto it = d.total->vals.find(key);
-      if (it == d.total->vals.end()) continue;
-      std::vector<Ref> parts;
-      for (const auto& row : d.rows)
-        if (row.code.size() == 3)
-          if (auto jt = row.vals.find(key); jt != row.vals.end()) parts.push_back(jt->second);
-      if (parts.empty()) continue;
-      b.Add(p + ".total", "[" + key + "]", "合计 = Σ 类 (" + key + ")", Terms({it->second}),
-            Terms(parts));
-    }
+}
+
+// 合计 = Σ 类, per column key.
+void GrandTotalChecks(const TableData& d, const std::string& p, const std::set<std::string>& keys,
+                      Builder& b) {
+  if (!d.total) return;
+  for (const auto& key : keys) {
+    auto it = d.total->vals.find(key);
+    if (it == d.total->vals.end()) continue;
+    std::vector<Ref> parts;
+    for (const auto& row : d.rows)
+      if (row.code.size() == 3)
+        if (auto jt = row.vals.find(key); jt != row.vals.end()) parts.push_back(jt->second);
+    if (parts.empty()) continue;
+    b.Add(p + ".total", "[" + key + "]", "合计 = Σ 类 (" + key + ")", Terms({it->second}),
+          Terms(parts));
   }
-  if (!d.kind) return;
-  // Row identities.
+}
+
+// The kind's row identity (total column = Σ part columns) on every row, 合计 first; 07's
+// balance (年末 = 年初 + 本年收入 - 本年支出).
+void RowIdentityChecks(const TableData& d, const std::string& p, Builder& b) {
   std::vector<const CodedRow*> all;
   if (d.total) all.push_back(&*d.total);
   for (const auto& row : d.rows) all.push_back(&row);
@@ -275,20 +276,30 @@ void CodedChecks(const TableData& d, Builder& b, const TableCatalogue& cat) {
             Terms({it->second}), Terms(parts));
     }
   }
-  if (d.kind->id == "gov_fund") {
-    for (const auto* row : all) {
-      auto get = [&](const char* k) -> std::optional<Ref> {
-        auto it = row->vals.find(k);
-        return it == row->vals.end() ? std::nullopt : std::optional<Ref>(it->second);
-      };
-      auto close = get("closing_balance"), open = get("opening_balance"), inc = get("income"),
-           exp = get("expenditure_subtotal");
-      if (!close || !open || !inc || !exp) continue;
-      std::string where = row->code.empty() ? "合计" : row->code;
-      b.Add(p + ".bal", "[" + where + "]", where + ": 年末 = 年初 + 本年收入 - 本年支出",
-            Terms({*close}), {{*open, 1}, {*inc, 1}, {*exp, -1}});
-    }
+  if (d.kind->id != "gov_fund") return;
+  for (const auto* row : all) {
+    auto get = [&](const char* k) -> std::optional<Ref> {
+      auto it = row->vals.find(k);
+      return it == row->vals.end() ? std::nullopt : std::optional<Ref>(it->second);
+    };
+    auto close = get("closing_balance"), open = get("opening_balance"), inc = get("income"),
+         exp = get("expenditure_subtotal");
+    if (!close || !open || !inc || !exp) continue;
+    std::string where = row->code.empty() ? "合计" : row->code;
+    b.Add(p + ".bal", "[" + where + "]", where + ": 年末 = 年初 + 本年收入 - 本年支出",
+          Terms({*close}), {{*open, 1}, {*inc, 1}, {*exp, -1}});
   }
+}
+
+// Coded tables: hierarchy, 合计, row identities.
+void CodedChecks(const TableData& d, Builder& b) {
+  const std::string p = d.kind ? d.kind->rule_prefix : "T" + Label(*d.t, d.index);
+  std::set<std::string> keys;
+  for (const auto& row : d.rows)
+    for (const auto& [k, v] : row.vals) keys.insert(k);
+  HierarchyChecks(d, p, keys, b);
+  GrandTotalChecks(d, p, keys, b);
+  if (d.kind) RowIdentityChecks(d, p, b);
 }
 
 // 06: 人员经费合计 / 公用经费合计.
@@ -346,11 +357,9 @@ struct Summary {
 
 std::vector<std::string> LabelsOf(const TableCatalogue& cat, const char* group, const char* id) {
   std::vector<std::string> out;
-  const auto& raw = cat.raw();
-  if (!raw.contains("row_labels") || !raw.at("row_labels").contains(group)) return out;
-  for (const auto& item : raw.at("row_labels").at(group))
-    if (item.value("id", "") == id)
-      for (const auto& l : item.at("labels")) out.push_back(l.get<std::string>());
+  for (const RowLabel& line : cat.row_labels())
+    if (line.group == group && line.id == id)
+      out.insert(out.end(), line.labels.begin(), line.labels.end());
   return out;
 }
 
@@ -415,19 +424,17 @@ SummaryLines Lines(const Summary& s, const TableCatalogue& cat) {
       if (row.r > l.opening->r && &row != l.income_grand &&
           (!l.income_grand || row.r < l.income_grand->r))
         l.opening_sub.push_back(&row);
-  std::vector<std::pair<std::string, std::string>> classes;
-  const auto& raw = cat.raw();
-  if (raw.contains("row_labels") && raw.at("row_labels").contains("function_classes"))
-    for (const auto& item : raw.at("row_labels").at("function_classes"))
-      classes.emplace_back(item.at("code").get<std::string>(), item.at("label").get<std::string>());
+  std::vector<const RowLabel*> classes;  // the 类 lines, in the catalogue's order
+  for (const RowLabel& line : cat.row_labels())
+    if (line.group == "function_classes") classes.push_back(&line);
   size_t k = 0;
   for (const auto& row : s.expenditure) {
     if (&row == l.exp_total) break;
     std::string code;
-    for (const auto& [cd, lab] : classes)
-      if (LabelIs(row.label, {lab})) code = cd;
+    for (const RowLabel* line : classes)
+      if (LabelIs(row.label, line->labels)) code = line->code;
     if (code.empty() && k < classes.size())
-      code = classes[k].first;  // keyed by offset when illegible
+      code = classes[k]->code;  // keyed by offset when illegible
     l.classes.emplace_back(code, &row);
     ++k;
   }
@@ -588,52 +595,47 @@ std::vector<Term> Opt(std::optional<Ref> r) {
   return r ? std::vector<Term>{{*r, 1}} : std::vector<Term>{};
 }
 
-}  // namespace
-
-int64_t Checker::Tolerance(size_t n_terms) {
-  return std::clamp<int64_t>(static_cast<int64_t>(n_terms) / 2, 1, 3);
-}
-
-std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
-  std::vector<Check> out;
-  Builder b(doc, &out);
-  std::vector<TableData> data;
-  for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i)
-    data.push_back(BuildData(doc, i, catalogue_));
-  for (auto& d : data) {  // by_code points into d.rows: rebuild after the move
-    d.by_code.clear();
-    for (const auto& row : d.rows) d.by_code.emplace(row.code, &row);
-  }
+// The first table of each kind (what the cross-table identities read) and the lines of the
+// first 01 and 04. `lines` points into `summaries`: both live as long as this object.
+struct KindTables {
   std::map<std::string, const TableData*> first;
-  std::map<std::string, SummaryLines> lines;
   std::map<std::string, Summary> summaries;
+  std::map<std::string, SummaryLines> lines;
+
+  const TableData* Get(const char* kind) const {
+    auto it = first.find(kind);
+    return it == first.end() ? nullptr : it->second;
+  }
+  const SummaryLines* LinesOf(const char* kind) const {
+    auto it = lines.find(kind);
+    return it == lines.end() ? nullptr : &it->second;
+  }
+};
+
+// Every table's own identities, in document order; `kinds` learns the first table of each kind.
+void TableChecks(const std::vector<TableData>& data, const TableCatalogue& catalogue, Builder& b,
+                 KindTables& kinds) {
   for (const auto& d : data) {
     std::string kind = d.kind ? d.kind->id : "unknown";
-    if (!first.count(kind)) first[kind] = &d;
-    if (!d.rows.empty() || d.total) CodedChecks(d, b, catalogue_);
+    if (!kinds.first.count(kind)) kinds.first[kind] = &d;
+    if (!d.rows.empty() || d.total) CodedChecks(d, b);
     if (!d.kind) continue;
     if (kind == "general_budget_basic_by_economic") BasicChecks(d, b);
     if (kind == "three_public") ThreePublicChecks(d, b);
     if (kind == "info_stats") InfoStatsChecks(d, b);
     if (kind == "income_expenditure_summary" || kind == "fiscal_summary") {
-      if (summaries.count(kind)) continue;
-      summaries[kind] = BuildSummary(d);
-      lines[kind] = Lines(summaries[kind], catalogue_);
-      SummaryChecks(d, lines[kind], b);
+      if (kinds.summaries.count(kind)) continue;
+      kinds.summaries[kind] = BuildSummary(d);
+      kinds.lines[kind] = Lines(kinds.summaries[kind], catalogue);
+      SummaryChecks(d, kinds.lines[kind], b);
     }
   }
-  auto get = [&](const char* k) -> const TableData* {
-    auto it = first.find(k);
-    return it == first.end() ? nullptr : it->second;
-  };
-  const TableData *t02 = get("income_by_function"), *t03 = get("expenditure_by_function"),
-                  *t05 = get("general_budget_by_function"),
-                  *t06 = get("general_budget_basic_by_economic"), *t07 = get("gov_fund"),
-                  *t08 = get("state_capital"), *t09 = get("three_public");
-  const SummaryLines* l01 =
-      lines.count("income_expenditure_summary") ? &lines["income_expenditure_summary"] : nullptr;
-  const SummaryLines* l04 = lines.count("fiscal_summary") ? &lines["fiscal_summary"] : nullptr;
-  // 01 <-> 02 / 03.
+}
+
+// 01 <-> 02 / 03.
+void Checks01(const KindTables& k, Builder& b) {
+  const SummaryLines* l01 = k.LinesOf("income_expenditure_summary");
+  const TableData *t02 = k.Get("income_by_function"), *t03 = k.Get("expenditure_by_function");
   if (l01 && t02) {
     b.Add("X01_02.total", "", "01 本年收入合计 = 02 合计 本年收入合计",
           Opt(Val(l01->income_total, "income_amount")), Opt(TotalVal(t02, "total_income")));
@@ -644,10 +646,10 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
           Opt(TotalVal(t02, "fiscal_grant_income")), Terms(Vals(fiscal, "income_amount")));
     const char* src[] = {"upper_subsidy_income", "business_income", "operating_income",
                          "affiliated_remittance_income", "other_income"};
-    for (size_t k = 0; k < 5 && 3 + k < l01->income_lines.size(); ++k)
-      b.Add("X01_02.src", "[" + std::string(src[k]) + "]",
-            "01 line " + std::to_string(4 + k) + " = 02 合计 " + src[k],
-            Opt(Val(l01->income_lines[3 + k], "income_amount")), Opt(TotalVal(t02, src[k])));
+    for (size_t n = 0; n < 5 && 3 + n < l01->income_lines.size(); ++n)
+      b.Add("X01_02.src", "[" + std::string(src[n]) + "]",
+            "01 line " + std::to_string(4 + n) + " = 02 合计 " + src[n],
+            Opt(Val(l01->income_lines[3 + n], "income_amount")), Opt(TotalVal(t02, src[n])));
   }
   if (l01 && t03) {
     b.Add("X01_03.total", "", "01 本年支出合计 = 03 合计 本年支出合计",
@@ -657,46 +659,121 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
             "01 类 line " + code + " = 03 row " + code + " (0 when absent)",
             Opt(Val(row, "expenditure_amount")), Opt(CodeVal(t03, code, "total_expenditure")));
   }
-  if (l04 && l01) {
-    for (size_t k = 0; k < 3 && k < l04->income_lines.size() && k < l01->income_lines.size(); ++k)
-      b.Add("X04_01.src", "[" + std::to_string(k + 1) + "]",
-            "04 income line " + std::to_string(k + 1) + " = 01 line " + std::to_string(k + 1),
-            Opt(Val(l04->income_lines[k], "income_amount")),
-            Opt(Val(l01->income_lines[k], "income_amount")));
-  }
-  if (l04 && t05) {
+}
+
+// 04 <-> 07: expenditure, income, opening and closing balance, and each 类.
+void Checks04And07(const SummaryLines& l04, const TableData* t07, Builder& b) {
+  b.Add("X04_07.exp", "", "04 本年支出合计 政府性基金 = 07 合计 本年支出小计",
+        Opt(Val(l04.exp_total, "expenditure_gov_fund")),
+        Opt(TotalVal(t07, "expenditure_subtotal")));
+  if (l04.income_lines.size() >= 2)
+    b.Add("X04_07.inc", "", "04 income line 2 = 07 合计 本年收入",
+          Opt(Val(l04.income_lines[1], "income_amount")), Opt(TotalVal(t07, "income")));
+  if (l04.opening_sub.size() >= 2)
+    b.Add("X04_07.open", "", "04 年初 政府性基金 line = 07 合计 年初结转和结余",
+          Opt(Val(l04.opening_sub[1], "income_amount")), Opt(TotalVal(t07, "opening_balance")));
+  b.Add("X04_07.close", "", "04 年末 政府性基金 = 07 合计 年末结转和结余",
+        Opt(Val(l04.closing, "expenditure_gov_fund")), Opt(TotalVal(t07, "closing_balance")));
+  for (const auto& [code, row] : l04.classes)
+    b.Add("X04_07.cat", "[" + code + "]", "04 类 " + code + " 政府性基金 = 07 row " + code,
+          Opt(Val(row, "expenditure_gov_fund")), Opt(CodeVal(t07, code, "expenditure_subtotal")));
+}
+
+// 04 <-> 01 / 05 / 07 / 08.
+void Checks04(const KindTables& k, Builder& b) {
+  const SummaryLines* l04 = k.LinesOf("fiscal_summary");
+  const SummaryLines* l01 = k.LinesOf("income_expenditure_summary");
+  const TableData *t05 = k.Get("general_budget_by_function"), *t07 = k.Get("gov_fund"),
+                  *t08 = k.Get("state_capital");
+  if (!l04) return;
+  if (l01)
+    for (size_t n = 0; n < 3 && n < l04->income_lines.size() && n < l01->income_lines.size(); ++n)
+      b.Add("X04_01.src", "[" + std::to_string(n + 1) + "]",
+            "04 income line " + std::to_string(n + 1) + " = 01 line " + std::to_string(n + 1),
+            Opt(Val(l04->income_lines[n], "income_amount")),
+            Opt(Val(l01->income_lines[n], "income_amount")));
+  if (t05) {
     b.Add("X04_05.total", "", "04 本年支出合计 一般公共预算 = 05 合计 小计",
           Opt(Val(l04->exp_total, "expenditure_general_budget")), Opt(TotalVal(t05, "subtotal")));
     for (const auto& [code, row] : l04->classes)
       b.Add("X04_05.cat", "[" + code + "]", "04 类 " + code + " 一般公共预算 = 05 row " + code,
             Opt(Val(row, "expenditure_general_budget")), Opt(CodeVal(t05, code, "subtotal")));
   }
-  if (l04 && t07) {
-    b.Add("X04_07.exp", "", "04 本年支出合计 政府性基金 = 07 合计 本年支出小计",
-          Opt(Val(l04->exp_total, "expenditure_gov_fund")),
-          Opt(TotalVal(t07, "expenditure_subtotal")));
-    if (l04->income_lines.size() >= 2)
-      b.Add("X04_07.inc", "", "04 income line 2 = 07 合计 本年收入",
-            Opt(Val(l04->income_lines[1], "income_amount")), Opt(TotalVal(t07, "income")));
-    if (l04->opening_sub.size() >= 2)
-      b.Add("X04_07.open", "", "04 年初 政府性基金 line = 07 合计 年初结转和结余",
-            Opt(Val(l04->opening_sub[1], "income_amount")), Opt(TotalVal(t07, "opening_balance")));
-    b.Add("X04_07.close", "", "04 年末 政府性基金 = 07 合计 年末结转和结余",
-          Opt(Val(l04->closing, "expenditure_gov_fund")), Opt(TotalVal(t07, "closing_balance")));
-    for (const auto& [code, row] : l04->classes)
-      b.Add("X04_07.cat", "[" + code + "]", "04 类 " + code + " 政府性基金 = 07 row " + code,
-            Opt(Val(row, "expenditure_gov_fund")), Opt(CodeVal(t07, code, "expenditure_subtotal")));
-  }
-  if (l04 && t08)
+  if (t07) Checks04And07(*l04, t07, b);
+  if (t08)
     b.Add("X04_08", "", "04 本年支出合计 国有资本经营 = 08 合计",
           Opt(Val(l04->exp_total, "expenditure_state_capital")), Opt(TotalVal(t08, "subtotal")));
+}
+
+// 03 = 05 + 07 + 08 on every row and spending column (conditional).
+void Checks03To0578(const TableData& t03, const KindTables& k, Builder& b) {
+  const TableData *t05 = k.Get("general_budget_by_function"), *t07 = k.Get("gov_fund"),
+                  *t08 = k.Get("state_capital");
+  const std::pair<const char*, const char*> cols[] = {
+      {"total_expenditure", ""},
+      {"basic_expenditure", "basic_expenditure"},
+      {"project_expenditure", "project_expenditure"}};
+  std::vector<const CodedRow*> rows;
+  if (t03.total) rows.push_back(&*t03.total);
+  for (const auto& r : t03.rows) rows.push_back(&r);
+  for (const auto* row : rows)
+    for (const auto& [c03, cpart] : cols) {
+      auto it = row->vals.find(c03);
+      if (it == row->vals.end()) continue;
+      std::vector<Term> parts;
+      auto add = [&](const TableData* d, const char* total_key) {
+        std::string key = *cpart ? cpart : total_key;
+        auto v = row->code.empty() ? TotalVal(d, key) : CodeVal(d, row->code, key);
+        if (v) parts.push_back({*v, 1});
+      };
+      add(t05, "subtotal");
+      add(t07, "expenditure_subtotal");
+      add(t08, "subtotal");
+      std::string where = row->code.empty() ? "合计" : row->code;
+      b.Add("X03_0578", "[" + where + "][" + c03 + "]",
+            "03 = 05 + 07 + 08 for " + where + " (holds only when all spending is 财政拨款)",
+            Terms({it->second}), parts, true);
+    }
+}
+
+// 09's 决算 三公 amounts against 06's economic classes (soft).
+void Checks09To06(const TableData& t09, const TableData& t06, Builder& b) {
+  auto col = [&](const char* id) {
+    for (int c = 0; c < t09.t->n_cols; ++c)
+      if (t09.ids[c] == id) return c;
+    return -1;
+  };
+  int r = -1, rc = col("actual_reception");
+  for (int rr = t09.t->header_rows; rr < t09.t->n_rows && r < 0 && rc >= 0; ++rr)
+    if (const Cell* cell = AnchorAt(*t09.t, rr, rc);
+        cell && ParseAmount(cell->text).kind != Amount::Kind::kInvalid)
+      r = rr;
+  const std::pair<const char*, const char*> soft[] = {
+      {"actual_reception", "30217"}, {"actual_car_running", "30231"}, {"actual_abroad", "30212"}};
+  for (const auto& [id, code] : soft) {
+    int c = col(id);
+    auto v06 = CodeVal(&t06, code, "amount");
+    if (r < 0 || c < 0 || !v06) continue;
+    b.Add("X09_06", "[" + std::string(code) + "]",
+          std::string("09 决算 ") + id + " = 06 " + code +
+              " (soft: fails when 三公 is also paid from 项目支出)",
+          Terms({{t09.index, r, c}}), Terms({*v06}), true);
+  }
+}
+
+// 05 / 03 基本支出 against 06's totals; the conditional identities (warnings, not errors:
+// seeds.md §9.4).
+void BasicAndConditionalChecks(const KindTables& k, Builder& b) {
+  const TableData *t02 = k.Get("income_by_function"), *t03 = k.Get("expenditure_by_function"),
+                  *t05 = k.Get("general_budget_by_function"),
+                  *t06 = k.Get("general_budget_basic_by_economic"), *t07 = k.Get("gov_fund"),
+                  *t08 = k.Get("state_capital"), *t09 = k.Get("three_public");
   if (t05 && t06) {
     BasicTotals bt = FindBasicTotals(*t06);
     if (bt.personnel || bt.public_)
       b.Add("X05_06", "", "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计",
             Opt(TotalVal(t05, "basic_expenditure")), Opt(bt.personnel) + Opt(bt.public_));
   }
-  // Conditional identities: warnings, not errors (seeds.md §9.4).
   if (t02 && t03)
     for (const auto& row : t02->rows)
       if (auto v = CodeVal(t03, row.code, "total_expenditure"))
@@ -704,62 +781,43 @@ std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
               "02 本年收入合计 = 03 本年支出合计 for " + row.code +
                   " (holds only without 结转/结余分配)",
               Opt(CodeVal(t02, row.code, "total_income")), Opt(v), true);
-  if (t03 && (t05 || t07 || t08)) {
-    const std::pair<const char*, const char*> cols[] = {
-        {"total_expenditure", ""},
-        {"basic_expenditure", "basic_expenditure"},
-        {"project_expenditure", "project_expenditure"}};
-    std::vector<const CodedRow*> rows;
-    if (t03->total) rows.push_back(&*t03->total);
-    for (const auto& r : t03->rows) rows.push_back(&r);
-    for (const auto* row : rows)
-      for (const auto& [c03, cpart] : cols) {
-        auto it = row->vals.find(c03);
-        if (it == row->vals.end()) continue;
-        std::vector<Term> parts;
-        auto add = [&](const TableData* d, const char* total_key) {
-          std::string key = *cpart ? cpart : total_key;
-          auto v = row->code.empty() ? TotalVal(d, key) : CodeVal(d, row->code, key);
-          if (v) parts.push_back({*v, 1});
-        };
-        add(t05, "subtotal");
-        add(t07, "expenditure_subtotal");
-        add(t08, "subtotal");
-        std::string where = row->code.empty() ? "合计" : row->code;
-        b.Add("X03_0578", "[" + where + "][" + c03 + "]",
-              "03 = 05 + 07 + 08 for " + where + " (holds only when all spending is 财政拨款)",
-              Terms({it->second}), parts, true);
-      }
-  }
+  if (t03 && (t05 || t07 || t08)) Checks03To0578(*t03, k, b);
   if (t03 && t06) {
     BasicTotals bt = FindBasicTotals(*t06);
     if (bt.personnel || bt.public_)
       b.Add("X03_06", "", "03 合计 基本支出 = 06 人员 + 公用 (conditional)",
             Opt(TotalVal(t03, "basic_expenditure")), Opt(bt.personnel) + Opt(bt.public_), true);
   }
-  if (t09 && t06) {
-    auto col = [&](const char* id) {
-      for (int c = 0; c < t09->t->n_cols; ++c)
-        if (t09->ids[c] == id) return c;
-      return -1;
-    };
-    int r = -1, rc = col("actual_reception");
-    for (int rr = t09->t->header_rows; rr < t09->t->n_rows && r < 0 && rc >= 0; ++rr)
-      if (const Cell* cell = AnchorAt(*t09->t, rr, rc);
-          cell && ParseAmount(cell->text).kind != Amount::Kind::kInvalid)
-        r = rr;
-    const std::pair<const char*, const char*> soft[] = {
-        {"actual_reception", "30217"}, {"actual_car_running", "30231"}, {"actual_abroad", "30212"}};
-    for (const auto& [id, code] : soft) {
-      int c = col(id);
-      auto v06 = CodeVal(t06, code, "amount");
-      if (r < 0 || c < 0 || !v06) continue;
-      b.Add("X09_06", "[" + std::string(code) + "]",
-            std::string("09 决算 ") + id + " = 06 " + code +
-                " (soft: fails when 三公 is also paid from 项目支出)",
-            Terms({{t09->index, r, c}}), Terms({*v06}), true);
-    }
+  if (t09 && t06) Checks09To06(*t09, *t06, b);
+}
+
+// Every table's data, in document order (by_code points into each one's own rows).
+std::vector<TableData> BuildAllData(const Document& doc, const TableCatalogue& catalogue) {
+  std::vector<TableData> data;
+  for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i)
+    data.push_back(BuildData(doc, i, catalogue));
+  for (auto& d : data) {  // by_code points into d.rows: rebuild after the move
+    d.by_code.clear();
+    for (const auto& row : d.rows) d.by_code.emplace(row.code, &row);
   }
+  return data;
+}
+
+}  // namespace
+
+int64_t Checker::Tolerance(size_t n_terms) {
+  return std::clamp<int64_t>(static_cast<int64_t>(n_terms) / 2, 1, 3);
+}
+
+std::vector<Check> Checker::check(const Document& doc, int* trivial) const {
+  std::vector<Check> out;
+  Builder b(doc, &out);
+  const std::vector<TableData> data = BuildAllData(doc, catalogue_);
+  KindTables kinds;
+  TableChecks(data, catalogue_, b, kinds);
+  Checks01(kinds, b);
+  Checks04(kinds, b);
+  BasicAndConditionalChecks(kinds, b);
   if (trivial) *trivial = b.trivial;
   return out;
 }
@@ -816,100 +874,148 @@ std::vector<std::pair<int64_t, std::string>> Rereadings(const std::string& text)
   return out;
 }
 
+using CellKey = std::tuple<int, int, int>;  // table, row, column
+
+// A re-reading of one cell that clears failing checks, and how many still fail after it.
+struct NumericOption {
+  CellKey cell;
+  std::string text, reason;
+  int after_fails;
+};
+
+// The failing hard checks of `checks`, by every cell they read (a cell once per check).
+std::map<CellKey, std::vector<const Check*>> FailingByCell(const std::vector<Check>& checks,
+                                                           int* fails) {
+  std::map<CellKey, std::vector<const Check*>> by_cell;
+  *fails = 0;
+  for (const auto& ch : checks) {
+    if (ch.status != "fail") continue;
+    ++*fails;
+    std::set<CellKey> seen;
+    for (const auto& cc : ch.cells)
+      if (seen.insert({cc.table, cc.r, cc.c}).second)
+        by_cell[{cc.table, cc.r, cc.c}].push_back(&ch);
+  }
+  return by_cell;
+}
+
+// The values the failing checks want in the cell (each check read alone: the value that makes
+// it hold), for the checks where the cell counts once, on either side.
+std::vector<int64_t> WantedValues(const CellKey& key, const Cell& cell,
+                                  const std::vector<const Check*>& failing) {
+  auto [ti, r, c] = key;
+  const int64_t old = ParseAmount(cell.text).cents;
+  std::vector<int64_t> wanted;
+  for (const Check* ch : failing) {
+    int f = 0;
+    for (const auto& cc : ch->cells)
+      if (cc.table == ti && cc.r == r && cc.c == c) f += cc.side * cc.coef;
+    if (f != 1 && f != -1) continue;
+    wanted.push_back(old - ch->difference * f);
+  }
+  return wanted;
+}
+
+// After the cell reads `text`: how many checks fail, or nullopt when a check on the cell still
+// fails or a check that passed before now fails.
+std::optional<int> FailsAfter(const Checker& checker, Document& doc, const CellKey& key, Cell& cell,
+                              const std::string& text, const std::vector<Check>& before_checks) {
+  auto [ti, r, c] = key;
+  const std::string before = cell.text;
+  cell.text = text;
+  const std::vector<Check> after = checker.check(doc);
+  cell.text = before;
+  int after_fails = 0;
+  bool cell_ok = true;
+  std::set<std::string> failed_after;
+  for (const auto& ch : after) {
+    if (ch.status != "fail") continue;
+    ++after_fails;
+    failed_after.insert(ch.id);
+    for (const auto& cc : ch.cells)
+      if (cc.table == ti && cc.r == r && cc.c == c) cell_ok = false;
+  }
+  bool no_new = true;
+  std::set<std::string> failed_before;
+  for (const auto& ch : before_checks)
+    if (ch.status == "fail") failed_before.insert(ch.id);
+  for (const auto& id : failed_after) no_new = no_new && failed_before.count(id);
+  if (!cell_ok || !no_new) return std::nullopt;
+  return after_fails;
+}
+
+// The re-readings of one cell that every failing check on it agrees with and that clear at
+// least `min_checks` failures.
+void CellOptions(const Checker& checker, const Checker::Params& params, Document& doc,
+                 const CellKey& key, const std::vector<const Check*>& failing,
+                 const std::vector<Check>& checks, int fails, std::vector<NumericOption>& options) {
+  if (failing.size() < params.min_failing_checks) return;  // never on one check's evidence
+  auto [ti, r, c] = key;
+  Cell* cell = AnchorAt(doc.tables[ti], r, c);
+  if (!cell || cell->exact) return;  // text-layer digits are what is printed
+  // Every failing check must want the same new value.
+  const std::vector<int64_t> wanted = WantedValues(key, *cell, failing);
+  if (wanted.size() < params.min_failing_checks) return;
+  auto [lo, hi] = std::minmax_element(wanted.begin(), wanted.end());
+  const int64_t spread = params.max_spread_cents;
+  if (*hi - *lo > spread) return;
+  for (const auto& [cents, text] : Rereadings(cell->text)) {
+    if (cents < *lo - spread || cents > *hi + spread) continue;
+    const std::optional<int> after_fails = FailsAfter(checker, doc, key, *cell, text, checks);
+    if (!after_fails || *after_fails > fails - static_cast<int>(params.min_failing_checks))
+      continue;
+    std::string reason =
+        "constrained numeric repair: " + std::to_string(failing.size()) + " failing checks (";
+    for (size_t k = 0; k < failing.size(); ++k) reason += (k ? ", " : "") + failing[k]->id;
+    reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) +
+              "; the re-reading " + text + " makes every check pass";
+    options.push_back({key, text, reason, *after_fails});
+  }
+}
+
+// One unambiguous option per cell; the best cell's (fewest failures left), or nullptr.
+const NumericOption* BestOption(const std::vector<NumericOption>& options) {
+  std::map<CellKey, int> per_cell;
+  for (const auto& o : options) ++per_cell[o.cell];
+  const NumericOption* best = nullptr;
+  for (const auto& o : options)
+    if (per_cell[o.cell] == 1 && (!best || o.after_fails < best->after_fails)) best = &o;
+  return best;
+}
+
+Repair ApplyOption(Document& doc, const NumericOption& option, double confidence) {
+  auto [ti, r, c] = option.cell;
+  Cell* cell = AnchorAt(doc.tables[ti], r, c);
+  Repair rp;
+  rp.table = ti;
+  rp.table_number = doc.tables[ti].number.value_or("");
+  rp.r = r;
+  rp.c = c;
+  rp.field = "amount";
+  rp.before = cell->text;
+  rp.after = option.text;
+  rp.reason = option.reason;
+  rp.confidence = confidence;
+  if (cell->raw.empty()) cell->raw = cell->text;
+  cell->text = option.text;
+  return rp;
+}
+
 }  // namespace
 
 std::vector<Repair> Checker::RepairNumbers(Document& doc) const {
   std::vector<Repair> repairs;
-  for (int round = 0; round < 20; ++round) {
-    std::vector<Check> checks = check(doc);
+  for (int round = 0; round < params_.max_rounds; ++round) {
+    const std::vector<Check> checks = check(doc);
     int fails = 0;
-    std::map<std::tuple<int, int, int>, std::vector<const Check*>> by_cell;
-    for (const auto& ch : checks) {
-      if (ch.status != "fail") continue;
-      ++fails;
-      std::set<std::tuple<int, int, int>> seen;
-      for (const auto& cc : ch.cells)
-        if (seen.insert({cc.table, cc.r, cc.c}).second)
-          by_cell[{cc.table, cc.r, cc.c}].push_back(&ch);
-    }
+    const auto by_cell = FailingByCell(checks, &fails);
     if (fails == 0) break;
-    struct Option {
-      std::tuple<int, int, int> cell;
-      std::string text, reason;
-      int after_fails;
-    };
-    std::vector<Option> options;
-    for (const auto& [key, failing] : by_cell) {
-      if (failing.size() < 2) continue;  // never on one check's evidence
-      auto [ti, r, c] = key;
-      Cell* cell = AnchorAt(doc.tables[ti], r, c);
-      if (!cell || cell->exact) continue;  // text-layer digits are what is printed
-      // Every failing check must want the same new value.
-      int64_t old = ParseAmount(cell->text).cents;
-      std::vector<int64_t> wanted;
-      for (const Check* ch : failing) {
-        int f = 0;
-        for (const auto& cc : ch->cells)
-          if (cc.table == ti && cc.r == r && cc.c == c) f += cc.side * cc.coef;
-        if (f != 1 && f != -1) continue;
-        wanted.push_back(old - ch->difference * f);
-      }
-      if (wanted.size() < 2) continue;
-      auto [lo, hi] = std::minmax_element(wanted.begin(), wanted.end());
-      if (*hi - *lo > 3) continue;
-      std::string before = cell->text;
-      for (const auto& [cents, text] : Rereadings(before)) {
-        if (cents < *lo - 3 || cents > *hi + 3) continue;
-        cell->text = text;
-        std::vector<Check> after = check(doc);
-        cell->text = before;
-        int after_fails = 0;
-        bool cell_ok = true;
-        std::set<std::string> failed_after;
-        for (const auto& ch : after) {
-          if (ch.status != "fail") continue;
-          ++after_fails;
-          failed_after.insert(ch.id);
-          for (const auto& cc : ch.cells)
-            if (cc.table == ti && cc.r == r && cc.c == c) cell_ok = false;
-        }
-        bool no_new = true;
-        std::set<std::string> failed_before;
-        for (const auto& ch : checks)
-          if (ch.status == "fail") failed_before.insert(ch.id);
-        for (const auto& id : failed_after) no_new = no_new && failed_before.count(id);
-        if (!cell_ok || !no_new || after_fails > fails - 2) continue;
-        std::string reason =
-            "constrained numeric repair: " + std::to_string(failing.size()) + " failing checks (";
-        for (size_t k = 0; k < failing.size(); ++k) reason += (k ? ", " : "") + failing[k]->id;
-        reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) +
-                  "; the re-reading " + text + " makes every check pass";
-        options.push_back({key, text, reason, after_fails});
-      }
-    }
-    if (options.empty()) break;
-    // One unambiguous option per cell; take the best cell this round.
-    std::map<std::tuple<int, int, int>, int> per_cell;
-    for (const auto& o : options) ++per_cell[o.cell];
-    const Option* best = nullptr;
-    for (const auto& o : options)
-      if (per_cell[o.cell] == 1 && (!best || o.after_fails < best->after_fails)) best = &o;
+    std::vector<NumericOption> options;
+    for (const auto& [key, failing] : by_cell)
+      CellOptions(*this, params_, doc, key, failing, checks, fails, options);
+    const NumericOption* best = BestOption(options);
     if (!best) break;
-    auto [ti, r, c] = best->cell;
-    Cell* cell = AnchorAt(doc.tables[ti], r, c);
-    Repair rp;
-    rp.table = ti;
-    rp.table_number = doc.tables[ti].number.value_or("");
-    rp.r = r;
-    rp.c = c;
-    rp.field = "amount";
-    rp.before = cell->text;
-    rp.after = best->text;
-    rp.reason = best->reason;
-    rp.confidence = 0.85;
-    if (cell->raw.empty()) cell->raw = cell->text;
-    cell->text = best->text;
-    repairs.push_back(std::move(rp));
+    repairs.push_back(ApplyOption(doc, *best, params_.confidence));
   }
   return repairs;
 }

@@ -1,4 +1,8 @@
 // Cell flags from the checks: the cells a reader must not trust blindly.
+//
+// In:    a Document after the checks, and the checks Checker::check returned for it.
+// Out:   flags added to its cells (nothing else changes).
+// Order: last of the document stages, after the final Checker::check.
 #pragma once
 
 #include <vector>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,44 +32,8 @@ std::vector<std::string> Alternatives(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-bool HeaderMatches(const std::string& text, const std::string& word) {
-  std::string a = StripSpaces(text), b = StripSpaces(word);
-  if (a == b) return true;
-  double n = static_cast<double>(std::max(U32Length(a), U32Length(b)));
-  return ConfusionDistance(a, b) <= std::max(0.35, 0.2 * n);
-}
-
-TableCatalogue::TableCatalogue(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read table catalogue " + path);
-  try {
-    Parse(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error("bad table catalogue " + path + ": " + e.what());
-  }
-}
-
-TableCatalogue TableCatalogue::FromJson(const nlohmann::json& j) {
-  TableCatalogue c;
-  c.Parse(j);
-  return c;
-}
-
-const TableCatalogue& TableCatalogue::Default() {
-  static const TableCatalogue c(DefaultPath());
-  return c;
-}
-
-std::string TableCatalogue::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
-    return std::string(env) + "/table_kinds.json";
-  return JUESUAN_MODELS_DIR "/table_kinds.json";
-}
-
-void TableCatalogue::Parse(const nlohmann::json& j) {
-  raw_ = j;
+std::vector<TableKind> ParseKinds(const nlohmann::json& j) {
+  std::vector<TableKind> kinds;
   for (const auto& k : j.at("kinds")) {
     TableKind kind;
     kind.id = k.at("id").get<std::string>();
@@ -90,8 +55,13 @@ void TableCatalogue::Parse(const nlohmann::json& j) {
     }
     kind.personnel_classes = Strings(k, "personnel_classes");
     kind.row_key = k.value("row_key", "");
-    kinds_.push_back(std::move(kind));
+    kinds.push_back(std::move(kind));
   }
+  return kinds;
+}
+
+std::vector<RowLabel> ParseRowLabels(const nlohmann::json& j) {
+  std::vector<RowLabel> labels;
   if (j.contains("row_labels"))
     for (const auto& [group, list] : j.at("row_labels").items())
       for (const auto& item : list) {
@@ -99,8 +69,36 @@ void TableCatalogue::Parse(const nlohmann::json& j) {
                        Strings(item, "labels")};
         if (item.contains("line")) label.line = item.at("line").get<int>();
         if (item.contains("label")) label.labels.push_back(item.at("label").get<std::string>());
-        row_labels_.push_back(std::move(label));
+        labels.push_back(std::move(label));
       }
+  return labels;
+}
+
+}  // namespace
+
+bool HeaderMatches(const std::string& text, const std::string& word) {
+  std::string a = StripSpaces(text), b = StripSpaces(word);
+  if (a == b) return true;
+  double n = static_cast<double>(std::max(U32Length(a), U32Length(b)));
+  return ConfusionDistance(a, b) <= std::max(0.35, 0.2 * n);
+}
+
+TableCatalogue::TableCatalogue(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read table catalogue " + path);
+  try {
+    const nlohmann::json j = nlohmann::json::parse(in);
+    kinds_ = ParseKinds(j);
+    row_labels_ = ParseRowLabels(j);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("bad table catalogue " + path + ": " + e.what());
+  }
+}
+
+std::string TableCatalogue::DefaultPath() {
+  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
+    return std::string(env) + "/table_kinds.json";
+  return JUESUAN_MODELS_DIR "/table_kinds.json";
 }
 
 const TableKind* TableCatalogue::Find(const std::string& id) const {
@@ -124,6 +122,12 @@ std::string DetectCodeType(const Table& t) {
     }
   if (function == 0 && economic == 0) return "none";
   return function >= economic ? "function" : "economic";
+}
+
+std::string KindCodeType(const Table& t, const TableCatalogue& catalogue) {
+  const TableKind* kind = catalogue.Find(t.kind);
+  if (kind && kind->code_type != "none") return kind->code_type;
+  return DetectCodeType(t);
 }
 
 namespace {
@@ -151,7 +155,7 @@ struct Score {
   double header = 0;
 };
 
-Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::string>& titles,
+Score ScoreKind(const TableKind& k, const std::vector<std::string>& titles,
                 const std::vector<std::string>& headers, const std::string& code_type) {
   Score s;
   for (const auto& title : titles) {
@@ -182,13 +186,10 @@ Score ScoreKind(const Table& t, const TableKind& k, const std::vector<std::strin
     // A coded kind needs its code type; an empty coded table (07/08 with only 合计) has none.
     if (code_type != "none") s.excluded = true;
   }
-  (void)t;
   return s;
 }
 
 }  // namespace
-
-std::string ClassifyTable(const Table& t) { return ClassifyTable(t, TableCatalogue::Default()); }
 
 std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   std::vector<std::string> titles = TitleCandidates(t);
@@ -207,7 +208,7 @@ std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue) {
   bool any_title = false;
   std::vector<Score> scores;
   for (const auto& k : catalogue.kinds()) {
-    Score s = ScoreKind(t, k, titles, headers, code_type);
+    Score s = ScoreKind(k, titles, headers, code_type);
     scores.push_back(s);
     any_title = any_title || (s.title_ok && !s.excluded);
   }
@@ -251,30 +252,26 @@ std::vector<const ColumnSpec*> AssignColumns(const Table& t, const TableKind& k)
   return out;
 }
 
-}  // namespace
-
-std::vector<std::string> CanonicalColumnIds(const Table& t) {
-  return CanonicalColumnIds(t, TableCatalogue::Default());
-}
-
-std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue) {
+// One field of the catalogue's column spec per column ("" where no spec matched).
+std::vector<std::string> SpecField(const Table& t, const TableCatalogue& catalogue,
+                                   std::string ColumnSpec::*field) {
   std::vector<std::string> out(static_cast<size_t>(t.n_cols));
   const TableKind* k = catalogue.Find(t.kind);
   if (!k) return out;
   auto specs = AssignColumns(t, *k);
   for (int c = 0; c < t.n_cols; ++c)
-    if (specs[c]) out[c] = specs[c]->id;
+    if (specs[c]) out[c] = specs[c]->*field;
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue) {
+  return SpecField(t, catalogue, &ColumnSpec::id);
 }
 
 std::vector<std::string> ColumnRoles(const Table& t, const TableCatalogue& catalogue) {
-  std::vector<std::string> out(static_cast<size_t>(t.n_cols));
-  const TableKind* k = catalogue.Find(t.kind);
-  if (!k) return out;
-  auto specs = AssignColumns(t, *k);
-  for (int c = 0; c < t.n_cols; ++c)
-    if (specs[c]) out[c] = specs[c]->role;
-  return out;
+  return SpecField(t, catalogue, &ColumnSpec::role);
 }
 
 }  // namespace juesuan

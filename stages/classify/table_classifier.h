@@ -1,8 +1,18 @@
 // Table kinds (models/table_kinds.json): classify a table by title + header signature + code
 // type (never by its printed number alone) and name its columns with canonical ids.
+//
+// In:    the catalogue file (loaded once into a TableCatalogue); an assembled Table (cells,
+//        header_rows, leaf_headers, title).
+// Out:   ClassifyTable: the kind id for t.kind; CanonicalColumnIds / ColumnRoles: one entry per
+//        column of a table whose t.kind is set. All are pure functions of the table and the
+//        catalogue.
+// Owns:  a TableCatalogue owns its kinds and row labels and is immutable once built: one
+//        instance, loaded by the Extractor (or a test), is passed by const reference to every
+//        stage and worker that needs it, and must outlive them. There is no process-wide copy.
+// Order: load the catalogue -> ClassifyTable (before the Repairer, again after it) ->
+//        CanonicalColumnIds / ColumnRoles (the Repairer, the records and the checks use them).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,36 +49,32 @@ struct RowLabel {
 
 class TableCatalogue {
  public:
-  explicit TableCatalogue(const std::string& path);  // throws std::runtime_error
-  static TableCatalogue FromJson(const nlohmann::json& j);
-  // Loaded once from DefaultPath().
-  static const TableCatalogue& Default();
+  // Loads and parses the catalogue at `path`; throws std::runtime_error when it cannot be read
+  // or parsed.
+  explicit TableCatalogue(const std::string& path);
   // JUESUAN_MODELS_DIR "/table_kinds.json" (environment variable JUESUAN_MODELS_DIR overrides).
   static std::string DefaultPath();
 
   const std::vector<TableKind>& kinds() const { return kinds_; }
-  const TableKind* Find(const std::string& id) const;
-  const nlohmann::json& raw() const { return raw_; }
+  const TableKind* Find(const std::string& id) const;  // nullptr for "unknown" or any other id
+  // Every row label of every group, in the file's order (groups by name).
   const std::vector<RowLabel>& row_labels() const { return row_labels_; }
 
  private:
-  TableCatalogue() = default;
-  void Parse(const nlohmann::json& j);
   std::vector<TableKind> kinds_;
   std::vector<RowLabel> row_labels_;
-  nlohmann::json raw_;
 };
 
 // "function" when the body's subject codes are 2xx function codes, "economic" for 3xx/5xx,
 // "none" when the table has no code column.
 std::string DetectCodeType(const Table& t);
+// The code type of the table's kind (t.kind) when the kind has codes, else DetectCodeType.
+std::string KindCodeType(const Table& t, const TableCatalogue& catalogue);
 
 // The kind id, or "unknown".
-std::string ClassifyTable(const Table& t);
 std::string ClassifyTable(const Table& t, const TableCatalogue& catalogue);
 
 // Canonical column id per column (same length as t.n_cols), "" where unknown; uses t.kind.
-std::vector<std::string> CanonicalColumnIds(const Table& t);
 std::vector<std::string> CanonicalColumnIds(const Table& t, const TableCatalogue& catalogue);
 // Role per column ("code", "name", "amount", "line", "item" or "").
 std::vector<std::string> ColumnRoles(const Table& t, const TableCatalogue& catalogue);

@@ -46,12 +46,6 @@ bool AnyValue(const Record& rec) {
                      [](const RecordValue& v) { return !v.text.empty(); });
 }
 
-std::string Classification(const Table& t, const TableCatalogue& catalogue) {
-  const TableKind* kind = catalogue.Find(t.kind);
-  if (kind && kind->code_type != "none") return kind->code_type;
-  return DetectCodeType(t);
-}
-
 std::vector<Record> CodedRecords(const Table& t, const std::vector<CodeColumn>& groups,
                                  const std::string& classification) {
   std::vector<Record> out;
@@ -269,7 +263,7 @@ namespace {
 std::vector<Record> RecordsWithColumns(const Table& t, const std::vector<Column>& columns,
                                        const TableCatalogue& catalogue) {
   const std::vector<CodeColumn> groups = FindCodeColumns(t);
-  if (!groups.empty()) return CodedRecords(t, groups, Classification(t, catalogue));
+  if (!groups.empty()) return CodedRecords(t, groups, KindCodeType(t, catalogue));
   return LineRecords(t, columns, catalogue);
 }
 

@@ -2,8 +2,10 @@
 //
 // In:  a Table whose cells, header_rows, leaf_headers and kind are final (after repair).
 // Out: its `columns` (one per lattice column) and `records` (one per body row and group).
-// Both are pure functions of the table and the catalogue; call them again after any change to
-// the cells (the constrained numeric repair does so).
+// Owns:  nothing; both are pure functions of the table and the catalogue (passed in, loaded
+//        once by the caller), and the results are plain values stored in the table.
+// Order: after the Repairer and the second ClassifyTable; call them again after any change to
+//        the cells (the constrained numeric repair does so), before the JSON is written.
 #pragma once
 
 #include <vector>

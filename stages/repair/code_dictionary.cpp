@@ -11,18 +11,6 @@
 
 namespace juesuan {
 
-const char* CodeSystemName(CodeSystem s) {
-  switch (s) {
-    case CodeSystem::kFunction:
-      return "function";
-    case CodeSystem::kEconDept:
-      return "econ_dept";
-    case CodeSystem::kEconGov:
-      return "econ_gov";
-  }
-  return "?";
-}
-
 CodeDictionary::CodeDictionary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read subject-code dictionary " + path);

@@ -1,4 +1,11 @@
 // The 政府收支分类科目 dictionary (models/subject_codes.tsv): code -> name, level, parent, system.
+//
+// In:    the TSV file (system, code, name, level, parent, editions, sure), or its text (tests).
+// Out:   lookups by code, by name, by parent; every pointer returned points into the dictionary.
+// Owns:  its entries; a CodeDictionary is immutable once built, so one instance is shared by
+//        every worker (const lookups only).
+// Order: load once (the Extractor does, from DefaultPath()), before any Repairer that refers to
+//        it; keep it alive as long as the Repairers and the CodeEntry pointers they hand out.
 #pragma once
 
 #include <string>
@@ -8,7 +15,6 @@
 namespace juesuan {
 
 enum class CodeSystem { kFunction, kEconDept, kEconGov };
-const char* CodeSystemName(CodeSystem s);
 
 struct CodeEntry {
   CodeSystem system = CodeSystem::kFunction;
@@ -40,7 +46,6 @@ class CodeDictionary {
   }
   // Every entry with this exact name (names repeat across levels and parents).
   std::vector<const CodeEntry*> FindByName(const std::string& name) const;
-  const std::vector<CodeEntry>& entries() const { return entries_; }
 
  private:
   void Parse(const std::string& text, const std::string& origin);

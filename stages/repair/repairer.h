@@ -1,8 +1,20 @@
 // Stage 6a: repair what OCR got wrong and can be proven — subject codes (dictionary + printed
 // name + neighbouring codes), names (confusion-aware distance to the dictionary name of the
 // code), header and row labels (against the table catalogue), amounts (OCR character noise).
-// Every change is a Repair record; the cell's `raw` keeps the text as read. Unknown codes and
-// names stay as read and produce a warning.
+//
+// In:    an assembled Table (cells, header_rows, leaf_headers) whose kind is set by
+//        ClassifyTable ("unknown" is fine); the dictionary and the catalogue, loaded once by the
+//        caller.
+// Out:   the table's cells repaired in place (a repaired cell's `raw` keeps the text as read,
+//        and "repaired_unsure" / "not_in_dictionary" / ... flags are added), one Repair record
+//        per change, and warnings (unknown codes/names, unreadable amounts) appended to the
+//        caller's list. Unknown codes and names stay as read.
+// Owns:  nothing but its Params; it refers to the dictionary and the catalogue, which must
+//        outlive it. One Repairer may repair any number of tables, from any number of threads
+//        (repair() is const and keeps no state between calls).
+// Order: ClassifyTable -> Repairer::repair -> LeafHeaders + ClassifyTable again (repaired
+//        headers may settle an unknown kind) -> BuildColumnsAndRecords -> Checker
+//        (pipeline/document_stages.cpp does exactly this).
 #pragma once
 
 #include <optional>
@@ -22,12 +34,36 @@ std::string QuoteSanGong(const std::string& text);
 
 class Repairer {
  public:
-  explicit Repairer(const CodeDictionary& dict,
-                    const TableCatalogue& catalogue = TableCatalogue::Default())
-      : dict_(dict), catalogue_(catalogue) {}
+  // How far a reading may be from a catalogue or dictionary word and still be repaired to it.
+  // Distances are ConfusionDistance: a shape-similar glyph costs 0.3, a width variant 0.05, a
+  // stray mark 0.1, any other character 1. A "per character" limit scales with the longer of the
+  // two texts (the larger of the two limits holds); "margin" is how much farther the runner-up
+  // must be (a reading between two words proves neither).
+  struct Params {
+    // Header cells: one shape-similar glyph and a stray mark; a whole other character only in
+    // words of five or more (收入 and 支出 differ in one character by design).
+    double header_distance = 0.35, header_distance_per_char = 0.2, header_margin = 0.2;
+    // Headers of a table of unknown kind, against every kind's words: a reading one character
+    // from a word of at least three characters is flagged, never rewritten.
+    double unknown_header_flag_distance = 1.0, unknown_header_flag_min_chars = 3;
+    // Row labels of the line tables: two shape-similar glyphs, a whole character only in labels
+    // of five or more, never 30 % of the label, and a clear runner-up (the catalogue's labels
+    // differ in one character: 年初结转和结余 / 年末结转和结余).
+    double label_distance = 0.65, label_distance_per_char = 0.2, label_max_ratio = 0.3,
+           label_margin = 0.3;
+    // Names against the dictionary name of their proven code: two shape-similar glyphs; for a
+    // sure entry a whole character from four characters on; never a third of the name.
+    double name_distance = 0.65, name_distance_per_char = 0.25, name_max_ratio = 0.34;
+  };
+
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue)
+      : Repairer(dict, catalogue, Params{}) {}
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue, const Params& params)
+      : dict_(dict), catalogue_(catalogue), params_(params) {}
 
   // Repairs `t` in place (t.kind should already be set; "unknown" is fine). `table_index` is
-  // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended.
+  // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended to
+  // *warnings when it is not null.
   std::vector<Repair> repair(Table& t, int table_index = -1,
                              std::vector<std::string>* warnings = nullptr) const;
 
@@ -65,6 +101,7 @@ class Repairer {
  private:
   const CodeDictionary& dict_;
   const TableCatalogue& catalogue_;
+  Params params_;
 };
 
 }  // namespace juesuan
