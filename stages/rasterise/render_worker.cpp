@@ -236,6 +236,40 @@ RenderWorker::~RenderWorker() { process_->end(true); }
 
 bool RenderWorker::alive() const { return process_->pid > 0; }
 
+namespace {
+
+// Writes a request to a worker. SIGPIPE would end this whole process if the worker had died: a
+// write to a dead worker must fail with EPIPE instead (MSG_NOSIGNAL does not apply to pipes).
+bool WriteWithoutSigpipe(int fd, const std::string& request) {
+  sigset_t pipe_set, old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+  const bool sent = WriteAll(fd, request.data(), request.size());
+  timespec zero{0, 0};
+  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {  // drop the SIGPIPE of this thread
+  }
+  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  return sent;
+}
+
+// Makes room for the body a reply's header announces: the page image, or the error message.
+// Throws RenderError for a header that is neither (or too large to be true).
+void SizeReplyBody(const Header& header, const RenderLimits& limits, RenderedPage& page,
+                   std::string& error_message) {
+  const long long px = static_cast<long long>(header.width) * header.height;
+  if (header.magic == kErrorMagic && header.width > 0 &&
+      static_cast<size_t>(header.width) <= kMaxMessage)
+    error_message.resize(size_t(header.width));
+  else if (header.magic == kMagic && header.width > 0 && header.height > 0 &&
+           px <= 2 * limits.max_pixels)
+    page.gray.create(header.height, header.width, CV_8UC1);
+  else
+    throw RenderError("the renderer sent a malformed reply");
+}
+
+}  // namespace
+
 RenderedPage RenderWorker::render(int index, int dpi, const CancelToken& cancel) {
   Process& p = *process_;
   if (p.pid <= 0) throw RenderError("the renderer has ended");
@@ -250,17 +284,7 @@ RenderedPage RenderWorker::render(int index, int dpi, const CancelToken& cancel)
   cancel.check("rasterise");
   p.stderr_text.clear();
   const std::string request = std::to_string(index) + " " + std::to_string(dpi) + "\n";
-  // SIGPIPE would end this whole process if the worker had died: a write to a dead worker
-  // must fail with EPIPE instead (MSG_NOSIGNAL does not apply to pipes).
-  sigset_t pipe_set, old_set;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-  const bool sent = WriteAll(p.requests.get(), request.data(), request.size());
-  timespec zero{0, 0};
-  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {  // drop the SIGPIPE of this thread
-  }
-  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  const bool sent = WriteWithoutSigpipe(p.requests.get(), request);
 
   const auto started = CancelToken::Clock::now();
   Header header;
@@ -301,15 +325,7 @@ RenderedPage RenderWorker::render(int index, int dpi, const CancelToken& cancel)
       head_filled += size_t(n);
       if (head_filled < head.size()) continue;
       std::memcpy(&header, head.data(), sizeof header);
-      const long long px = static_cast<long long>(header.width) * header.height;
-      if (header.magic == kErrorMagic && header.width > 0 &&
-          static_cast<size_t>(header.width) <= kMaxMessage)
-        error_message.resize(size_t(header.width));
-      else if (header.magic == kMagic && header.width > 0 && header.height > 0 &&
-               px <= 2 * limits_.max_pixels)
-        page.gray.create(header.height, header.width, CV_8UC1);
-      else
-        throw RenderError("the renderer sent a malformed reply");
+      SizeReplyBody(header, limits_, page, error_message);
     } else {
       body_filled += size_t(n);
     }
