@@ -511,10 +511,236 @@ ResolvedInputs ResolveInputs(const BatchOptions& options) {
   return resolved;
 }
 
+namespace {
+
+// One run of the batch over its resolved inputs, in the order RunBatch calls it: the input
+// problems are recorded, up-to-date outputs are skipped (their records still go to the records
+// file, so it always covers the whole corpus), the rest is converted, and the summary is written.
+// The run's own files outlive it (they belong to RunBatch).
+class BatchRun {
+ public:
+  BatchRun(const BatchOptions& options, std::atomic<bool>& stop, Clock::time_point t0,
+           const ResolvedInputs& resolved, RunFiles& files)
+      : options_(options),
+        stop_(stop),
+        t0_(t0),
+        inputs_(resolved.inputs),
+        problems_(resolved.problems),
+        files_(files),
+        config_hash_(ConfigHash(options.extract)),
+        tty_(!options.json_log && isatty(STDERR_FILENO)) {}
+
+  void RecordInputProblems() {
+    for (const auto& problem : problems_) {
+      files_.Error({{"path", problem.path}, {"stage", "input"}, {"message", problem.message}});
+      Log("failed: " + problem.path + " (input): " + problem.message,
+          {{"event", "failed"},
+           {"path", problem.path},
+           {"stage", "input"},
+           {"message", problem.message}});
+    }
+    StopIfFilesFailed();
+  }
+
+  void SkipUpToDate() {
+    if (!options_.records_jsonl.empty()) records_.emplace(inputs_, files_);
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      const BatchInput& in = inputs_[i];
+      nlohmann::json existing;
+      if (!options_.force && UpToDate(in.output, Sha256File(in.path), config_hash_, &existing)) {
+        ++skipped_;
+        if (records_) records_->Ready(i, existing);
+        continue;
+      }
+      todo_.push_back(in.path);
+      by_path_[in.path] = i;
+    }
+    StopIfFilesFailed();
+    Log("batch: " + std::to_string(inputs_.size()) + " inputs, " + std::to_string(skipped_) +
+            " up to date, " + std::to_string(todo_.size()) + " to do",
+        {{"event", "start"},
+         {"inputs", inputs_.size()},
+         {"skipped", skipped_},
+         {"todo", todo_.size()}});
+  }
+
+  void Convert() {
+    Extractor extractor(options_.extract);
+    extractor.extract_many(
+        todo_, [this](Outcome&& o) { OnFinished(std::move(o)); }, &stop_,
+        [this] {
+          ++pages_;
+          Progress(false);
+        });
+    Progress(true);
+    if (tty_ && !options_.quiet) std::cerr << "\n";
+  }
+
+  // Writes the summary and the records file; returns the exit code.
+  int Finish() {
+    // The flag is also set when the run's files failed; that is exit 5, not an interruption.
+    const bool interrupted = stop_.load() && !files_.failed();
+    const nlohmann::json summary = Summary(interrupted);
+    if (records_) records_->Finish();
+    files_.Finish(summary);
+    const int all_failed = failed_.load() + input_errors();
+    Log("batch: " + std::to_string(done_.load()) + " done, " + std::to_string(skipped_) +
+            " up to date, " + std::to_string(all_failed) + " failed" +
+            (interrupted ? ", interrupted" : ""),
+        {{"event", "end"}, {"summary", summary}});
+    if (files_.failed()) {
+      std::cerr << "juesuan: batch stopped: the run's output cannot be written (exit code 5)\n";
+      return static_cast<int>(ExitCode::kOutputFailed);
+    }
+    if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
+    return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed)
+                          : static_cast<int>(ExitCode::kOk);
+  }
+
+ private:
+  int input_errors() const { return static_cast<int>(problems_.size()); }
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
+
+  void Log(const std::string& text, nlohmann::json event) const {
+    if (options_.quiet) return;
+    if (options_.json_log) {
+      event["time"] = Elapsed();
+      std::cerr << JsonLine(event);
+    } else {
+      std::cerr << (tty_ ? "\r\033[K" : "") << text << "\n";
+    }
+  }
+
+  // The run cannot go on without its own files: no new work starts (exit 5 in Finish).
+  void StopIfFilesFailed() {
+    if (files_.failed()) stop_ = true;
+  }
+
+  // A progress line at most every 0.5 s on a terminal (a redrawn bar), every 10 s otherwise;
+  // `force_line` writes one now. Called from the page callback of any worker.
+  void Progress(bool force_line) {
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    auto now = Clock::now();
+    double since = std::chrono::duration<double>(now - last_report_).count();
+    if (options_.quiet || (!force_line && since < (tty_ ? 0.5 : 10.0))) return;
+    last_report_ = now;
+    double elapsed = std::chrono::duration<double>(now - t0_).count();
+    int finished = done_ + failed_;
+    double rate = elapsed > 0 ? pages_ / elapsed : 0;
+    double eta =
+        finished > 0 ? elapsed / finished * (static_cast<double>(todo_.size()) - finished) : 0;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "documents %d/%zu (failed %d)  pages %d  %.2f pages/s  ETA %.0f s", finished,
+                  todo_.size(), failed_.load(), pages_.load(), rate, eta);
+    if (options_.json_log) {
+      Log("", {{"event", "progress"},
+               {"documents", finished},
+               {"of", todo_.size()},
+               {"failed", failed_.load()},
+               {"pages", pages_.load()},
+               {"pages_per_s", rate},
+               {"eta_s", eta}});
+    } else if (tty_) {
+      int width = 30,
+          filled = todo_.empty() ? width : static_cast<int>(width * finished / todo_.size());
+      std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.')
+                << "] " << line << std::flush;
+    } else {
+      std::cerr << line << "\n";
+    }
+  }
+
+  // One finished document: its output, its records, or its line in _errors.jsonl. Never throws
+  // (it runs inside the extractor's graph); once the run's own files have failed, outcomes are
+  // dropped (counted as abandoned) and the next run redoes them.
+  void OnFinished(Outcome&& o) {
+    if (files_.failed()) return;
+    const size_t index = by_path_.at(o.path);
+    const BatchInput& in = inputs_[index];
+    if (o.doc) {
+      try {
+        Write(in, index, *o.doc);
+        slowest_.emplace_back(o.seconds, in.relative);
+        StopIfFilesFailed();
+        return;
+      } catch (const std::exception& e) {
+        o.stage = "write";
+        o.error = e.what();
+      }
+    }
+    ++failed_;
+    if (records_) records_->None(index);
+    files_.Error({{"path", in.path}, {"stage", o.stage}, {"message", o.error}});
+    StopIfFilesFailed();
+    Log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
+        {{"event", "failed"}, {"path", in.path}, {"stage", o.stage}, {"message", o.error}});
+  }
+
+  // Writes input `index`'s output and hands it to the records file. Throws on a write failure.
+  void Write(const BatchInput& in, size_t index, const Document& doc) {
+    nlohmann::json j = ToJson(doc);
+    std::error_code ec;
+    const fs::path folder = fs::path(in.output).parent_path();
+    fs::create_directories(folder, ec);
+    if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
+    WriteFileAtomically(in.output,
+                        j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (records_) records_->Ready(index, j);
+    if (j.contains("checks_summary")) checks_failed_ += j["checks_summary"].value("fail", 0);
+    if (j.contains("repairs")) repairs_ += static_cast<long long>(j["repairs"].size());
+    ++done_;
+  }
+
+  nlohmann::json Summary(bool interrupted) {
+    const double elapsed = Elapsed();
+    std::sort(slowest_.rbegin(), slowest_.rend());
+    if (slowest_.size() > 10) slowest_.resize(10);
+    nlohmann::json slow = nlohmann::json::array();
+    for (auto& [s, p] : slowest_) slow.push_back({{"document", p}, {"seconds", s}});
+    const int abandoned = static_cast<int>(todo_.size()) - done_ - failed_;
+    return {{"version", kVersion},
+            {"config_hash", config_hash_},
+            {"inputs", inputs_.size()},
+            {"done", done_.load()},
+            {"skipped", skipped_},
+            {"failed", failed_.load() + input_errors()},
+            {"input_errors", input_errors()},
+            {"abandoned", abandoned},
+            {"interrupted", interrupted},
+            {"pages", pages_.load()},
+            {"seconds", elapsed},
+            {"pages_per_second", elapsed > 0 ? pages_ / elapsed : 0},
+            {"checks_failed", checks_failed_},
+            {"repairs", repairs_},
+            {"slowest", slow}};
+  }
+
+  const BatchOptions& options_;
+  std::atomic<bool>& stop_;
+  const Clock::time_point t0_;
+  const std::vector<BatchInput>& inputs_;
+  const std::vector<InputProblem>& problems_;
+  RunFiles& files_;
+  const std::string config_hash_;
+  const bool tty_;
+  std::optional<RecordsInOrder> records_;
+  std::vector<std::string> todo_;
+  std::map<std::string, size_t> by_path_;  // index in `inputs_`
+  int skipped_ = 0;
+  std::atomic<int> done_{0}, failed_{0}, pages_{0};
+  // Only OnFinished changes these; the extractor calls it for one document at a time.
+  long long checks_failed_ = 0, repairs_ = 0;
+  std::vector<std::pair<double, std::string>> slowest_;
+  std::mutex progress_mu_;
+  Clock::time_point last_report_ = Clock::now();
+};
+
+}  // namespace
+
 int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   const auto t0 = Clock::now();
   const ResolvedInputs resolved = ResolveInputs(options);  // before anything is written
-  const std::vector<BatchInput>& inputs = resolved.inputs;
   std::optional<RunFiles> files;
   try {
     PrepareOutputs(options);
@@ -523,172 +749,11 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kOutputFailed);
   }
-  const std::string config_hash = ConfigHash(options.extract);
-  const bool tty = !options.json_log && isatty(STDERR_FILENO);
-  auto log = [&](const std::string& text, nlohmann::json event) {
-    if (options.quiet) return;
-    if (options.json_log) {
-      event["time"] = std::chrono::duration<double>(Clock::now() - t0).count();
-      std::cerr << JsonLine(event);
-    } else {
-      std::cerr << (tty ? "\r\033[K" : "") << text << "\n";
-    }
-  };
-  // The run cannot go on without its own files: no new work starts (exit 5 below).
-  auto stop_if_files_failed = [&] {
-    if (files->failed()) stop = true;
-  };
-
-  for (const auto& problem : resolved.problems) {
-    files->Error({{"path", problem.path}, {"stage", "input"}, {"message", problem.message}});
-    log("failed: " + problem.path + " (input): " + problem.message, {{"event", "failed"},
-                                                                     {"path", problem.path},
-                                                                     {"stage", "input"},
-                                                                     {"message", problem.message}});
-  }
-  stop_if_files_failed();
-  const int input_errors = static_cast<int>(resolved.problems.size());
-
-  // Resume: inputs whose output is up to date are skipped (their records still go to the
-  // records file, so it always covers the whole corpus).
-  std::optional<RecordsInOrder> records;
-  if (!options.records_jsonl.empty()) records.emplace(inputs, *files);
-  std::vector<std::string> todo;
-  std::map<std::string, size_t> by_path;  // index in `inputs`
-  int skipped = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const BatchInput& in = inputs[i];
-    nlohmann::json existing;
-    if (!options.force && UpToDate(in.output, Sha256File(in.path), config_hash, &existing)) {
-      ++skipped;
-      if (records) records->Ready(i, existing);
-      continue;
-    }
-    todo.push_back(in.path);
-    by_path[in.path] = i;
-  }
-  stop_if_files_failed();
-  log("batch: " + std::to_string(inputs.size()) + " inputs, " + std::to_string(skipped) +
-          " up to date, " + std::to_string(todo.size()) + " to do",
-      {{"event", "start"}, {"inputs", inputs.size()}, {"skipped", skipped}, {"todo", todo.size()}});
-
-  std::atomic<int> done{0}, failed{0}, pages{0};
-  long long checks_failed = 0, repairs = 0;
-  std::vector<std::pair<double, std::string>> slowest;
-  std::mutex progress_mu;
-  auto last_report = Clock::now();
-  auto progress = [&](bool force_line) {
-    std::lock_guard<std::mutex> lock(progress_mu);
-    auto now = Clock::now();
-    double since = std::chrono::duration<double>(now - last_report).count();
-    if (options.quiet || (!force_line && since < (tty ? 0.5 : 10.0))) return;
-    last_report = now;
-    double elapsed = std::chrono::duration<double>(now - t0).count();
-    int finished = done + failed;
-    double rate = elapsed > 0 ? pages / elapsed : 0;
-    double eta =
-        finished > 0 ? elapsed / finished * (static_cast<double>(todo.size()) - finished) : 0;
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "documents %d/%zu (failed %d)  pages %d  %.2f pages/s  ETA %.0f s", finished,
-                  todo.size(), failed.load(), pages.load(), rate, eta);
-    if (options.json_log) {
-      log("", {{"event", "progress"},
-               {"documents", finished},
-               {"of", todo.size()},
-               {"failed", failed.load()},
-               {"pages", pages.load()},
-               {"pages_per_s", rate},
-               {"eta_s", eta}});
-    } else if (tty) {
-      int width = 30,
-          filled = todo.empty() ? width : static_cast<int>(width * finished / todo.size());
-      std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.')
-                << "] " << line << std::flush;
-    } else {
-      std::cerr << line << "\n";
-    }
-  };
-
-  // One finished document: its output, its records, or its line in _errors.jsonl. Never throws
-  // (it runs inside the extractor's graph); once the run's own files have failed, outcomes are
-  // dropped (counted as abandoned) and the next run redoes them.
-  auto on_finished = [&](Outcome&& o) {
-    if (files->failed()) return;
-    const size_t index = by_path.at(o.path);
-    const BatchInput& in = inputs[index];
-    if (o.doc) {
-      try {
-        nlohmann::json j = ToJson(*o.doc);
-        std::error_code ec;
-        const fs::path folder = fs::path(in.output).parent_path();
-        fs::create_directories(folder, ec);
-        if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
-        WriteFileAtomically(in.output,
-                            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-        if (records) records->Ready(index, j);
-        if (j.contains("checks_summary")) checks_failed += j["checks_summary"].value("fail", 0);
-        if (j.contains("repairs")) repairs += static_cast<long long>(j["repairs"].size());
-        ++done;
-        slowest.emplace_back(o.seconds, in.relative);
-        stop_if_files_failed();
-        return;
-      } catch (const std::exception& e) {
-        o.stage = "write";
-        o.error = e.what();
-      }
-    }
-    ++failed;
-    if (records) records->None(index);
-    files->Error({{"path", in.path}, {"stage", o.stage}, {"message", o.error}});
-    stop_if_files_failed();
-    log("failed: " + in.relative + " (" + o.stage + "): " + o.error,
-        {{"event", "failed"}, {"path", in.path}, {"stage", o.stage}, {"message", o.error}});
-  };
-  Extractor extractor(options.extract);
-  extractor.extract_many(todo, on_finished, &stop, [&] {
-    ++pages;
-    progress(false);
-  });
-  progress(true);
-  if (tty && !options.quiet) std::cerr << "\n";
-
-  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::sort(slowest.rbegin(), slowest.rend());
-  if (slowest.size() > 10) slowest.resize(10);
-  nlohmann::json slow = nlohmann::json::array();
-  for (auto& [s, p] : slowest) slow.push_back({{"document", p}, {"seconds", s}});
-  // The flag is also set when the run's files failed; that is exit 5, not an interruption.
-  const bool interrupted = stop.load() && !files->failed();
-  const int abandoned = static_cast<int>(todo.size()) - done - failed;
-  nlohmann::json summary = {{"version", kVersion},
-                            {"config_hash", config_hash},
-                            {"inputs", inputs.size()},
-                            {"done", done.load()},
-                            {"skipped", skipped},
-                            {"failed", failed.load() + input_errors},
-                            {"input_errors", input_errors},
-                            {"abandoned", abandoned},
-                            {"interrupted", interrupted},
-                            {"pages", pages.load()},
-                            {"seconds", elapsed},
-                            {"pages_per_second", elapsed > 0 ? pages / elapsed : 0},
-                            {"checks_failed", checks_failed},
-                            {"repairs", repairs},
-                            {"slowest", slow}};
-  if (records) records->Finish();
-  files->Finish(summary);
-  const int all_failed = failed.load() + input_errors;
-  log("batch: " + std::to_string(done.load()) + " done, " + std::to_string(skipped) +
-          " up to date, " + std::to_string(all_failed) + " failed" +
-          (interrupted ? ", interrupted" : ""),
-      {{"event", "end"}, {"summary", summary}});
-  if (files->failed()) {
-    std::cerr << "juesuan: batch stopped: the run's output cannot be written (exit code 5)\n";
-    return static_cast<int>(ExitCode::kOutputFailed);
-  }
-  if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
-  return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
+  BatchRun run(options, stop, t0, resolved, *files);
+  run.RecordInputProblems();
+  run.SkipUpToDate();
+  run.Convert();
+  return run.Finish();
 }
 
 namespace {

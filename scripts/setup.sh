@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what juesuan needs on Debian 12 (apt-get), skipping packages already present,
-# and fetches the OCR model chosen by measurement (see README "OCR models").
+# Installs what juesuan needs on Debian 12 (apt-get), skipping packages already present. The OCR
+# models are Debian's tesseract-ocr-chi-sim / -eng / -osd packages below; nothing is downloaded
+# from elsewhere (see README "OCR models" for why these models).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libpoppler-cpp-dev libtesseract-dev libleptonica-dev
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd

@@ -669,6 +669,7 @@ TEST(Batch, RerunWithNothingChangedDoesNoWorkAndForceRedoes) {
       "batch",           (tmp / "in").string(),           "-o", (tmp / "out").string(), "--quiet",
       "--records-jsonl", (tmp / "records.jsonl").string()};
   ASSERT_EQ(RunCli(args).exit_code, 0);
+  EXPECT_EQ(ReadAll(tmp / "records.jsonl"), "");  // neither document has a table
   auto before = fs::last_write_time(tmp / "out/one.pdf.json");
   ASSERT_EQ(RunCli(args).exit_code, 0);
   auto summary = ReadJson(tmp / "out/_summary.json");
@@ -683,11 +684,31 @@ TEST(Batch, RerunWithNothingChangedDoesNoWorkAndForceRedoes) {
   summary = ReadJson(tmp / "out/_summary.json");
   EXPECT_EQ(summary["skipped"], 1);
   EXPECT_EQ(summary["done"], 1);
-  // Its records (table 09 has none: no codes) and --force.
+  // Its records: 09 has no codes, so its one row of figures is one record keyed by its (empty)
+  // label, a line per value, each column named by the catalogue.
+  const std::string records = ReadAll(tmp / "records.jsonl");
+  EXPECT_EQ(records, juesuan::RecordLines(ReadJson(tmp / "out/two.pdf.json"), "two.pdf"));
+  const auto lines = JsonLines(tmp / "records.jsonl");
+  ASSERT_EQ(lines.size(), 12u);
+  for (const auto& j : lines) {
+    EXPECT_EQ(j["document"], "two.pdf");
+    EXPECT_EQ(j["table_number"], "09");
+    EXPECT_EQ(j["table_kind"], "three_public");
+    EXPECT_EQ(j["key"], "label");
+    EXPECT_EQ(j["unit"], "万元");
+  }
+  EXPECT_EQ(lines[0]["column_id"], "budget_total");
+  EXPECT_EQ(lines[0]["column_path"], nlohmann::json({"预算数", "合计"}));
+  EXPECT_DOUBLE_EQ(lines[0]["value"].get<double>(), 6.00);
+  EXPECT_EQ(lines[0]["text"], "6.00");
+  EXPECT_EQ(lines[6]["column_id"], "actual_total");
+  EXPECT_DOUBLE_EQ(lines[6]["value"].get<double>(), 3.58);
+  // --force redoes both; the records file is the same again.
   auto forced = args;
   forced.push_back("--force");
   ASSERT_EQ(RunCli(forced).exit_code, 0);
   EXPECT_EQ(ReadJson(tmp / "out/_summary.json")["done"], 2);
+  EXPECT_EQ(ReadAll(tmp / "records.jsonl"), records);
 }
 
 TEST(Batch, KillNineThenRerunFinishesEveryDocumentExactlyOnce) {
@@ -751,16 +772,25 @@ TEST(Batch, ShardsTogetherWriteEveryOutputOnce) {
     fs::copy_file(TestData(i % 2 ? "blank.pdf" : "no_table.pdf"),
                   tmp / ("in/d" + std::to_string(i) + "/x.pdf"));
   }
-  std::multiset<std::string> all;
+  int done = 0;
   for (int k = 1; k <= 3; ++k) {
     auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet",
                      "--shard", std::to_string(k) + "/3"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Each shard has its own summary and errors file: shards may run at the same time.
     const std::string shard = std::to_string(k) + "-of-3";
-    all.insert(ReadJson(tmp / ("out/_summary-" + shard + ".json"))["done"].dump());
-    EXPECT_TRUE(fs::exists(tmp / ("out/_errors-" + shard + ".jsonl")));
+    const auto summary = ReadJson(tmp / ("out/_summary-" + shard + ".json"));
+    int mine = 0;  // the inputs this shard owns
+    for (int i = 0; i < 6; ++i)
+      mine += juesuan::InShard("d" + std::to_string(i) + "/x.pdf", k - 1, 3);
+    EXPECT_EQ(summary["inputs"], mine) << shard;
+    EXPECT_EQ(summary["done"], mine) << shard;
+    EXPECT_EQ(summary["failed"], 0) << shard;
+    EXPECT_EQ(summary["skipped"], 0) << shard;
+    done += summary["done"].get<int>();
+    EXPECT_EQ(ReadAll(tmp / ("out/_errors-" + shard + ".jsonl")), "") << shard;
   }
+  EXPECT_EQ(done, 6);  // every input once, in exactly one shard
   EXPECT_FALSE(fs::exists(tmp / "out/_summary.json"));
   EXPECT_EQ(Outputs(tmp / "out").size(), 6u);
   EXPECT_EQ(RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--shard", "4/3"})

@@ -1,5 +1,5 @@
-// CellOcr and its text helpers: normalisation, numeric detection, cell cropping, and reading
-// real cells of the 200-dpi scan in testdata/scan_tables.pdf with Tesseract.
+// CellOcr: cell cropping, and reading real cells of the 200-dpi scan in testdata/scan_tables.pdf
+// with Tesseract. Its text helpers live in stages/common (tests/test_common.cpp).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -15,48 +15,6 @@
 
 namespace juesuan {
 namespace {
-
-TEST(RemoveSpacesNearHan, DropsSpacesBetweenHanCharacters) {
-  EXPECT_EQ(RemoveSpacesNearHan("一般 公共 服务"), "一般公共服务");
-  EXPECT_EQ(RemoveSpacesNearHan("事业\n运行"), "事业运行");  // wrapped cell
-  EXPECT_EQ(RemoveSpacesNearHan("合计  1,285.83"), "合计1,285.83");
-  EXPECT_EQ(RemoveSpacesNearHan("因公出国 (境) 费"), "因公出国(境)费");
-}
-
-TEST(RemoveSpacesNearHan, KeepsSpacesBetweenLatinWords) {
-  EXPECT_EQ(RemoveSpacesNearHan("Hello world"), "Hello world");
-  EXPECT_EQ(RemoveSpacesNearHan("Hello   world"), "Hello world");  // runs collapse to one
-  EXPECT_EQ(RemoveSpacesNearHan("  trimmed "), "trimmed");
-  EXPECT_EQ(RemoveSpacesNearHan(""), "");
-}
-
-TEST(NormaliseReading, BookTitleMarkClosedByARoundBracketIsABracket) {
-  EXPECT_EQ(NormaliseReading("政府办公厅《室) 及相关机构事务"), "政府办公厅（室)及相关机构事务");
-  EXPECT_EQ(NormaliseReading("〈境〉"), "（境）");
-  EXPECT_EQ(NormaliseReading("《预算法》"), "《预算法》");  // a real book title stays
-  EXPECT_EQ(NormaliseReading("《预算法"), "《预算法");
-}
-
-TEST(LooksNumeric, Numbers) {
-  EXPECT_TRUE(LooksNumeric("1,285.83"));
-  EXPECT_TRUE(LooksNumeric("0.00"));
-  EXPECT_TRUE(LooksNumeric("-12.5"));
-  EXPECT_TRUE(LooksNumeric("2010350"));
-  EXPECT_TRUE(LooksNumeric("12%"));
-  EXPECT_FALSE(LooksNumeric("一般"));
-  EXPECT_FALSE(LooksNumeric("合计1,285.83"));
-  EXPECT_FALSE(LooksNumeric("——"));
-  EXPECT_FALSE(LooksNumeric(""));
-  EXPECT_FALSE(LooksNumeric("abc"));
-}
-
-TEST(StripStrayMarks, KeepsTheNumberOrTheText) {
-  EXPECT_EQ(StripStrayMarks("。556.56"), "556.56");
-  EXPECT_EQ(StripStrayMarks("事业运行."), "事业运行");
-  EXPECT_EQ(StripStrayMarks("“43.86"), "43.86");
-  EXPECT_EQ(StripStrayMarks("事业运行"), "事业运行");
-  EXPECT_EQ(StripStrayMarks("因公出国(境)费"), "因公出国(境)费");
-}
 
 TEST(Utf8, RoundTrip) {
   const std::string s = "公开02表 1,285.83 万元";

@@ -11,7 +11,6 @@
 
 #include "model_fixtures.h"
 #include "stages/assemble/table_assembler.h"
-#include "stages/common/amount.h"
 #include "stages/common/table_view.h"
 #include "stages/common/text_match.h"
 #include "stages/records/records.h"
@@ -514,22 +513,6 @@ TEST(IsSubjectCode, ThreeFiveOrSevenDigits) {
   EXPECT_FALSE(IsSubjectCode("20l03"));
   EXPECT_FALSE(IsSubjectCode("556.56"));
   EXPECT_FALSE(IsSubjectCode(""));
-}
-
-TEST(IsAmount, NumbersWithDecimalsOrSeparators) {
-  EXPECT_TRUE(IsAmount("1,285.83"));
-  EXPECT_TRUE(IsAmount("556.56"));
-  EXPECT_TRUE(IsAmount("0.00"));
-  EXPECT_TRUE(IsAmount("-12.50"));
-  EXPECT_TRUE(IsAmount("12,345"));
-  EXPECT_TRUE(IsAmount("1285.83"));
-  EXPECT_FALSE(IsAmount("1285"));  // could be a code or a column number
-  EXPECT_FALSE(IsAmount("12"));
-  EXPECT_FALSE(IsAmount("1,28.5"));
-  EXPECT_FALSE(IsAmount("12,34"));
-  EXPECT_FALSE(IsAmount("——"));
-  EXPECT_FALSE(IsAmount("合计"));
-  EXPECT_FALSE(IsAmount(""));
 }
 
 PageResult EmptyPage(int number, int width, int height, int dpi) {

@@ -1,6 +1,7 @@
 #include "stages/assemble/table_assembler.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -22,11 +23,6 @@ const std::regex kYear(R"(((?:19|20)[0-9]{2})\s*年\s*(?:度)?)");
 const std::regex kUnit(R"(单\s*位\s*(?::|：)?\s*(?:\.|．|·|,|，)?\s*(万\s*元|千\s*元|元)\s*$)");
 const std::regex kDept(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)\s*(.+))");
 const std::regex kNote(R"(^\s*(注|说\s*明)\s*(?::|：))");
-
-std::string Strip(std::string s) {
-  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  return s;
-}
 
 // Lines that carry only a fact (公开02表, 2024年度, 单位：万元, 部门：…), not a title. A title may
 // contain a year ("2025年部门收入预算总表"), so a year counts only as the whole line.
@@ -64,7 +60,7 @@ int TableAssembler::CountHeaderRows(const Table& t) {
     bool first = true;
     for (const auto& cell : t.cells) {
       if (cell.r != r) continue;
-      const std::string s = Strip(cell.text);
+      const std::string s = StripSpaces(cell.text);
       if (IsAmount(s) || (IsSubjectCode(s) && cell.c < t.n_cols / 2 + 1)) return r;
       // Budgets print whole 元 ("164,978,640"); OCR may lose the separators. Six digits or
       // more are no header text (a year has four, a code in the left half is caught above).
@@ -84,7 +80,7 @@ void TableAssembler::AppendContinuation(Table& t, const Table& next) {
   auto row_text = [](const Table& tb, int r) {
     std::string s;
     for (const auto& c : tb.cells)
-      if (c.r == r) s += Strip(c.text);
+      if (c.r == r) s += StripSpaces(c.text);
     return s;
   };
   // Compare the leading block of k rows as a whole: a broken rule in the repeated header can
@@ -153,15 +149,151 @@ std::optional<std::vector<int>> MapColumnLines(const std::vector<int>& table_xs,
 
 }  // namespace
 
-void TableAssembler::assemble(Document& doc) const {
-  std::map<std::string, int> dept_votes, year_votes, unit_votes;
-  // The first line each voted value was read from, for the output's provenance.
-  std::map<std::string, Document::Provenance> dept_at, year_at, unit_at;
-  auto vote = [](std::map<std::string, int>& votes, std::map<std::string, Document::Provenance>& at,
-                 const std::string& value, int page, const std::string& line) {
-    ++votes[value];
-    at.try_emplace(value, Document::Provenance{page, line});
+namespace {
+
+// The disclosure facts (部门, 年度, 单位) voted over every line that states one; the first line
+// each voted value was read from is kept for the output's provenance.
+class FactVotes {
+ public:
+  enum Fact { kDepartment, kYear, kUnit };
+  void Vote(Fact fact, const std::string& value, int page, const std::string& line) {
+    ++votes_[fact][value];
+    at_[fact].try_emplace(value, Document::Provenance{page, line});
+  }
+  // The most voted value (the first in byte order on a tie) and where it was read.
+  std::string Winner(Fact fact, std::optional<Document::Provenance>* source) const {
+    std::string best;
+    int n = 0;
+    for (auto& [k, v] : votes_[fact])
+      if (v > n) best = k, n = v;
+    auto it = at_[fact].find(best);
+    *source =
+        it == at_[fact].end() ? std::nullopt : std::optional<Document::Provenance>(it->second);
+    return best;
+  }
+
+ private:
+  std::array<std::map<std::string, int>, 3> votes_;
+  std::array<std::map<std::string, Document::Provenance>, 3> at_;
+};
+
+// The lines above a grid that could be its title, as a person reads them.
+struct TitleCandidates {
+  const TextLine* prominent = nullptr;  // the most prominent long line or line with 表
+  const TextLine* named = nullptr;      // the nearest line that names a kind of 表
+  const TextLine* intro = nullptr;      // the nearest sentence that introduces a list
+};
+
+// One line above the grid: its number, disclosure facts, and whether it may be the title.
+void ReadLineAbove(const TextLine& line, const std::string& s, int page_number, Table& t,
+                   FactVotes& votes, TitleCandidates& titles) {
+  std::smatch m;
+  if (std::regex_search(s, m, kTableNo)) t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
+  if (std::regex_search(s, m, kYear)) votes.Vote(FactVotes::kYear, m[1], page_number, s);
+  if (std::regex_search(s, m, kUnit)) {
+    t.unit = StripSpaces(m[1]);  // the lowest unit line above the grid is this table's
+    votes.Vote(FactVotes::kUnit, *t.unit, page_number, s);
+  }
+  if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
+    std::string d = StripSpaces(m[1]);
+    if (d.size() >= 6 && d.find("元") == std::string::npos)
+      votes.Vote(FactVotes::kDepartment, d, page_number, s);
+  }
+  if (std::regex_match(s, m, kHeading)) {
+    votes.Vote(FactVotes::kYear, m[2], page_number, s);
+    std::string d = StripSpaces(m[1]);
+    if (d.size() >= 6) votes.Vote(FactVotes::kDepartment, d, page_number, s);
+    return;
+  }
+  if (IsMetaLine(s)) return;
+  const int cy = line.bbox.y + line.bbox.h / 2;
+  auto nearer = [&](const TextLine* other) {
+    return !other || cy > other->bbox.y + other->bbox.h / 2;
   };
+  if (NamesATable(s) && nearer(titles.named)) titles.named = &line;
+  if (IntroducesAList(s) && nearer(titles.intro)) titles.intro = &line;
+  bool titled = s.find("表") != std::string::npos || s.size() >= 12;
+  if (titled && (!titles.prominent || line.bbox.h > titles.prominent->bbox.h))
+    titles.prominent = &line;
+}
+
+// The title is the nearest line above that names a kind of 表 (not the document heading); else
+// the nearest sentence that introduces a list, joined with the lines above it that end
+// mid-sentence; else the most prominent long line.
+void SetTitle(const PageResult& page, const TitleCandidates& titles, Table& t) {
+  const TextLine* title = titles.named   ? titles.named
+                          : titles.intro ? titles.intro
+                                         : titles.prominent;
+  if (title) t.title = StripSpaces(title->text);
+  if (!title || title != titles.intro) return;
+  const TextLine* first = title;
+  for (auto it = page.lines.rbegin(); it != page.lines.rend(); ++it) {
+    const std::string above = StripSpaces(it->text);
+    const bool just_above = it->bbox.y < first->bbox.y &&
+                            first->bbox.y - (it->bbox.y + it->bbox.h) < first->bbox.h * 3 / 2;
+    if (!just_above) continue;
+    if (above.ends_with("。") || above.ends_with("：") || above.ends_with(":") || IsMetaLine(above))
+      break;
+    t.title = above + t.title;
+    first = &*it;
+  }
+}
+
+// Table ti of the page with the text around it: number, title and disclosure facts from the
+// lines above the grid (below the previous table), notes from the lines below it.
+Table ReadTable(const PageResult& page, size_t ti, FactVotes& votes) {
+  const PageTable& pt = page.tables[ti];
+  const Box& b = pt.grid.bbox;
+  int top_limit = ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
+  int bottom_limit = ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
+  Table t;
+  t.pages = {page.number};
+  t.bbox = b;
+  t.n_rows = pt.grid.n_rows();
+  t.n_cols = pt.grid.n_cols();
+  t.cells = pt.cells;
+  t.kind = "unknown";
+  TitleCandidates titles;
+  for (const auto& line : page.lines) {
+    int cy = line.bbox.y + line.bbox.h / 2;
+    std::string s = StripSpaces(line.text);
+    if (cy < b.y && cy > top_limit) {
+      ReadLineAbove(line, s, page.number, t, votes, titles);
+    } else if (cy > b.y + b.h && cy < bottom_limit) {
+      if (std::regex_search(s, kNote) || (!t.notes.empty() && cy - (b.y + b.h) < page.dpi)) {
+        if (std::regex_search(s, kNote) || t.notes.empty())
+          t.notes.push_back(s);
+        else
+          t.notes.back() += s;  // a note wrapped onto the next line
+      }
+    }
+  }
+  SetTitle(page, titles, t);
+  return t;
+}
+
+// Whether t (the first grid on its page, untitled and unnumbered) continues `prev`, which ended
+// its page on the page before. A grid with fewer columns continues it only when it has a few
+// rows (a table's tail) and its column lines fall on prev's: its cells are then remapped.
+bool ContinuesUntitled(const Table& prev, Table& t, const std::vector<int>& prev_xs,
+                       const std::vector<int>& xs, int dpi) {
+  if (prev.n_cols == t.n_cols) return true;
+  if (prev.n_cols < t.n_cols || t.n_rows > 3) return false;
+  auto lines = MapColumnLines(prev_xs, xs, std::max(4, dpi / 25));
+  if (!lines) return false;
+  for (Cell& c : t.cells) {
+    const int right = (*lines)[c.c + c.cs];
+    c.c = (*lines)[c.c];
+    c.cs = right - c.c;
+  }
+  t.n_cols = prev.n_cols;
+  return true;
+}
+
+}  // namespace
+
+void TableAssembler::assemble(Document& doc) const {
+  FactVotes votes;
   int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
   bool previous_ends_page = false;
   std::vector<int> previous_xs;  // column lines of the previous table on its last page
@@ -169,102 +301,13 @@ void TableAssembler::assemble(Document& doc) const {
     for (size_t ti = 0; ti < page.tables.size(); ++ti) {
       const PageTable& pt = page.tables[ti];
       const Box& b = pt.grid.bbox;
-      int top_limit =
-          ti > 0 ? page.tables[ti - 1].grid.bbox.y + page.tables[ti - 1].grid.bbox.h : 0;
-      int bottom_limit =
-          ti + 1 < page.tables.size() ? page.tables[ti + 1].grid.bbox.y : page.height;
-      Table t;
-      t.pages = {page.number};
-      t.bbox = b;
-      t.n_rows = pt.grid.n_rows();
-      t.n_cols = pt.grid.n_cols();
-      t.cells = pt.cells;
-      t.kind = "unknown";
-      // Text above the grid: number, title, disclosure facts. Below: notes. The title is read
-      // the way a person does: the nearest line above that names a kind of 表 (not the document
-      // heading); else the nearest sentence that introduces a list; else the most prominent
-      // long line.
-      const TextLine* title = nullptr;
-      const TextLine* named = nullptr;
-      const TextLine* intro = nullptr;
-      for (const auto& line : page.lines) {
-        int cy = line.bbox.y + line.bbox.h / 2;
-        std::string s = Strip(line.text);
-        if (cy < b.y && cy > top_limit) {
-          std::smatch m;
-          if (std::regex_search(s, m, kTableNo))
-            t.number = (m[1].length() == 1 ? "0" : "") + m[1].str();
-          if (std::regex_search(s, m, kYear)) vote(year_votes, year_at, m[1], page.number, s);
-          if (std::regex_search(s, m, kUnit)) {
-            t.unit = Strip(m[1]);  // the lowest unit line above the grid is this table's
-            vote(unit_votes, unit_at, *t.unit, page.number, s);
-          }
-          if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
-            std::string d = Strip(m[1]);
-            if (d.size() >= 6 && d.find("元") == std::string::npos)
-              vote(dept_votes, dept_at, d, page.number, s);
-          }
-          if (std::regex_match(s, m, kHeading)) {
-            vote(year_votes, year_at, m[2], page.number, s);
-            std::string d = Strip(m[1]);
-            if (d.size() >= 6) vote(dept_votes, dept_at, d, page.number, s);
-            continue;
-          }
-          if (IsMetaLine(s)) continue;
-          auto nearer = [&](const TextLine* other) {
-            return !other || cy > other->bbox.y + other->bbox.h / 2;
-          };
-          if (NamesATable(s) && nearer(named)) named = &line;
-          if (IntroducesAList(s) && nearer(intro)) intro = &line;
-          bool titled = s.find("表") != std::string::npos || s.size() >= 12;
-          if (titled && (!title || line.bbox.h > title->bbox.h)) title = &line;
-        } else if (cy > b.y + b.h && cy < bottom_limit) {
-          if (std::regex_search(s, kNote) || (!t.notes.empty() && cy - (b.y + b.h) < page.dpi)) {
-            if (std::regex_search(s, kNote) || t.notes.empty())
-              t.notes.push_back(s);
-            else
-              t.notes.back() += s;  // a note wrapped onto the next line
-          }
-        }
-      }
-      if (named)
-        title = named;
-      else if (intro)
-        title = intro;
-      if (title) t.title = Strip(title->text);
-      if (title && title == intro) {
-        // A sentence wrapped over lines: join the lines above it that end mid-sentence.
-        const TextLine* first = title;
-        for (auto it = page.lines.rbegin(); it != page.lines.rend(); ++it) {
-          const std::string above = Strip(it->text);
-          const bool just_above = it->bbox.y < first->bbox.y &&
-                                  first->bbox.y - (it->bbox.y + it->bbox.h) < first->bbox.h * 3 / 2;
-          if (!just_above) continue;
-          if (above.ends_with("。") || above.ends_with("：") || above.ends_with(":") ||
-              IsMetaLine(above))
-            break;
-          t.title = above + t.title;
-          first = &*it;
-        }
-      }
+      Table t = ReadTable(page, ti, votes);
       bool starts_page = b.y < page.height / 3;  // only the page's running header above it
       Table* prev = previous >= 0 ? &doc.tables[previous] : nullptr;
       bool follows = prev && prev->pages.back() + 1 == page.number;
       bool continuation = follows && previous_ends_page && starts_page && !t.number &&
-                          t.title.empty() && prev->n_cols == t.n_cols;
-      if (follows && previous_ends_page && starts_page && !t.number && t.title.empty() &&
-          prev->n_cols > t.n_cols && t.n_rows <= 3) {
-        // Only a few rows: a table's tail, not a new untitled table that happens to line up.
-        if (auto lines = MapColumnLines(previous_xs, pt.grid.xs, std::max(4, page.dpi / 25))) {
-          for (Cell& c : t.cells) {
-            const int right = (*lines)[c.c + c.cs];
-            c.c = (*lines)[c.c];
-            c.cs = right - c.c;
-          }
-          t.n_cols = prev->n_cols;
-          continuation = true;
-        }
-      }
+                          t.title.empty() &&
+                          ContinuesUntitled(*prev, t, previous_xs, pt.grid.xs, page.dpi);
       bool same_number = follows && t.number && prev->number == t.number;
       if (continuation || same_number) {
         AppendContinuation(*prev, t);
@@ -283,25 +326,9 @@ void TableAssembler::assemble(Document& doc) const {
               [](const Cell& a, const Cell& b) { return a.r != b.r ? a.r < b.r : a.c < b.c; });
     t.leaf_headers = LeafHeaders(t);
   }
-  auto top = [](const std::map<std::string, int>& votes) {
-    std::string best;
-    int n = 0;
-    for (auto& [k, v] : votes)
-      if (v > n) best = k, n = v;
-    return best;
-  };
-  doc.department = top(dept_votes);
-  doc.year = top(year_votes);
-  doc.unit = top(unit_votes);
-  auto where = [](const std::map<std::string, Document::Provenance>& at,
-                  const std::string& value) -> std::optional<Document::Provenance> {
-    auto it = at.find(value);
-    if (it == at.end()) return std::nullopt;
-    return it->second;
-  };
-  doc.department_source = where(dept_at, doc.department);
-  doc.year_source = where(year_at, doc.year);
-  doc.unit_source = where(unit_at, doc.unit);
+  doc.department = votes.Winner(FactVotes::kDepartment, &doc.department_source);
+  doc.year = votes.Winner(FactVotes::kYear, &doc.year_source);
+  doc.unit = votes.Winner(FactVotes::kUnit, &doc.unit_source);
   if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
   if (doc.unit.empty() && !doc.tables.empty())
     doc.warnings.push_back("unit (单位：万元) not found");

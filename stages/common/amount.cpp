@@ -4,7 +4,7 @@
 #include <regex>
 #include <vector>
 
-#include "stages/common/text_match.h"
+#include "stages/common/text_normalise.h"
 
 namespace juesuan {
 namespace {
@@ -95,36 +95,13 @@ std::string FormatCents(int64_t cents, bool grouped) {
 }
 
 namespace {
-std::optional<std::string> Normalize(const std::string& text, std::string* reason,
-                                     bool letters_at_ends_are_stray) {
-  std::vector<std::string> why;
-  std::u32string u = DecodeUtf8(text), s;
-  bool had_space = false;
-  for (char32_t c : u) {
-    if (c == U' ' || c == 0x3000 || c == U'\t' || c == 0xA0) {
-      had_space = true;
-      continue;
-    }
-    s.push_back(c);
-  }
-  auto done = [&](const std::u32string& out) -> std::optional<std::string> {
-    if (reason) {
-      std::string r;
-      for (size_t k = 0; k < why.size(); ++k) r += (k ? "; " : "") + why[k];
-      *reason = r;
-    }
-    return EncodeUtf8(out);
-  };
-  if (s.empty()) return done(s);
-  // Dash variants: keep what was printed ("—" or "——") when it is a real dash; map look-alikes.
-  if (IsDashText(s)) return done(s);
-  if (s == U"一" || s == U"_" || s == U"__" || s == U"一一" || s == U"=") {
-    why.push_back("dash look-alike read as dash");
-    return done(s.size() >= 2 ? U"——" : U"—");
-  }
-  // Character classes.
+
+// Full-width digits and punctuation, and the letters OCR reads for digits (O->0, l->1, S->5,
+// B->8, Z->2), mapped to ASCII. With `letters_at_ends_are_stray`, a letter outside the span of
+// digits becomes '~', a stray mark to be cut off.
+std::u32string MapToAscii(const std::u32string& s, bool letters_at_ends_are_stray, bool* fw,
+                          bool* letters) {
   std::u32string t;
-  bool fw = false, letters = false;
   size_t real_first = std::u32string::npos, real_last = 0;
   for (size_t k = 0; k < s.size(); ++k)
     if ((s[k] >= U'0' && s[k] <= U'9') || (s[k] >= 0xFF10 && s[k] <= 0xFF19)) {
@@ -141,35 +118,33 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
       continue;
     }
     if (c >= 0xFF10 && c <= 0xFF19)
-      f = c - 0xFEE0, fw = true;
+      f = c - 0xFEE0, *fw = true;
     else if (c == U'，' || c == U'、')
-      f = U',', fw = true;
+      f = U',', *fw = true;
     else if (c == U'。' || c == U'．' || c == U'·' || c == U'・')
-      f = U'.', fw = true;
+      f = U'.', *fw = true;
     else if (c == U'－' || c == U'—' || c == U'–')
-      f = U'-', fw = true;
+      f = U'-', *fw = true;
     else if (c == U'O' || c == U'o' || c == U'D' || c == U'〇' || c == U'Q')
-      f = U'0', letters = true;
+      f = U'0', *letters = true;
     else if (c == U'l' || c == U'I' || c == U'|' || c == U'i' || c == U'!')
-      f = U'1', letters = true;
+      f = U'1', *letters = true;
     else if (c == U'S' || c == U's')
-      f = U'5', letters = true;
+      f = U'5', *letters = true;
     else if (c == U'B')
-      f = U'8', letters = true;
+      f = U'8', *letters = true;
     else if (c == U'Z' || c == U'z')
-      f = U'2', letters = true;
+      f = U'2', *letters = true;
     t.push_back(f);
   }
-  // Keep only the span from the first to the last digit (plus a leading minus); everything
-  // outside it is a stray mark.
-  size_t first = t.find_first_of(U"0123456789"), last = t.find_last_of(U"0123456789");
-  if (first == std::u32string::npos) return std::nullopt;
-  bool neg = first > 0 && t[first - 1] == U'-' &&
-             (first == 1 || !((t[first - 2] >= U'0' && t[first - 2] <= U'9')));
-  std::u32string core = t.substr(first, last - first + 1);
-  bool stray = (first > (neg ? 1u : 0u)) || last + 1 < t.size();
-  // Inside: only digits and separators.
-  std::u32string digits_only;
+  return t;
+}
+
+// The digits and separators of an amount (first to last digit) with its separators made right:
+// the last one before 1-2 digits is the decimal point, the whole part regrouped by thousands
+// when the text grouped it. Adds the reason to `why`; nullopt when anything but a digit or a
+// separator is inside.
+std::optional<std::u32string> Regroup(const std::u32string& core, std::vector<std::string>& why) {
   std::vector<size_t> seps;  // positions in core
   for (size_t k = 0; k < core.size(); ++k) {
     char32_t c = core[k];
@@ -179,7 +154,7 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
       seps.push_back(k);
       continue;
     }
-    return std::nullopt;  // a letter or Han character inside: not an amount
+    return std::nullopt;
   }
   std::u32string out;
   if (!seps.empty()) {
@@ -208,18 +183,60 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   } else {
     out = core;
   }
-  if (neg) out = U"-" + out;
+  return out;
+}
+
+std::optional<std::string> Normalize(const std::string& text, std::string* reason,
+                                     bool letters_at_ends_are_stray) {
+  std::vector<std::string> why;
+  std::u32string u = DecodeUtf8(text), s;
+  bool had_space = false;
+  for (char32_t c : u) {
+    if (c == U' ' || c == 0x3000 || c == U'\t' || c == 0xA0) {
+      had_space = true;
+      continue;
+    }
+    s.push_back(c);
+  }
+  auto done = [&](const std::u32string& out) -> std::optional<std::string> {
+    if (reason) {
+      std::string r;
+      for (size_t k = 0; k < why.size(); ++k) r += (k ? "; " : "") + why[k];
+      *reason = r;
+    }
+    return EncodeUtf8(out);
+  };
+  if (s.empty()) return done(s);
+  // Dash variants: keep what was printed ("—" or "——") when it is a real dash; map look-alikes.
+  if (IsDashText(s)) return done(s);
+  if (s == U"一" || s == U"_" || s == U"__" || s == U"一一" || s == U"=") {
+    why.push_back("dash look-alike read as dash");
+    return done(s.size() >= 2 ? U"——" : U"—");
+  }
+  bool fw = false, letters = false;
+  const std::u32string t = MapToAscii(s, letters_at_ends_are_stray, &fw, &letters);
+  // Keep only the span from the first to the last digit (plus a leading minus); everything
+  // outside it is a stray mark.
+  size_t first = t.find_first_of(U"0123456789"), last = t.find_last_of(U"0123456789");
+  if (first == std::u32string::npos) return std::nullopt;
+  bool neg = first > 0 && t[first - 1] == U'-' &&
+             (first == 1 || !((t[first - 2] >= U'0' && t[first - 2] <= U'9')));
+  std::u32string core = t.substr(first, last - first + 1);
+  bool stray = (first > (neg ? 1u : 0u)) || last + 1 < t.size();
+  std::optional<std::u32string> out = Regroup(core, why);
+  if (!out) return std::nullopt;  // a letter or Han character inside: not an amount
+  if (neg) *out = U"-" + *out;
   if (fw) why.push_back("full-width characters");
   if (letters) why.push_back("letters read as digits (O/o->0, l/I->1, S->5, B->8, Z->2)");
   if (had_space) why.push_back("spaces inside the number");
   if (stray) why.push_back("stray marks removed");
   // The whole must now parse.
-  if (!ParseAmount(EncodeUtf8(out)).is_number()) {
+  if (!ParseAmount(EncodeUtf8(*out)).is_number()) {
     // "12.345": three decimals - not a 2-decimal amount; keep unchanged and let the caller warn.
     return std::nullopt;
   }
-  if (EncodeUtf8(out) != EncodeUtf8(u) && why.empty()) why.push_back("separators regrouped");
-  return done(out);
+  if (EncodeUtf8(*out) != EncodeUtf8(u) && why.empty()) why.push_back("separators regrouped");
+  return done(*out);
 }
 
 }  // namespace
@@ -234,9 +251,17 @@ std::optional<std::string> NormalizeAmountText(const std::string& text, std::str
 }
 
 bool IsAmount(const std::string& s) {
-  static const std::regex kAmount(
+  // Grouped by three with the separators damaged ("4563,800.00", b23-wanli-dept's scan): no
+  // number to ParseAmount yet (repair regroups it), but it marks a data row all the same.
+  static const std::regex kDamagedGrouping(
       R"(^-?[0-9]{1,3}(,?[0-9]{3})*\.[0-9]+$|^-?[0-9]{1,3}(,[0-9]{3})+$)");
-  return std::regex_match(s, kAmount);
+  return (ParseAmount(s).is_number() && s.find_first_of(".,") != std::string::npos) ||
+         std::regex_match(s, kDamagedGrouping);
+}
+
+bool LooksNumeric(const std::string& text) {
+  static const std::regex kNumericReading(R"(^[-+]?\(?[0-9][0-9,.\s]*\)?%?$)");
+  return std::regex_match(text, kNumericReading);
 }
 
 }  // namespace juesuan

@@ -148,6 +148,24 @@ const std::set<std::pair<char32_t, char32_t>>& ConfusablePairs() {
 
 double IndelCost(char32_t c) { return IsStrayChar(c) ? 0.1 : 1.0; }
 
+// Weighted Levenshtein distance between a and b. With `free_ends`, b is a haystack: the match may
+// start and end anywhere in it (Sellers), and the result is the best over all its substrings.
+template <class Indel, class Substitute>
+double EditDistance(const std::u32string& a, const std::u32string& b, bool free_ends, Indel indel,
+                    Substitute substitute) {
+  std::vector<double> prev(b.size() + 1, 0.0), cur(b.size() + 1);
+  if (!free_ends)
+    for (size_t j = 1; j <= b.size(); ++j) prev[j] = prev[j - 1] + indel(b[j - 1]);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = prev[0] + indel(a[i - 1]);
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + indel(a[i - 1]), cur[j - 1] + indel(b[j - 1]),
+                         prev[j - 1] + substitute(a[i - 1], b[j - 1])});
+    prev.swap(cur);
+  }
+  return free_ends ? *std::min_element(prev.begin(), prev.end()) : prev[b.size()];
+}
+
 }  // namespace
 
 double SubstitutionCost(char32_t a, char32_t b) {
@@ -158,33 +176,12 @@ double SubstitutionCost(char32_t a, char32_t b) {
   return 1.0;
 }
 
-double ConfusionDistance(const std::string& as, const std::string& bs) {
-  std::u32string a = DecodeUtf8(as), b = DecodeUtf8(bs);
-  std::vector<double> prev(b.size() + 1), cur(b.size() + 1);
-  prev[0] = 0;
-  for (size_t j = 1; j <= b.size(); ++j) prev[j] = prev[j - 1] + IndelCost(b[j - 1]);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = prev[0] + IndelCost(a[i - 1]);
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + IndelCost(a[i - 1]), cur[j - 1] + IndelCost(b[j - 1]),
-                         prev[j - 1] + SubstitutionCost(a[i - 1], b[j - 1])});
-    prev.swap(cur);
-  }
-  return prev[b.size()];
+double ConfusionDistance(const std::string& a, const std::string& b) {
+  return EditDistance(DecodeUtf8(a), DecodeUtf8(b), false, IndelCost, SubstitutionCost);
 }
 
-double FuzzySubstringDistance(const std::string& ns, const std::string& hs) {
-  std::u32string n = DecodeUtf8(ns), h = DecodeUtf8(hs);
-  // Sellers: free start/end in the haystack.
-  std::vector<double> prev(h.size() + 1, 0.0), cur(h.size() + 1);
-  for (size_t i = 1; i <= n.size(); ++i) {
-    cur[0] = prev[0] + IndelCost(n[i - 1]);
-    for (size_t j = 1; j <= h.size(); ++j)
-      cur[j] = std::min({prev[j] + IndelCost(n[i - 1]), cur[j - 1] + IndelCost(h[j - 1]),
-                         prev[j - 1] + SubstitutionCost(n[i - 1], h[j - 1])});
-    prev.swap(cur);
-  }
-  return *std::min_element(prev.begin(), prev.end());
+double FuzzySubstringDistance(const std::string& needle, const std::string& haystack) {
+  return EditDistance(DecodeUtf8(needle), DecodeUtf8(haystack), true, IndelCost, SubstitutionCost);
 }
 
 bool FuzzyContains(const std::string& haystack, const std::string& needle, double max_ratio) {
@@ -194,28 +191,14 @@ bool FuzzyContains(const std::string& haystack, const std::string& needle, doubl
   return FuzzySubstringDistance(needle, haystack) <= max_ratio * static_cast<double>(n) + 1e-9;
 }
 
-std::string StripSpaces(const std::string& s) {
-  std::u32string u = DecodeUtf8(s), out;
-  for (char32_t c : u)
-    if (c != U' ' && c != U'\t' && c != U'\n' && c != U'\r' && c != 0x3000 && c != 0xA0)
-      out.push_back(c);
-  return EncodeUtf8(out);
-}
-
-size_t U32Length(const std::string& s) { return DecodeUtf8(s).size(); }
-
 double TextSimilarity(const std::string& a, const std::string& b) {
   std::u32string x = DecodeUtf8(a), y = DecodeUtf8(b);
   if (x.empty() && y.empty()) return 1.0;
-  std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);
-  for (size_t j = 0; j <= y.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= x.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= y.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] != y[j - 1])});
-    prev.swap(cur);
-  }
-  return 1.0 - static_cast<double>(prev[y.size()]) / std::max(x.size(), y.size());
+  // Unit costs: the sums stay small integers, exact in a double.
+  const double d = EditDistance(
+      x, y, false, [](char32_t) { return 1.0; },
+      [](char32_t p, char32_t q) { return p == q ? 0.0 : 1.0; });
+  return 1.0 - d / static_cast<double>(std::max(x.size(), y.size()));
 }
 
 }  // namespace juesuan

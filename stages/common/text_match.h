@@ -1,10 +1,17 @@
-// Text comparison for OCR repair: a confusion-aware edit distance (shape-similar glyphs and
-// stray spaces/punctuation cost less than other edits), fuzzy substring search and UTF-8 helpers.
+// Text comparison. Two edit distances that answer different questions:
+//  - ConfusionDistance (and FuzzySubstringDistance / FuzzyContains over it): how far an OCR
+//    reading is from a known wording, where shape-similar glyphs and stray marks cost little.
+//    Repair and classification ask this ("is 支山 a misread 支出?").
+//  - TextSimilarity: plain unit-cost Levenshtein over code points, as a 0..1 similarity. The
+//    assembler asks this of two readings of the same printed header (a continuation page's
+//    repeated header), where both sides carry OCR noise and no wording is the reference.
+// Both run on one dynamic programme (EditDistance in text_match.cpp). Text cleaning (spaces,
+// brackets, stray marks) is in text_normalise.h, included here for the callers of both.
 #pragma once
 
 #include <string>
 
-#include "stages/common/utf8.h"
+#include "stages/common/text_normalise.h"
 
 namespace juesuan {
 
@@ -23,11 +30,6 @@ double ConfusionDistance(const std::string& a, const std::string& b);
 double FuzzySubstringDistance(const std::string& needle, const std::string& haystack);
 // Fuzzy containment: distance <= max_ratio * length of needle (in code points).
 bool FuzzyContains(const std::string& haystack, const std::string& needle, double max_ratio = 0.2);
-
-// Removes all whitespace (ASCII and ideographic).
-std::string StripSpaces(const std::string& s);
-// Code point count.
-size_t U32Length(const std::string& s);
 
 // 1 - edit distance / longer length, over Unicode code points.
 double TextSimilarity(const std::string& a, const std::string& b);

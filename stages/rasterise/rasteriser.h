@@ -1,6 +1,7 @@
 // Stage 1: PDF page -> grayscale image, with Poppler's C++ API.
-// One Rasteriser owns one poppler::document; Poppler objects are not shared across threads,
-// so each worker that renders opens its own Rasteriser.
+// One Rasteriser owns one poppler::document, used in-process only for the page count and the
+// text layer (one call at a time). Rendering happens in worker processes (render_worker.h) that
+// open the same bytes through a shared memfd, so render() may be called from several threads.
 #pragma once
 
 #include <memory>
@@ -46,8 +47,6 @@ class Rasteriser {
   Rasteriser& operator=(const Rasteriser&) = delete;
 
   int page_count() const;
-  // Resolution the document's page images were scanned at, 0 when it has none (born digital).
-  int scan_dpi() const { return scan_dpi_; }
   // Renders page `index` (0-based) at the effective dpi (see RasterOptions), in a worker
   // process (see render_worker.h). Throws RenderError or Cancelled. Safe to call from several
   // threads at once.
@@ -67,7 +66,7 @@ class Rasteriser {
   mutable std::mutex idle_lock_;
   mutable std::vector<std::unique_ptr<RenderWorker>> idle_workers_;
   RasterOptions options_;
-  int scan_dpi_ = 0;
+  int scan_dpi_ = 0;  // of the embedded page images, 0 when born digital (EstimateScanDpi)
 };
 
 // Estimates the resolution of full-page images embedded in a PDF from the image XObject

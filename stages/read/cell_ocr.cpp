@@ -10,6 +10,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "stages/common/amount.h"
+#include "stages/common/text_normalise.h"
 #include "stages/common/utf8.h"
 
 namespace juesuan {
@@ -56,89 +58,6 @@ std::unique_ptr<tesseract::TessBaseAPI> MakeEngine(const OcrOptions& o, const st
   api->SetVariable("preserve_interword_spaces", "1");
   return api;
 }
-
-// Han or full-width CJK punctuation and forms: text around which Tesseract's spaces are noise.
-bool IsCjkWide(char32_t c) {
-  return IsHanIdeograph(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
-}
-
-}  // namespace
-
-std::string RemoveSpacesNearHan(const std::string& utf8) {
-  std::u32string s = DecodeUtf8(utf8), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char32_t c = s[i];
-    if (c == U' ' || c == U'\t' || c == U'\n' || c == 0x3000) {
-      // Tesseract puts spaces (and line breaks in wrapped cells) between Chinese characters;
-      // they are never part of the printed text. Spaces between Latin words are kept.
-      char32_t prev = out.empty() ? 0 : out.back();
-      size_t j = i;
-      while (j < s.size() && (s[j] == U' ' || s[j] == U'\t' || s[j] == U'\n' || s[j] == 0x3000))
-        ++j;
-      char32_t next = j < s.size() ? s[j] : 0;
-      if (prev && next && !IsCjkWide(prev) && !IsCjkWide(next)) out.push_back(U' ');
-      i = j - 1;
-      continue;
-    }
-    out.push_back(c);
-  }
-  return EncodeUtf8(out);
-}
-
-std::string StripStrayMarks(const std::string& text) {
-  // A number with stray marks around it ("。556.56", "30203…", "“43.86"): keep the number.
-  static const std::regex kNumberCore(R"(^[^0-9\-]*?(-?[0-9][0-9,]*(\.[0-9]+)?)[^0-9]*$)");
-  std::smatch m;
-  std::string compact;
-  for (char c : text)
-    if (c != ' ') compact += c;
-  if (std::regex_match(compact, m, kNumberCore)) {
-    // Only when the marks are punctuation, not letters or Han characters that carry meaning.
-    bool only_marks = true;
-    std::u32string rest =
-        DecodeUtf8(compact.substr(0, m.position(1)) + compact.substr(m.position(1) + m.length(1)));
-    for (char32_t c : rest)
-      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|[](){}。，：；、·‘’“”…°").find(c) !=
-                    std::u32string_view::npos;
-    if (only_marks) return m[1];
-  }
-  // Text: marks hanging at the end of a cell are specks read as punctuation.
-  std::u32string u = DecodeUtf8(text);
-  static const std::u32string_view kTrailing = U".,:;'\"*`^~_|。，：；、·‘’”…";
-  while (!u.empty() && kTrailing.find(u.back()) != std::u32string_view::npos) u.pop_back();
-  static const std::u32string_view kLeading = U".,:;'*`^~_|。，：；、·‘’”…";
-  size_t i = 0;
-  while (i < u.size() && kLeading.find(u[i]) != std::u32string_view::npos) ++i;
-  // A leading opening quote without its closing partner is a speck too.
-  if (i < u.size() && (u[i] == U'“' || u[i] == U'"') &&
-      u.find_first_of(U"”\"", i + 1) == std::u32string::npos)
-    ++i;
-  return EncodeUtf8(u.substr(i));
-}
-
-std::string NormaliseReading(const std::string& raw) {
-  // chi_sim reads the full-width bracket （ as the angle bracket 〈 (U+3008), which these
-  // documents never print; map the pair back. Everything else is as read.
-  std::u32string u = DecodeUtf8(RemoveSpacesNearHan(raw));
-  for (char32_t& c : u) {
-    if (c == 0x3008) c = U'（';
-    if (c == 0x3009) c = U'）';
-  }
-  // 《 closed by a round bracket ("办公厅《室)") is （ misread: a book-title mark is closed by 》.
-  for (size_t i = 0; i < u.size(); ++i) {
-    if (u[i] != U'《') continue;
-    const size_t close = u.find_first_of(U"）)》", i + 1);
-    if (close != std::u32string::npos && u[close] != U'》') u[i] = U'（';
-  }
-  return EncodeUtf8(u);
-}
-
-bool LooksNumeric(const std::string& text) {
-  static const std::regex kNumber(R"(^[-+]?\(?[0-9][0-9,.\s]*\)?%?$)");
-  return std::regex_match(text, kNumber);
-}
-
-namespace {
 
 // Vertical extents of the text lines in a binary image: overlapping extents of components
 // taller than `min_h` merge into one line; small marks (dots, commas) never start a line.

@@ -99,14 +99,4 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
                  bool* multiline);
 
-// Text helpers shared by the stages that handle OCR output.
-std::string RemoveSpacesNearHan(const std::string& utf8);
-// The normalised text of a reading: spaces near Han characters removed, 〈〉 read for （） mapped
-// back.
-std::string NormaliseReading(const std::string& raw);
-bool LooksNumeric(const std::string& text);
-// Drops punctuation that scanner specks become at the ends of a cell ("。556.56" -> "556.56",
-// "事业运行." -> "事业运行"). The raw reading is kept alongside.
-std::string StripStrayMarks(const std::string& text);
-
 }  // namespace juesuan

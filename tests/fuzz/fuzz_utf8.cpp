@@ -5,9 +5,9 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "stages/common/text_match.h"
+#include "stages/common/amount.h"
+#include "stages/common/text_normalise.h"
 #include "stages/common/utf8.h"
-#include "stages/read/cell_ocr.h"
 
 namespace {
 
