@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model_fixtures.h"
 #include "quality_fixtures.h"
 #include "stages/common/amount.h"
 #include "stages/common/table_view.h"
@@ -157,7 +158,7 @@ TEST(CodeColumns, AnIdeographicSpaceAfterACodeIsStillACodeForTheRecords) {
   const std::vector<CodeColumn> groups = FindCodeColumns(t);
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_EQ(RowCode(t, 1, groups[0]), "201");
-  const std::vector<Record> records = BuildRecords(t, TableCatalogue::Default());
+  const std::vector<Record> records = BuildRecords(t, testing::Catalogue());
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].key, "code");
   EXPECT_EQ(records[0].code, "201");
