@@ -34,4 +34,9 @@ bool FuzzyContains(const std::string& haystack, const std::string& needle, doubl
 // 1 - edit distance / longer length, over Unicode code points.
 double TextSimilarity(const std::string& a, const std::string& b);
 
+// Equal after removing spaces and folding each character (FoldChar): "（一）" equals "(一)".
+bool FoldEqual(const std::string& a, const std::string& b);
+// ConfusionDistance divided by the longer length in code points (0 for two empty texts).
+double NormalisedConfusionDistance(const std::string& a, const std::string& b);
+
 }  // namespace juesuan

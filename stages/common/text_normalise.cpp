@@ -91,4 +91,10 @@ std::string NormaliseReading(const std::string& raw) {
   return EncodeUtf8(u);
 }
 
+bool HasHan(const std::string& s) {
+  for (char32_t c : DecodeUtf8(s))
+    if (IsHanIdeograph(c)) return true;
+  return false;
+}
+
 }  // namespace juesuan

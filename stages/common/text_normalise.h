@@ -29,4 +29,7 @@ std::string NormaliseReading(const std::string& raw);
 // "事业运行." -> "事业运行"). The raw reading is kept alongside.
 std::string StripStrayMarks(const std::string& text);
 
+// True when the text holds at least one Han ideograph (IsHanIdeograph).
+bool HasHan(const std::string& s);
+
 }  // namespace juesuan

@@ -13,25 +13,6 @@
 namespace juesuan {
 namespace {
 
-bool HasHan(const std::string& s) {
-  for (char32_t c : DecodeUtf8(s))
-    if (IsHanIdeograph(c)) return true;
-  return false;
-}
-
-bool FoldEqual(const std::string& a, const std::string& b) {
-  std::u32string x = DecodeUtf8(StripSpaces(a)), y = DecodeUtf8(StripSpaces(b));
-  if (x.size() != y.size()) return false;
-  for (size_t i = 0; i < x.size(); ++i)
-    if (FoldChar(x[i]) != FoldChar(y[i])) return false;
-  return true;
-}
-
-double NormDistance(const std::string& a, const std::string& b) {
-  double n = static_cast<double>(std::max(U32Length(a), U32Length(b)));
-  return n == 0 ? 0 : ConfusionDistance(a, b) / n;
-}
-
 std::string Fmt(double v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%.2f", v);
@@ -69,7 +50,8 @@ std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
   double best_d = 1.0, second_d = 1.0;
   for (const CodeEntry* e : candidates) {
     if (!fits(e->code)) continue;
-    const double d = FoldEqual(printed, e->name) ? 0.0 : NormDistance(printed, e->name);
+    const double d =
+        FoldEqual(printed, e->name) ? 0.0 : NormalisedConfusionDistance(printed, e->name);
     if (d < best_d) {
       second_d = best_d;
       best_d = d;
@@ -175,7 +157,7 @@ struct CodeReading {
            (economic ? e->system != CodeSystem::kFunction : e->system == CodeSystem::kFunction);
   }
   double NameDistance(const CodeEntry* e) const {
-    return pname.empty() ? 1.0 : NormDistance(pname, e->name);
+    return pname.empty() ? 1.0 : NormalisedConfusionDistance(pname, e->name);
   }
   // The entry's parent is the code listed above (a generic name such as 事业运行 exists under
   // many 款, so the name alone cannot vouch for the code).
