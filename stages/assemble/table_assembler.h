@@ -1,6 +1,13 @@
-// Stage 5: page findings -> document tables. Reads the table number (公开NN表), title and
-// disclosure facts (部门, 年度, 单位) from the text around each grid, joins a table continued on
-// the next page, finds header rows and leaf column headers, and builds records for coded rows.
+// Assemble: page findings -> document tables.
+//
+// In:  Document::page_results, every page read (its PageTables: grid + cells; its TextLines
+//      outside the grids), in page order.
+// Out: Document::tables (cells with spans, number 公开NN表, title, unit, notes, header rows, leaf
+//      headers; a table continued on the next page joined into one, a repeated header dropped),
+//      Document::department / year / unit with the line each was read from, and warnings.
+// Order: after every page of the document is read, before classify / repair / records / check
+//      (kinds, columns and records are theirs). Stateless: one TableAssembler may serve any number
+//      of documents and threads.
 #pragma once
 
 #include <vector>

@@ -1,4 +1,7 @@
-// Stage 6: the document model as one JSON document (schema: configs/output.schema.json).
+// Emit: the document model as one JSON document (schema: configs/output.schema.json, version
+// kSchemaVersion). Reads a finished Document (after check) and writes nothing itself: the caller
+// (pipeline/batch.cpp, main.cpp) writes the text atomically. Amounts come out of the one amount
+// parser (ParseAmount) as exact JSON numbers in the table unit.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,11 @@
-// The born-digital path: a page's own text layer placed into the detected grid, instead of OCR.
+// Read, born-digital path: a page's own text layer placed into the detected grid, instead of OCR.
 // Text in, cells out — the same Cell/TextLine shapes the OCR path produces, so assembly, repair
 // and checks run the same on both.
+//
+// Order of calls for one page: Rasteriser::text_boxes (in points) -> JudgeTextLayer (use it or
+// OCR?) -> ScaleTextBoxes (to the pixels actually rendered) -> UprightTurn / TurnTextBoxes (with
+// RotateQuarterTurns on the image) -> GridDetector on the image -> FillGridFromText and
+// TextLinesOutside. Free functions over values: nothing is kept between calls.
 #pragma once
 
 #include <string>
