@@ -7,40 +7,23 @@
 
 namespace juesuan {
 
+namespace {
+
+// CJK forms that print the same thing as an ASCII one, folded to it for comparison.
+constexpr std::pair<char32_t, char32_t> kFolds[] = {
+    {0x3000, U' '}, {U'〈', U'('}, {U'《', U'('}, {U'〔', U'('}, {U'【', U'('},
+    {U'〉', U')'},  {U'》', U')'}, {U'〕', U')'}, {U'】', U')'}, {U'“', U'"'},
+    {U'”', U'"'},   {U'„', U'"'},  {U'‘', U'\''}, {U'’', U'\''}, {U'、', U','},
+    {U'。', U'.'},  {U'—', U'-'},  {U'–', U'-'},  {U'－', U'-'}, {U'―', U'-'},
+};
+
+}  // namespace
+
 char32_t FoldChar(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
-  switch (c) {
-    case 0x3000:
-      return U' ';
-    case U'〈':
-    case U'《':
-    case U'〔':
-    case U'【':
-      return U'(';
-    case U'〉':
-    case U'》':
-    case U'〕':
-    case U'】':
-      return U')';
-    case U'“':
-    case U'”':
-    case U'„':
-      return U'"';
-    case U'‘':
-    case U'’':
-      return U'\'';
-    case U'、':
-      return U',';
-    case U'。':
-      return U'.';
-    case U'—':
-    case U'–':
-    case U'－':
-    case U'―':
-      return U'-';
-    default:
-      return c;
-  }
+  for (auto [from, to] : kFolds)
+    if (c == from) return to;
+  return c;
 }
 
 bool IsStrayChar(char32_t c) {
