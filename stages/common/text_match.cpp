@@ -21,6 +21,9 @@ constexpr std::pair<char32_t, char32_t> kFolds[] = {
 
 char32_t FoldChar(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
+  // Every fold lies in General Punctuation (dashes, quotes) or CJK Symbols and Punctuation: the
+  // digits and Han characters that make up most text return at once.
+  if (!((c >= 0x2013 && c <= 0x201E) || (c >= 0x3000 && c <= 0x3015))) return c;
   for (auto [from, to] : kFolds)
     if (c == from) return to;
   return c;
