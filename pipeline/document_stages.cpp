@@ -18,7 +18,6 @@ void RepairTables(Document& doc, const CodeDictionary& dict, const TableCatalogu
     repairs.insert(repairs.end(), r.begin(), r.end());
     t.leaf_headers = LeafHeaders(t);
     t.kind = ClassifyTable(t, catalogue);  // repaired headers/title may settle an unknown kind
-    BuildColumnsAndRecords(t, catalogue);
   }
 }
 
@@ -26,11 +25,12 @@ void CheckTables(Document& doc, const TableCatalogue& catalogue, std::vector<Rep
                  std::vector<Check>& checks) {
   Checker checker(catalogue);
   auto numeric = checker.RepairNumbers(doc);
-  if (!numeric.empty())
-    for (auto& t : doc.tables) BuildColumnsAndRecords(t, catalogue);
   repairs.insert(repairs.end(), numeric.begin(), numeric.end());
   checks = checker.check(doc);
   FlagDoubtfulCells(doc, checks);
+  // Last, so that every record value carries its cell's final text and flags: a consumer that
+  // loads only unflagged record values must never load a cell the checks doubt.
+  for (auto& t : doc.tables) BuildColumnsAndRecords(t, catalogue);
 }
 
 void ClassifyAndCheckAsRead(Document& doc, const TableCatalogue& catalogue,

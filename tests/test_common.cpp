@@ -119,6 +119,13 @@ TEST(StripStrayMarks, KeepsTheNumberOrTheText) {
   EXPECT_EQ(StripStrayMarks("“43.86"), "43.86");
   EXPECT_EQ(StripStrayMarks("事业运行"), "事业运行");
   EXPECT_EQ(StripStrayMarks("因公出国(境)费"), "因公出国(境)费");
+  // Slashes at the ends are specks or rule remnants (real-budget scans), but "/" alone prints
+  // "not applicable" and a slash inside a number is no speck.
+  EXPECT_EQ(StripStrayMarks("收入总计/"), "收入总计");
+  EXPECT_EQ(StripStrayMarks("\\项目"), "项目");
+  EXPECT_EQ(StripStrayMarks("/ 0"), "0");
+  EXPECT_EQ(StripStrayMarks("/"), "/");
+  EXPECT_EQ(StripStrayMarks("1/2"), "1/2");
 }
 
 TEST(StripSpaces, RemovesEveryKindOfSpace) {

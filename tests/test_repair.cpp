@@ -5,6 +5,7 @@
 
 #include "pipeline/document_stages.h"
 #include "quality_fixtures.h"
+#include "stages/check/flags.h"
 #include "stages/common/amount.h"
 #include "stages/common/text_match.h"
 #include "stages/emit/json_output.h"
@@ -497,6 +498,40 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   int flagged = 0;
   for (const auto& cell : doc.tables[0].cells) flagged += !cell.flags.empty();
   EXPECT_LT(flagged, 20);  // the operands of the failing checks, not the whole table
+  // The database view carries the same doubts: the record value of a flagged cell has its flags
+  // (records are built after the checks; before, every record value's flags were empty).
+  int record_values = 0;
+  for (const auto& rec : doc.tables[0].records)
+    for (const auto& v : rec.values)
+      if (const Cell* cell = testing::CellRC(doc.tables[0], rec.row, v.column)) {
+        EXPECT_EQ(v.flags, cell->flags) << "row " << rec.row << " column " << v.column;
+        ++record_values;
+      }
+  EXPECT_GT(record_values, 20);
+  const Record* r2 = nullptr;
+  for (const auto& rec : doc.tables[0].records)
+    if (rec.row == 2) r2 = &rec;
+  ASSERT_NE(r2, nullptr);
+  bool carried = false;
+  for (const auto& v : r2->values)
+    if (v.column == 2) carried = v.flags == testing::CellRC(doc.tables[0], 2, 2)->flags;
+  EXPECT_TRUE(carried);
+}
+
+TEST(Quality, AVerticalBarInAnOcrReadingIsFlagged) {
+  EXPECT_TRUE(HoldsARule("购置费|运行费"));
+  EXPECT_TRUE(HoldsARule("购置费丨运行费"));
+  EXPECT_FALSE(HoldsARule("公务用车购置及运行费"));
+  Document doc;
+  doc.tables.push_back(testing::Table02());
+  testing::CellRC(doc.tables[0], 12, 1)->text = "一般公共服务支出|政府办公厅";
+  testing::CellRC(doc.tables[0], 13, 1)->text = "事业运行|";  // text layer: printed so
+  testing::CellRC(doc.tables[0], 13, 1)->exact = true;
+  RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, nullptr);
+  const auto& flags = testing::CellRC(doc.tables[0], 12, 1)->flags;
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "rule_in_text"), flags.end());
+  const auto& exact = testing::CellRC(doc.tables[0], 13, 1)->flags;
+  EXPECT_EQ(std::find(exact.begin(), exact.end(), "rule_in_text"), exact.end());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "stages/check/flags.h"
 
+#include <string>
+
 #include "stages/common/table_view.h"
 
 namespace juesuan {
@@ -14,8 +16,19 @@ void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks) {
     }
   }
   for (auto& t : doc.tables)
-    for (auto& cell : t.cells)
+    for (auto& cell : t.cells) {
       if (!cell.text.empty() && cell.conf < kUnsureConf) AddFlag(cell, "low_confidence");
+      if (!cell.exact && HoldsARule(cell.text)) AddFlag(cell, "rule_in_text");
+    }
+}
+
+bool HoldsARule(const std::string& text) {
+  // OCR reads a vertical rule as a bar: inside a cell's text it is a separator the grid did
+  // not see, so the cell may hold the text of two cells ("购置费|运行费"). Bars at the ends are
+  // specks and were already dropped (StripStrayMarks).
+  for (const char* bar : {"|", "｜", "丨"})
+    if (text.find(bar) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace juesuan

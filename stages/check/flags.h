@@ -5,6 +5,7 @@
 // Order: last of the document stages, after the final Checker::check.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "pipeline/document.h"
@@ -13,8 +14,13 @@ namespace juesuan {
 
 // Machine-readable flags on the cells a reader must not trust blindly: operands of a failing
 // check ("check_failed") or of one that could not be decided ("check_unresolved"), and non-empty
-// cells read with confidence below kUnsureConf ("low_confidence"). Repairs and the repairer's
+// cells read with confidence below kUnsureConf ("low_confidence"), OCR readings that hold a ruling
+// line ("rule_in_text", see HoldsARule). Repairs and the repairer's
 // warnings add their own flags (see README, "Cell flags").
 void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks);
+
+// An OCR reading with a vertical bar in it (|, ｜ or 丨): a ruling line read as text, so a
+// separator the grid missed ("rule_in_text").
+bool HoldsARule(const std::string& text);
 
 }  // namespace juesuan

@@ -56,17 +56,24 @@ std::string StripStrayMarks(const std::string& text) {
     std::u32string rest =
         DecodeUtf8(compact.substr(0, m.position(1)) + compact.substr(m.position(1) + m.length(1)));
     for (char32_t c : rest)
-      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|[](){}。，：；、·‘’“”…°").find(c) !=
+      only_marks &= std::u32string_view(U".,:;'\"*`^~_-|/\\[](){}。，：；、·‘’“”…°").find(c) !=
                     std::u32string_view::npos;
     if (only_marks) return m[1];
   }
-  // Text: marks hanging at the end of a cell are specks read as punctuation.
+  // Text: marks hanging at the end of a cell are specks read as punctuation. A slash or
+  // backslash there is a speck or a rule's remnant too ("收入总计/", "\\项目"), but a cell that
+  // is only "/" prints "not applicable" and keeps it.
   std::u32string u = DecodeUtf8(text);
   static const std::u32string_view kTrailing = U".,:;'\"*`^~_|。，：；、·‘’”…";
-  while (!u.empty() && kTrailing.find(u.back()) != std::u32string_view::npos) u.pop_back();
+  static const std::u32string_view kSlashes = U"/\\";
+  auto marks_or_slash = [&](std::u32string_view marks, char32_t c, size_t rest) {
+    return marks.find(c) != std::u32string_view::npos ||
+           (rest > 1 && kSlashes.find(c) != std::u32string_view::npos);
+  };
+  while (!u.empty() && marks_or_slash(kTrailing, u.back(), u.size())) u.pop_back();
   static const std::u32string_view kLeading = U".,:;'*`^~_|。，：；、·‘’”…";
   size_t i = 0;
-  while (i < u.size() && kLeading.find(u[i]) != std::u32string_view::npos) ++i;
+  while (i < u.size() && marks_or_slash(kLeading, u[i], u.size() - i)) ++i;
   // A leading opening quote without its closing partner is a speck too.
   if (i < u.size() && (u[i] == U'“' || u[i] == U'"') &&
       u.find_first_of(U"”\"", i + 1) == std::u32string::npos)
