@@ -126,6 +126,9 @@ TEST(StripStrayMarks, KeepsTheNumberOrTheText) {
   EXPECT_EQ(StripStrayMarks("/ 0"), "0");
   EXPECT_EQ(StripStrayMarks("/"), "/");
   EXPECT_EQ(StripStrayMarks("1/2"), "1/2");
+  EXPECT_EQ(StripStrayMarks("公务用车购置费-"), "公务用车购置费");
+  EXPECT_EQ(StripStrayMarks("——"), "——");
+  EXPECT_EQ(StripStrayMarks("-"), "-");
 }
 
 TEST(StripSpaces, RemovesEveryKindOfSpace) {

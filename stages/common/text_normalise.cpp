@@ -70,7 +70,14 @@ std::string StripStrayMarks(const std::string& text) {
     return marks.find(c) != std::u32string_view::npos ||
            (rest > 1 && kSlashes.find(c) != std::u32string_view::npos);
   };
-  while (!u.empty() && marks_or_slash(kTrailing, u.back(), u.size())) u.pop_back();
+  // A hyphen after a Han character is a rule remnant too ("公务用车购置费-"); after a digit or
+  // alone it may be a sign or a dash, and stays.
+  auto hyphen_after_han = [&] {
+    return u.size() > 1 && (u.back() == U'-' || u.back() == U'－') &&
+           IsHanIdeograph(u[u.size() - 2]);
+  };
+  while (!u.empty() && (marks_or_slash(kTrailing, u.back(), u.size()) || hyphen_after_han()))
+    u.pop_back();
   static const std::u32string_view kLeading = U".,:;'*`^~_|。，：；、·‘’”…";
   size_t i = 0;
   while (i < u.size() && marks_or_slash(kLeading, u[i], u.size() - i)) ++i;
