@@ -113,7 +113,7 @@ void RunDocumentStage(DocState& state, const char* stage, Body&& body) {
 // is reported at once.
 class OpenDocuments {
  public:
-  explicit OpenDocuments(GraphContext& ctx, const std::vector<std::string>& paths)
+  OpenDocuments(const GraphContext& ctx, const std::vector<std::string>& paths)
       : ctx_(ctx), paths_(paths) {}
   JobPtr operator()(tbb::flow_control& fc) {
     while (!(ctx_.stop && ctx_.stop->load())) {
@@ -165,7 +165,7 @@ class OpenDocuments {
     }
   }
 
-  GraphContext& ctx_;
+  const GraphContext& ctx_;
   const std::vector<std::string>& paths_;
   size_t next_doc_ = 0;
   DocPtr current_;
@@ -225,7 +225,7 @@ struct Rasterise {
 };
 
 struct Prepare {
-  GraphContext& ctx;
+  const GraphContext& ctx;
   JobPtr operator()(JobPtr job) const {
     RunPageStage(*job, "prepare", [&] {
       PagePreparer preparer(job->result.dpi);
@@ -279,7 +279,7 @@ struct FindGrids {
 };
 
 struct ReadCells {
-  GraphContext& ctx;
+  const GraphContext& ctx;
   JobPtr operator()(JobPtr job) const {
     PageJob& p = *job;
     RunPageStage(p, p.text_layer ? "text layer" : "ocr", [&] {
@@ -423,7 +423,8 @@ std::function<void(Outcome&&)> SerialisedReport(std::function<void(Outcome&&)> o
 
 }  // namespace
 
-void RunExtractGraph(const std::vector<std::string>& paths, GraphContext& context, int threads) {
+void RunExtractGraph(const std::vector<std::string>& paths, const GraphContext& context,
+                     int threads) {
   using namespace tbb::flow;
   if (!context.options.debug_dir.empty())
     std::filesystem::create_directories(context.options.debug_dir);

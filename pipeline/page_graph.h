@@ -53,6 +53,7 @@ struct GraphContext {
 
 // Runs `paths` through the graph on `threads` threads; returns when every started document is
 // reported or abandoned (see Extractor::extract_many).
-void RunExtractGraph(const std::vector<std::string>& paths, GraphContext& context, int threads);
+void RunExtractGraph(const std::vector<std::string>& paths, const GraphContext& context,
+                     int threads);
 
 }  // namespace juesuan
