@@ -254,6 +254,30 @@ TEST(Checker, GovFundBalanceAndDashes) {
   EXPECT_EQ(Find(checks, "T07.bal[212]")->status, "warning");
 }
 
+// 国有资本经营预算财政拨款收入支出决算表 prints 07's 收入支出 layout. It was classified gov_fund
+// (08's kind forbids 年初结转和结余); it is 08 in its 收入支出 form, with 08's row identity and
+// 07's balance.
+TEST(Checker, StateCapitalIncomeExpenditureIsItsOwnKind) {
+  Table g = testing::MakeTable(
+      "", "国有资本经营预算财政拨款收入支出决算表",
+      {{"功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出",
+        "项目支出", "年末结转和结余"},
+       {"", "合计", "0.00", "50.00", "40.00", "0.00", "40.00", "10.00"},
+       {"223", "国有资本经营预算支出", "0.00", "50.00", "40.00", "0.00", "40.00", "10.00"}},
+      1);
+  Document d = Doc({g});
+  EXPECT_EQ(d.tables[0].kind, "state_capital_income_expenditure");
+  auto checks = Checker(testing::Catalogue()).check(d);
+  EXPECT_EQ(Count(checks)["fail"], 0);
+  ASSERT_NE(Find(checks, "T08.bal[223]"), nullptr);
+  EXPECT_EQ(Find(checks, "T08.bal[223]")->status, "pass");
+  ASSERT_NE(Find(checks, "T08.row[223]"), nullptr);
+  EXPECT_EQ(Find(checks, "T08.row[223]")->status, "pass");
+  Set(d, 0, 2, 6, "30.00");  // 项目支出 40 -> 30: the row no longer adds up
+  checks = Checker(testing::Catalogue()).check(d);
+  EXPECT_EQ(Find(checks, "T08.row[223]")->status, "fail");
+}
+
 TEST(Checker, CrossTableHardAndConditional) {
   // 02 and 03 of 000a share the 合计 (1285.83): X02_03.code is conditional -> warning on mismatch.
   Table t03 = testing::MakeTable(

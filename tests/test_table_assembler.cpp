@@ -641,6 +641,44 @@ TEST(Assemble, AListTakesTheSentenceThatIntroducesIt) {
             "纳入上海市普陀区规划和自然资源局2024年度部门决算编制范围的单位包括：");
 }
 
+TEST(Assemble, AListSentenceStartsAfterTheFullStopOfTheLineAbove) {
+  // f24-finance-dept's layout: the sentence starts mid-line after the previous one's 。, and the
+  // text layer gives its last line a box only 3 pt (12 px) high, so the gap to the line above is
+  // judged by the width of its characters (7 characters in 336 px: 48 px each).
+  Document doc =
+      PageWithLines({{"从预算单位构成看，上海市普陀区财政局部门决算包括：上海市普陀区财政局本",
+                      Box{100, 400, 1700, 12}, 0.9f},
+                     {"级决算、下属行政事业单位决算。纳入上海市普陀区财政局2024年度部门决算编制范",
+                      Box{100, 410, 1700, 90}, 0.9f},
+                     {"围的单位包括：", Box{100, 520, 336, 12}, 0.9f}});
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  EXPECT_EQ(doc.tables[0].title, "纳入上海市普陀区财政局2024年度部门决算编制范围的单位包括：");
+}
+
+TEST(Assemble, AFormWithoutATitleLineTakesItsFirstRow) {
+  // 绩效目标填报表: the title is the grid's own first row, one cell across every column; the row
+  // stays in the table.
+  Document doc;
+  doc.pages = 1;
+  PageResult page = EmptyPage(1, 2000, 3000, 300);
+  Table form = MakeTable({{"财政项目支出绩效目标填报表", "", "", ""},
+                          {"（2023年度）", "", "", ""},
+                          {"项目名称", "社区公共服务中心", "项目性质", "阶段性项目"}},
+                         {{0, 0, 1, 4}, {1, 0, 1, 4}});
+  page.tables.push_back(Found({100, 500, 900, 1300, 1700}, {300, 400, 500, 600}, form.cells));
+  doc.page_results.push_back(page);
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  EXPECT_EQ(doc.tables[0].title, "财政项目支出绩效目标填报表");
+  EXPECT_EQ(doc.tables[0].n_rows, 3);
+  // A first row that does not name a 表 is no title.
+  doc.page_results[0].tables[0].cells[0].text = "项目基本情况";
+  doc.tables.clear();
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.tables[0].title, "");
+}
+
 TEST(Assemble, NoTablesIsAWarning) {
   Document doc;
   doc.pages = 1;

@@ -177,6 +177,14 @@ class FactVotes {
   std::array<std::map<std::string, Document::Provenance>, 3> at_;
 };
 
+// The size of a line's characters: Han characters are square, so a line's width per character
+// says it even when its box height does not.
+int EmOf(const TextLine& line) {
+  const size_t chars = U32Length(line.text);
+  const int width_per_char = chars > 0 ? line.bbox.w / static_cast<int>(chars) : 0;
+  return std::max(line.bbox.h, width_per_char);
+}
+
 // The lines above a grid that could be its title, as a person reads them.
 struct TitleCandidates {
   const TextLine* prominent = nullptr;  // the most prominent long line or line with 表
@@ -229,14 +237,33 @@ void SetTitle(const PageResult& page, const TitleCandidates& titles, Table& t) {
   const TextLine* first = title;
   for (auto it = page.lines.rbegin(); it != page.lines.rend(); ++it) {
     const std::string above = StripSpaces(it->text);
+    // Text-layer boxes of one font can be 3 pt or 22 pt high (producers' font metrics differ),
+    // so the allowed gap is measured in the line's em: its height or its characters' width.
     const bool just_above = it->bbox.y < first->bbox.y &&
-                            first->bbox.y - (it->bbox.y + it->bbox.h) < first->bbox.h * 3 / 2;
+                            first->bbox.y - (it->bbox.y + it->bbox.h) < EmOf(*first) * 3 / 2;
     if (!just_above) continue;
     if (above.ends_with("。") || above.ends_with("：") || above.ends_with(":") || IsMetaLine(above))
       break;
+    // The sentence may start inside the line above, after the previous sentence's full stop
+    // ("…单位决算。纳入…编制范" above "围的单位包括："): take only its own part.
+    if (const size_t stop = above.rfind("。"); stop != std::string::npos) {
+      t.title = above.substr(stop + std::string("。").size()) + t.title;
+      break;
+    }
     t.title = above + t.title;
     first = &*it;
   }
+}
+
+// A form that prints its title as its own first row (绩效目标填报表: one cell across the whole
+// grid) has no title line above it; that row is the title, and it stays a row of the table.
+void TitleFromFirstRow(Table& t) {
+  if (!t.title.empty()) return;
+  for (const Cell& c : t.cells)
+    if (c.r == 0 && c.c == 0 && c.cs == t.n_cols && t.n_cols > 1) {
+      const std::string s = StripSpaces(c.text);
+      if (NamesATable(s)) t.title = s;
+    }
 }
 
 // Table ti of the page with the text around it: number, title and disclosure facts from the
@@ -269,6 +296,7 @@ Table ReadTable(const PageResult& page, size_t ti, FactVotes& votes) {
     }
   }
   SetTitle(page, titles, t);
+  TitleFromFirstRow(t);
   return t;
 }
 

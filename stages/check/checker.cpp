@@ -276,7 +276,9 @@ void RowIdentityChecks(const TableData& d, const std::string& p, Builder& b) {
             Terms({it->second}), Terms(parts));
     }
   }
-  if (d.kind->id != "gov_fund") return;
+  // The balance identity of the 收入支出 tables (政府性基金, and 国有资本经营 in its 收入支出 form,
+  // whose spending subtotal is keyed `subtotal` like the 支出-only 08 it stands in for).
+  if (d.kind->id != "gov_fund" && d.kind->id != "state_capital_income_expenditure") return;
   for (const auto* row : all) {
     auto get = [&](const char* k) -> std::optional<Ref> {
       auto it = row->vals.find(k);
@@ -284,6 +286,7 @@ void RowIdentityChecks(const TableData& d, const std::string& p, Builder& b) {
     };
     auto close = get("closing_balance"), open = get("opening_balance"), inc = get("income"),
          exp = get("expenditure_subtotal");
+    if (!exp) exp = get("subtotal");
     if (!close || !open || !inc || !exp) continue;
     std::string where = row->code.empty() ? "合计" : row->code;
     b.Add(p + ".bal", "[" + where + "]", where + ": 年末 = 年初 + 本年收入 - 本年支出",
@@ -618,6 +621,10 @@ void TableChecks(const std::vector<TableData>& data, const TableCatalogue& catal
   for (const auto& d : data) {
     std::string kind = d.kind ? d.kind->id : "unknown";
     if (!kinds.first.count(kind)) kinds.first[kind] = &d;
+    // The 收入支出 form of 08 carries the same spending columns: the cross-table checks
+    // (04 <-> 08, 03 = 05 + 07 + 08) take it as 08.
+    if (kind == "state_capital_income_expenditure" && !kinds.first.count("state_capital"))
+      kinds.first["state_capital"] = &d;
     if (!d.rows.empty() || d.total) CodedChecks(d, b);
     if (!d.kind) continue;
     if (kind == "general_budget_basic_by_economic") BasicChecks(d, b);
