@@ -218,6 +218,40 @@ TEST(Checker, ToleranceGrowsWithOperandsButStaysSmall) {
   EXPECT_EQ(Checker::Tolerance(30), 3);
 }
 
+// Interval arithmetic on what is printed: b25's 预算 tables print whole 元 computed from amounts
+// to the fen, so 项 rows 94,995,790 may add up to a 款 of 94,995,789. A table printed to the fen
+// keeps its tolerance of a few fen.
+TEST(Checker, WholeYuanAmountsMayDifferByTheirRounding) {
+  auto rows = [](const std::string& total, const std::string& basic) {
+    return std::vector<std::vector<std::string>>{
+        {"类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出"},
+        {"", "", "", "合计", total, basic, "20"},
+        {"201", "", "", "一般公共服务支出", total, basic, "20"},
+        {"201", "13", "", "商贸事务", total, basic, "20"},
+        {"201", "13", "01", "行政运行", "31", "10", "20"},
+        {"201", "13", "02", "一般行政管理事务", "0", "0", "0"}};
+  };
+  Table whole = testing::MakeTable("", "2025年部门支出预算总表", rows("30", "10"), 1);
+  Document d = Doc({whole});
+  auto checks = Checker(testing::Catalogue()).check(d);
+  const Check* row = Find(checks, "B03.row[2011301]");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "pass");  // 31 vs 10 + 20: one 元 of rounding over three operands
+  EXPECT_EQ(row->difference, 100);
+  EXPECT_EQ(row->tolerance, 100);
+  Set(d, 0, 4, 4, "33");  // three 元 off: a slip, not rounding
+  checks = Checker(testing::Catalogue()).check(d);
+  EXPECT_EQ(Find(checks, "B03.row[2011301]")->status, "fail");
+  // The same difference printed to the fen is no rounding.
+  Table fen = testing::MakeTable("", "2025年部门支出预算总表", rows("30.00", "10.00"), 1);
+  for (Cell& c : fen.cells)
+    if (c.r >= 4 && c.c >= 4 && c.text != "0") c.text += ".00";
+  Document f = Doc({fen});
+  checks = Checker(testing::Catalogue()).check(f);
+  EXPECT_EQ(Find(checks, "B03.row[2011301]")->status, "fail");
+  EXPECT_EQ(Find(checks, "B03.row[2011301]")->tolerance, 1);
+}
+
 TEST(Checker, ThreePublicSums) {
   Document d = Doc({testing::Table09()});
   auto checks = Checker(testing::Catalogue()).check(d);

@@ -195,6 +195,28 @@ TEST(DigitalFill, LatinWordsKeepTheirSpace) {
   EXPECT_EQ(cells[0].text, "Total 2024");
 }
 
+TEST(DigitalFill, TwoRunsFarApartInOneCellAreFlagged) {
+  Grid g;
+  g.xs = {0, 600};
+  g.ys = {0, 60};
+  g.cells = {{0, 0, 1, 1, {1, 1, 598, 58}}};
+  g.bbox = {0, 0, 600, 60};
+  // b23's 绩效目标 form: the grid missed the rule between a value and the next label.
+  std::vector<Cell> cells =
+      FillGridFromText(g, {Word(U"各类工作经费", 5, 20), Word(U"项目性质", 300, 20)}, 1);
+  EXPECT_EQ(cells[0].text, "各类工作经费项目性质");
+  EXPECT_EQ(cells[0].flags, (std::vector<std::string>{"gap_in_text"}));
+  // A label spread over the cell ("合    计") and an ordinary long name are no such thing.
+  cells = FillGridFromText(g, {Word(U"合", 5, 20), Word(U"计", 300, 20)}, 1);
+  EXPECT_EQ(cells[0].text, "合计");
+  EXPECT_TRUE(cells[0].flags.empty());
+  cells = FillGridFromText(g, {Word(U"政府办公厅（室）及相关机构事务", 5, 20)}, 1);
+  EXPECT_TRUE(cells[0].flags.empty());
+  // Three characters on each side, close together: one run.
+  cells = FillGridFromText(g, {Word(U"基本支", 5, 20), Word(U"出合计", 60, 20)}, 1);
+  EXPECT_TRUE(cells[0].flags.empty());
+}
+
 // ---- end to end: digital_traits.pdf -----------------------------------------------------------
 
 const json* FindTable(const json& doc, const std::string& number) {

@@ -82,6 +82,7 @@ class Builder {
     ch.conditional = conditional;
     bool all_zero = true, invalid = false;
     int64_t a = 0, e = 0;
+    int64_t unit = 1;  // the coarsest rounding unit (in cents) of a non-zero operand as printed
     std::set<int> tables;
     auto take = [&](const std::vector<Term>& terms, int side, int64_t& acc) {
       for (const auto& term : terms) {
@@ -94,6 +95,7 @@ class Builder {
           invalid = true;
         else
           all_zero = all_zero && *sv == 0;
+        if (v.is_number() && v.cents != 0) unit = std::max(unit, Checker::RoundingUnit(v.decimals));
         ch.cells.push_back({term.ref.table, term.ref.r, term.ref.c, side, term.coef});
         tables.insert(term.ref.table);
       }
@@ -112,7 +114,7 @@ class Builder {
     ch.expected = e;
     if (__builtin_sub_overflow(a, e, &ch.difference) || ch.difference == INT64_MIN)
       invalid = true, ch.difference = 0;
-    ch.tolerance = Checker::Tolerance(actual.size() + expected.size());
+    ch.tolerance = Checker::Tolerance(actual.size() + expected.size()) * unit;
     if (invalid) {
       ch.status = "warning";
       ch.detail += " (an operand could not be read as an amount)";
@@ -811,6 +813,8 @@ std::vector<TableData> BuildAllData(const Document& doc, const TableCatalogue& c
 }
 
 }  // namespace
+
+int64_t Checker::RoundingUnit(int decimals) { return decimals >= 2 ? 1 : decimals == 1 ? 10 : 100; }
 
 int64_t Checker::Tolerance(size_t n_terms) {
   return std::clamp<int64_t>(static_cast<int64_t>(n_terms) / 2, 1, 3);

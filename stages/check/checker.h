@@ -60,6 +60,11 @@ class Checker {
 
   // Tolerance in cents for an identity with n operands.
   static int64_t Tolerance(size_t n_terms);
+  // The rounding unit, in cents, of an amount printed with `decimals` digits after the point:
+  // a check's tolerance is Tolerance(n) of the coarsest unit among its non-zero operands, so
+  // documents that print whole 元 (b25's 预算 tables, a total rounded above children printed to
+  // the fen) do not fail on their own rounding. A printed 0 is taken as exact.
+  static int64_t RoundingUnit(int decimals);
 
  private:
   const TableCatalogue& catalogue_;

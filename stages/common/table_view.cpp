@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <regex>
 #include <string_view>
 
@@ -103,18 +104,28 @@ std::vector<int> CodeColumns(const Table& t) {
   return out;
 }
 
+namespace {
+
+// One part cell of a split code as a part: its two digits, "" when blank; nullopt when it holds
+// something else. Parts print two digits, but a spreadsheet export can drop the leading zero
+// ("2" for 02, real-budget b24-wanli-dept): one printed digit (text layer) is the part 0d. One
+// digit read by OCR may as well be "12" with a digit lost: not a part.
+std::optional<std::string> PartOf(const Cell* part) {
+  std::string s = part ? StripSpaces(part->text) : "";
+  if (s.empty()) return s;
+  if (part->exact && s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0]))) s = "0" + s;
+  if (!IsCodePart(s)) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
 std::string CodeParts(const Table& t, int r, const CodeColumn& g) {
   std::string out;
   for (int p = 1; p <= g.parts; ++p) {
-    const Cell* part = AnchorAt(t, r, g.col + p);
-    std::string s = part ? StripSpaces(part->text) : "";
-    // Parts print two digits, but a spreadsheet export can drop the leading zero ("2" for 02,
-    // real-budget b24-wanli-dept): one printed digit (text layer) is the part 0d. One digit
-    // read by OCR may as well be "12" with a digit lost: not a part.
-    if (part && part->exact && s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0])))
-      s = "0" + s;
-    if (!IsCodePart(s)) break;
-    out += s;
+    const auto s = PartOf(AnchorAt(t, r, g.col + p));
+    if (!s || s->empty()) break;
+    out += *s;
   }
   return out;
 }
@@ -124,7 +135,12 @@ std::string RowCode(const Table& t, int r, const CodeColumn& g) {
   if (!code) return "";
   std::string s = StripSpaces(code->text);
   if (!IsSubjectCode(s)) return "";
-  return s.size() == 3 ? s + CodeParts(t, r, g) : s;
+  if (s.size() != 3) return s;
+  // A part that holds something other than a part leaves the code unknown: the row is not the
+  // 类 row its first column alone would make it (a second 301 among 301's children).
+  for (int p = 1; p <= g.parts; ++p)
+    if (!PartOf(AnchorAt(t, r, g.col + p))) return "";
+  return s + CodeParts(t, r, g);
 }
 
 void AddFlag(Cell& cell, const std::string& flag) {

@@ -28,7 +28,8 @@ std::vector<CodeColumn> FindCodeColumns(const Table& t);
 // The columns of FindCodeColumns (their `col`).
 std::vector<int> CodeColumns(const Table& t);
 // The subject code printed in row r of group g, split parts joined ("201"+"13"+"01" ->
-// "2011301"), spaces removed; "" when the row's code cell is not a code or is not anchored at r.
+// "2011301"), spaces removed; "" when the row's code cell is not a code or is not anchored at r,
+// or when a part cell holds something that is not a part (the code is then unknown).
 std::string RowCode(const Table& t, int r, const CodeColumn& g);
 // The 款 / 项 parts printed in row r of group g, joined ("1301"); "" when there are none.
 std::string CodeParts(const Table& t, int r, const CodeColumn& g);

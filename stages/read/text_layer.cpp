@@ -47,10 +47,8 @@ Box ToBox(const cv::Rect2d& r) {
 
 bool IsAsciiWord(char32_t c) { return c < 0x80 && std::isalnum(static_cast<int>(c)); }
 
-// Joins glyphs in reading order: lines by vertical overlap, then left to right. Lines of one
-// cell join without a separator (Chinese wraps anywhere); words keep a space only between
-// Latin letters or digits.
-std::string Join(std::vector<Glyph> g) {
+// Glyphs in reading order: lines by vertical overlap, top down, each left to right.
+std::vector<std::vector<Glyph>> Lines(std::vector<Glyph> g) {
   std::sort(g.begin(), g.end(), [](const Glyph& a, const Glyph& b) { return a.cy() < b.cy(); });
   std::vector<std::vector<Glyph>> lines;
   for (const auto& x : g) {
@@ -65,10 +63,17 @@ std::string Join(std::vector<Glyph> g) {
     }
     lines.push_back({x});
   }
-  std::u32string out;
-  for (auto& line : lines) {
+  for (auto& line : lines)
     std::sort(line.begin(), line.end(),
               [](const Glyph& a, const Glyph& b) { return a.cx() < b.cx(); });
+  return lines;
+}
+
+// Joins lines of one cell without a separator (Chinese wraps anywhere); words keep a space only
+// between Latin letters or digits.
+std::string Join(const std::vector<std::vector<Glyph>>& lines) {
+  std::u32string out;
+  for (const auto& line : lines) {
     for (size_t i = 0; i < line.size(); ++i) {
       out.push_back(line[i].ch);
       if (line[i].space_after && i + 1 < line.size() && IsAsciiWord(line[i].ch) &&
@@ -77,6 +82,21 @@ std::string Join(std::vector<Glyph> g) {
     }
   }
   return EncodeUtf8(out);
+}
+
+// Two runs of text side by side in one cell, each of at least three characters, with a gap of
+// more than three characters' width between them ("各类工作经费      项目性质", "其中：财政资金
+// 7595500.00"): the grid missed the rule between two cells. Spread-out labels ("合    计",
+// "项    目") have single characters between their gaps and are not this.
+bool HasWideGap(const std::vector<std::vector<Glyph>>& lines) {
+  for (const auto& line : lines) {
+    double em = 0;
+    for (const auto& g : line) em = std::max(em, g.box.width);
+    // Glyph i ends the left run (i + 1 >= 3 glyphs), i + 1 starts the right one (>= 3 glyphs).
+    for (size_t i = 2; i + 4 <= line.size(); ++i)
+      if (line[i + 1].box.x - (line[i].box.x + line[i].box.width) > 3 * em) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -181,11 +201,13 @@ std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>&
     } else {
       for (const auto& glyph : glyphs) mixed |= glyph.quarter_turns != 0;
     }
-    c.raw = Join(glyphs);
+    const auto lines = Lines(glyphs);
+    c.raw = Join(lines);
     c.text = c.raw;
     c.conf = c.text.empty() ? 0.f : mixed ? 0.5f : 1.f;
     c.exact = true;
     if (mixed) c.flags.push_back("mixed_direction");
+    if (HasWideGap(lines)) c.flags.push_back("gap_in_text");
   }
   return cells;
 }

@@ -43,7 +43,9 @@ int UprightTurn(const std::vector<TextBox>& words);
 void TurnTextBoxes(std::vector<TextBox>& words, int degrees_clockwise, cv::Size image_size);
 
 // Every grid cell gets the characters whose centres fall inside it, in reading order; a word
-// that crosses a rule is split by its characters' boxes. Wrapped text joins line by line.
+// that crosses a rule is split by its characters' boxes. Wrapped text joins line by line. A
+// cell whose characters run in several directions is flagged "mixed_direction"; one with two
+// runs of text far apart on a line (a rule the grid missed) "gap_in_text".
 std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page);
 
 // Words outside every grid, grouped into lines (a wide gap starts a new TextLine).

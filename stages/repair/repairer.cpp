@@ -27,22 +27,29 @@ bool DigitConfusable(char a, char b) {
 
 std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
     const std::string& lei, const std::vector<std::optional<std::string>>& parts,
-    const std::string& name) const {
+    const std::string& name, CodeSystem system) const {
   const std::string printed = StripSpaces(name);
-  if (printed.empty() || !dict_.Find(lei, CodeSystem::kFunction)) return std::nullopt;
+  if (printed.empty() || !dict_.Find(lei, system)) return std::nullopt;
   // Every code at or below the 类 that the readable parts allow: a readable part must be the
-  // code's own, a blank part lies below the code's level, an unreadable one may be either.
-  std::vector<const CodeEntry*> candidates{dict_.Find(lei, CodeSystem::kFunction)};
+  // code's own, a blank part lies below the code's level, an unreadable one may be either, and
+  // one digit read by OCR is a part that holds that digit (02 without its zero, or 12 with a
+  // digit lost).
+  std::vector<const CodeEntry*> candidates{dict_.Find(lei, system)};
   for (size_t k = 0; k < candidates.size(); ++k)
     if (candidates[k]->code.size() < 3 + 2 * parts.size())
       for (const CodeEntry* child : dict_.Children(candidates[k]->code))
-        if (child->system == CodeSystem::kFunction) candidates.push_back(child);
+        if (child->system == system) candidates.push_back(child);
   auto fits = [&](const std::string& code) {
     for (size_t p = 0; p < parts.size(); ++p) {
       const bool within = code.size() >= 3 + 2 * (p + 1);
       if (!parts[p]) continue;
+      const std::string own = within ? code.substr(3 + 2 * p, 2) : "";
+      if (parts[p]->size() == 1) {
+        if (!within || own.find((*parts[p])[0]) == std::string::npos) return false;
+        continue;
+      }
       // A blank part ("") never equals the code's own two digits, so it must lie below its level.
-      if (within ? code.substr(3 + 2 * p, 2) != *parts[p] : !parts[p]->empty()) return false;
+      if (within ? own != *parts[p] : !parts[p]->empty()) return false;
     }
     return true;
   };
@@ -69,8 +76,9 @@ std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
     fix.parts.push_back(best->code.size() >= 3 + 2 * (p + 1) ? best->code.substr(3 + 2 * p, 2)
                                                              : "");
   fix.confidence = best_d == 0 && best->sure ? 0.85 : 0.7;
-  fix.reason = "code part unreadable; the printed name is the dictionary's " + best->code + " " +
-               best->name + " (the only entry under " + lei + " the readable parts allow)";
+  fix.reason = "code part unreadable or one digit; the printed name is the dictionary's " +
+               best->code + " " + best->name + " (the only entry under " + lei +
+               " the readable parts allow)";
   return fix;
 }
 
@@ -660,6 +668,7 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
                                 const std::string& name) {
   // Each part: its digits, "" when blank, nullopt when OCR made it unreadable.
   std::vector<std::optional<std::string>> part_digits;
+  std::vector<bool> unsure;  // per part: not read as two digits (or one on a text layer)
   std::vector<Cell*> part_cells;
   for (int p = 1; p <= g.parts; ++p) {
     Cell* part = AnchorAt(t_, r, g.col + p);
@@ -667,6 +676,7 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
     const std::string ps = part ? StripSpaces(part->text) : "";
     if (ps.empty()) {
       part_digits.emplace_back("");
+      unsure.push_back(false);
       continue;
     }
     auto cp = Repairer::CleanCode(ps);
@@ -674,17 +684,24 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
     if (cp && (cp->size() == 2 || (cp->size() == 1 && part->exact))) {
       if (*cp != ps) Record(*part, "code", *cp, "OCR characters in a code part (-> digits)", 0.85);
       part_digits.push_back(*cp);
+      unsure.push_back(false);
       continue;
     }
-    part_digits.emplace_back(std::nullopt);
+    // One digit read by OCR: 02 printed without its zero, or 12 with a digit lost. It narrows
+    // the dictionary's choice; the name decides, or the code stays unknown.
+    part_digits.emplace_back(cp && cp->size() == 1 ? std::optional<std::string>(*cp)
+                                                   : std::nullopt);
+    unsure.push_back(true);
   }
-  if (std::find(part_digits.begin(), part_digits.end(), std::nullopt) == part_digits.end())
-    return false;
-  std::optional<Repairer::CodeFromNameFix> fix;
-  if (!economic_) fix = repairer_.CodeFromName(lei, part_digits, name);
+  if (std::find(unsure.begin(), unsure.end(), true) == unsure.end()) return false;
+  const auto fix = repairer_.CodeFromName(lei, part_digits, name,
+                                          !economic_ ? CodeSystem::kFunction
+                                          : lei.starts_with("5")
+                                              ? CodeSystem::kEconGov  // 政府预算经济分类 (501 ...)
+                                              : CodeSystem::kEconDept);
   bool broken = false;
   for (size_t p = 0; p < part_digits.size(); ++p) {
-    if (part_digits[p] || !part_cells[p]) continue;
+    if (!unsure[p] || !part_cells[p]) continue;
     if (fix) {
       Record(*part_cells[p], "code", fix->parts[p], fix->reason, fix->confidence);
     } else {

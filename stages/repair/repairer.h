@@ -86,9 +86,10 @@ class Repairer {
   // Digits-only form of a code cell: full-width digits, O/o->0, l/I->1, spaces and stray marks
   // removed. nullopt when something other than digits remains.
   static std::optional<std::string> CleanCode(const std::string& text);
-  // A split function code (类 | 款 | 项) whose 款 or 项 part OCR could not read: the parts the
-  // dictionary and the printed name prove. `parts` holds each part's digits, "" when blank, or
-  // nullopt when unreadable; nullopt when no single entry fits.
+  // A split code (类 | 款 | 项, or 经济分类 类 | 款) whose 款 or 项 part OCR could not read: the
+  // parts the dictionary and the printed name prove. `parts` holds each part's digits, "" when
+  // blank, one digit when OCR read only one (the part holds it), or nullopt when unreadable;
+  // nullopt when no single entry fits.
   struct CodeFromNameFix {
     std::vector<std::string> parts;  // the text of every part ("" = blank)
     double confidence = 0.0;
@@ -96,7 +97,8 @@ class Repairer {
   };
   std::optional<CodeFromNameFix> CodeFromName(const std::string& lei,
                                               const std::vector<std::optional<std::string>>& parts,
-                                              const std::string& name) const;
+                                              const std::string& name,
+                                              CodeSystem system = CodeSystem::kFunction) const;
 
  private:
   const CodeDictionary& dict_;
