@@ -27,6 +27,7 @@ void CheckTables(Document& doc, const TableCatalogue& catalogue, std::vector<Rep
   auto numeric = checker.RepairNumbers(doc);
   repairs.insert(repairs.end(), numeric.begin(), numeric.end());
   checks = checker.check(doc);
+  ConfirmByArithmetic(doc, checks);
   FlagDoubtfulCells(doc, checks);
   // Last, so that every record value carries its cell's final text and flags: a consumer that
   // loads only unflagged record values must never load a cell the checks doubt.

@@ -177,5 +177,23 @@ TEST_F(ScanCells, CodedRow) {
   EXPECT_GT(amount.conf, 0.5f);
 }
 
+// Ink blocks standing in for text at 300 dpi (an em of 10.5 pt is about 44 px).
+TEST(TwoRunsFarApart, TwoCellsTextSideBySideOnly) {
+  auto crop = [](std::vector<std::pair<int, int>> blocks) {
+    cv::Mat m(60, 1400, CV_8U, cv::Scalar(255));
+    for (auto [x, w] : blocks) cv::rectangle(m, cv::Rect(x, 10, w, 40), cv::Scalar(0), cv::FILLED);
+    return m;
+  };
+  // A label four ems wide and an amount three ems wide, 400 px (9 ems) apart: two cells.
+  EXPECT_TRUE(TwoRunsFarApart(crop({{10, 180}, {590, 130}}), 300));
+  // "合      计": one character on each side.
+  EXPECT_FALSE(TwoRunsFarApart(crop({{10, 44}, {600, 44}}), 300));
+  // One name, its characters a little apart (gaps well under three ems).
+  EXPECT_FALSE(TwoRunsFarApart(crop({{10, 180}, {230, 180}, {450, 180}}), 300));
+  // The same two runs only two ems apart: one cell's text.
+  EXPECT_FALSE(TwoRunsFarApart(crop({{10, 180}, {278, 130}}), 300));
+  EXPECT_FALSE(TwoRunsFarApart(cv::Mat(), 300));
+}
+
 }  // namespace
 }  // namespace juesuan

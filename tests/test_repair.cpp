@@ -518,6 +518,24 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   EXPECT_TRUE(carried);
 }
 
+TEST(Quality, AnAmountTwoPassingChecksProveIsNotUnsure) {
+  Document doc;
+  doc.tables.push_back(testing::Table02());
+  Table& t = doc.tables[0];
+  testing::CellRC(t, 2, 2)->text = "9,999.99";  // breaks row 201 and its 类 sum
+  testing::CellRC(t, 4, 3)->conf = 0.5f;        // 2010350: its row and 20103's sum hold
+  testing::CellRC(t, 2, 3)->conf = 0.5f;        // 201: its row fails
+  testing::CellRC(t, 4, 1)->conf = 0.5f;        // a name: no arithmetic proves it
+  RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, nullptr);
+  EXPECT_FLOAT_EQ(testing::CellRC(t, 4, 3)->conf, kConfirmedConf);
+  EXPECT_TRUE(testing::CellRC(t, 4, 3)->flags.empty());
+  EXPECT_FLOAT_EQ(testing::CellRC(t, 2, 3)->conf, 0.5f);
+  const auto& doubted = testing::CellRC(t, 2, 3)->flags;
+  EXPECT_NE(std::find(doubted.begin(), doubted.end(), "low_confidence"), doubted.end());
+  EXPECT_FLOAT_EQ(testing::CellRC(t, 4, 1)->conf, 0.5f);
+  EXPECT_EQ(testing::CellRC(t, 4, 1)->flags, std::vector<std::string>{"low_confidence"});
+}
+
 TEST(Quality, AVerticalBarInAnOcrReadingIsFlagged) {
   EXPECT_TRUE(HoldsARule("购置费|运行费"));
   EXPECT_TRUE(HoldsARule("购置费丨运行费"));

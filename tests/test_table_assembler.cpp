@@ -672,6 +672,11 @@ TEST(Assemble, AFormWithoutATitleLineTakesItsFirstRow) {
   ASSERT_EQ(doc.tables.size(), 1u);
   EXPECT_EQ(doc.tables[0].title, "财政项目支出绩效目标填报表");
   EXPECT_EQ(doc.tables[0].n_rows, 3);
+  // On a scan the rule below the title may be lost: the year shares its cell.
+  doc.page_results[0].tables[0].cells[0].text = "财政项目支出绩效目标填报表（2023年度）";
+  doc.tables.clear();
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.tables[0].title, "财政项目支出绩效目标填报表");
   // A first row that does not name a 表 is no title.
   doc.page_results[0].tables[0].cells[0].text = "项目基本情况";
   doc.tables.clear();

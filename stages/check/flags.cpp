@@ -1,10 +1,36 @@
 #include "stages/check/flags.h"
 
+#include <map>
+#include <set>
 #include <string>
+#include <tuple>
 
+#include "stages/common/amount.h"
 #include "stages/common/table_view.h"
 
 namespace juesuan {
+
+void ConfirmByArithmetic(Document& doc, const std::vector<Check>& checks) {
+  std::map<std::tuple<int, int, int>, int> passing;
+  std::set<std::tuple<int, int, int>> doubted;
+  for (const auto& ch : checks)
+    for (const auto& ref : ch.cells) {
+      const auto key = std::make_tuple(ref.table, ref.r, ref.c);
+      if (ch.status != "pass")
+        doubted.insert(key);
+      else if (!ch.conditional)
+        ++passing[key];
+    }
+  for (const auto& [key, n] : passing) {
+    const auto& [table, r, c] = key;
+    if (n < kConfirmingChecks || doubted.count(key) || table < 0 ||
+        table >= static_cast<int>(doc.tables.size()))
+      continue;
+    Cell* cell = AnchorAt(doc.tables[table], r, c);
+    if (cell && cell->conf < kConfirmedConf && ParseAmount(cell->text).is_number())
+      cell->conf = kConfirmedConf;
+  }
+}
 
 void FlagDoubtfulCells(Document& doc, const std::vector<Check>& checks) {
   for (const auto& ch : checks) {

@@ -12,6 +12,15 @@
 
 namespace juesuan {
 
+// An amount read with low confidence that two or more passing hard identities use, and no
+// failing or undecided one, is proven by arithmetic (two independent sums agree with it within
+// rounding): its conf is raised to kConfirmedConf, so "conf < 0.8" keeps meaning doubtful. Measured
+// on the real-budget scans before this rule: 65 right cells and no wrong one qualified (one
+// passing check alone would have confirmed a wrong one). Runs before FlagDoubtfulCells.
+inline constexpr int kConfirmingChecks = 2;
+inline constexpr float kConfirmedConf = 0.85f;
+void ConfirmByArithmetic(Document& doc, const std::vector<Check>& checks);
+
 // Machine-readable flags on the cells a reader must not trust blindly: operands of a failing
 // check ("check_failed") or of one that could not be decided ("check_unresolved"), and non-empty
 // cells read with confidence below kUnsureConf ("low_confidence"), OCR readings that hold a ruling

@@ -140,6 +140,31 @@ CropParams CropParams::ForDpi(int dpi) {
   return p;
 }
 
+bool TwoRunsFarApart(const cv::Mat& crop, int dpi) {
+  if (crop.empty()) return false;
+  cv::Mat ink;
+  cv::threshold(crop, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat columns;
+  cv::reduce(ink, columns, 0, cv::REDUCE_MAX, CV_8U);
+  const double em = dpi * 10.5 / 72.0;
+  // Runs of inked columns, a new run after a gap of more than three ems.
+  std::vector<std::pair<int, int>> runs;
+  int last = -1;
+  for (int x = 0; x < columns.cols; ++x) {
+    if (columns.at<uchar>(0, x) == 0) continue;
+    if (runs.empty() || x - last > 3 * em)
+      runs.emplace_back(x, x + 1);
+    else
+      runs.back().second = x + 1;
+    last = x;
+  }
+  for (size_t i = 0; i + 1 < runs.size(); ++i)
+    if (runs[i].second - runs[i].first >= 1.5 * em &&
+        runs[i + 1].second - runs[i + 1].first >= 1.5 * em)
+      return true;
+  return false;
+}
+
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
                  bool* multiline) {
   return CropCell(gray, binary, cell, CropParams::ForDpi(dpi), multiline);

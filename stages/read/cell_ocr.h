@@ -95,6 +95,12 @@ struct CropParams {
 //      one text line. Call it before CellOcr::read_cell, which expects crops cleaned this way.
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
                  const CropParams& params, bool* multiline);
+// Whether a cleaned crop (CropCell) holds two runs of ink side by side, each at least 1.5 ems
+// wide, more than three ems apart (an em of 10.5 pt type at `dpi`): the text of two cells whose
+// separating rule the grid missed ("其中：当年财政拨款      7,595,500.00"). A label spread over its
+// cell ("合      计") has runs one character wide and is not this.
+bool TwoRunsFarApart(const cv::Mat& crop, int dpi);
+
 // The same with CropParams::ForDpi(dpi).
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, int dpi,
                  bool* multiline);

@@ -16,6 +16,11 @@
 
 namespace juesuan {
 
+// An OCR reading longer than this many characters (a paragraph in a 绩效目标 form) has its conf
+// capped at kLongReadingConf: below kUnsureConf, so it is flagged low_confidence.
+inline constexpr size_t kLongReadingChars = 30;
+inline constexpr float kLongReadingConf = 0.7f;
+
 class TableReader {
  public:
   TableReader(CellOcr& ocr, int dpi) : ocr_(ocr), dpi_(dpi), crop_(CropParams::ForDpi(dpi)) {}
