@@ -125,6 +125,38 @@ TEST(PagePreparer, ScorerDecidesUpsideDown) {
   EXPECT_EQ(q.rotation, 0);
 }
 
+// Geometry can take a page with little text among specks for a page on its side (f24-finance-dept-
+// mod's two-row tail on a landscape page was turned 90 degrees and lost). The scorer has the last
+// word: a page whose own lines read clearly better as they stand is kept. The stub scorer reads
+// crops of one image well (by their memory, so it knows which image a crop came from).
+TEST(PagePreparer, ASidewaysVerdictIsCheckedByReading) {
+  PagePreparer prep(kDpi);
+  // Two upright text lines among columns of specks, which smear into vertical runs.
+  cv::Mat sideways(1800, 2400, CV_8U, cv::Scalar(255));
+  for (int line = 0; line < 2; ++line)
+    cv::putText(sideways, "ABCDEFGH 2024 IJKLMN", {150, 250 + line * 100}, cv::FONT_HERSHEY_SIMPLEX,
+                1.6, 0, 3);
+  for (int x = 300; x < 2300; x += 60)
+    for (int y = 500; y < 1700; y += 20)
+      cv::rectangle(sideways, cv::Rect(x, y, 6, 6), cv::Scalar(0), cv::FILLED);
+  ASSERT_TRUE(prep.text_runs_vertically(prep.binarise(sideways)));
+  auto reads_well = [](const cv::Mat& source) {
+    return [source](const cv::Mat& crop) { return crop.datastart == source.datastart ? 0.9 : 0.2; };
+  };
+  const cv::Mat turned = RotateQuarterTurns(sideways, 90);
+  EXPECT_TRUE(
+      prep.ReadsBetterAsItStands(sideways, prep.binarise(sideways), turned, reads_well(sideways)));
+  EXPECT_FALSE(
+      prep.ReadsBetterAsItStands(sideways, prep.binarise(sideways), turned, reads_well(turned)));
+  // In prepare(): the page's own crops read well, so it is not turned.
+  PreparedPage kept = prep.prepare(sideways, reads_well(sideways));
+  EXPECT_EQ(kept.rotation, 0);
+  EXPECT_EQ(kept.gray.size(), sideways.size());
+  // A scorer without a preference leaves geometry's verdict standing.
+  PreparedPage turned_page = prep.prepare(sideways, [](const cv::Mat&) { return 0.5; });
+  EXPECT_TRUE(turned_page.rotation == 90 || turned_page.rotation == 270) << turned_page.rotation;
+}
+
 TEST(RotateQuarterTurns, DimensionsAndPixels) {
   cv::Mat img(50, 100, CV_8U, cv::Scalar(0));  // 100 wide, 50 high
   img.at<uchar>(0, 0) = 255;                   // top-left corner marked

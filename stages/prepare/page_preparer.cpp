@@ -174,6 +174,29 @@ std::vector<cv::Rect> PagePreparer::SampleTextLines(const cv::Mat& binary, size_
   return lines;
 }
 
+double PagePreparer::MeanReadability(const cv::Mat& gray, const cv::Mat& bin,
+                                     const ReadabilityScorer& scorer, bool both_ways) const {
+  double sum = 0;
+  size_t n = 0;
+  for (const cv::Rect& r : SampleTextLines(bin, p_.samples)) {
+    double score = scorer(gray(r));
+    if (both_ways) score = std::max(score, scorer(RotateQuarterTurns(gray(r), 180)));
+    sum += score;
+    ++n;
+  }
+  return n == 0 ? -1.0 : sum / static_cast<double>(n);
+}
+
+bool PagePreparer::ReadsBetterAsItStands(const cv::Mat& gray, const cv::Mat& bin,
+                                         const cv::Mat& turned,
+                                         const ReadabilityScorer& scorer) const {
+  const double as_is = MeanReadability(gray, bin, scorer, false);
+  if (as_is < 0) return false;  // no horizontal text line at all: the geometry stands
+  if (as_is < p_.readable) return false;  // the lines do not read as text either way
+  const double on_side = MeanReadability(turned, binarise(turned), scorer, true);
+  return as_is > on_side + p_.sideways_margin;
+}
+
 cv::Mat PagePreparer::upright(const cv::Mat& gray, cv::Mat& bin, const ReadabilityScorer& scorer,
                               PreparedPage& out) const {
   cv::Mat up = gray;
@@ -181,6 +204,13 @@ cv::Mat PagePreparer::upright(const cv::Mat& gray, cv::Mat& bin, const Readabili
     // On its side: 90 or 270. Try both and let the scorer pick when it can.
     out.rotation = 90;
     up = RotateQuarterTurns(gray, 90);
+    // Geometry alone misjudges a page with little text on it (f24-finance-dept-mod's two-row
+    // tail of a table on a landscape page, among scanner specks): when the page's own text
+    // lines read clearly better as they stand than the turned page's, it is not on its side.
+    if (scorer && ReadsBetterAsItStands(gray, bin, up, scorer)) {
+      out.rotation = 0;
+      up = gray;
+    }
   }
   if (scorer) {
     // 0 vs 180: read a few sample text lines both ways round; upside-down Chinese still yields

@@ -76,6 +76,12 @@ class PagePreparer {
     int min_sample_pad = 2;
     // Confidence summed over the samples: turned lines must read clearly better, not by noise.
     double flip_margin = 0.3;
+    // Mean confidence per sample line: a page judged on its side by geometry is kept as it
+    // stands only when its own lines read this much better than the turned page's.
+    double sideways_margin = 0.15;
+    // ... and only when those lines read as text at all (Tesseract's mean confidence of an
+    // upright printed Chinese line is 0.8-0.95; of noise or turned glyphs mostly below 0.5).
+    double readable = 0.6;
 
     static Params ForDpi(int dpi);
   };
@@ -92,6 +98,11 @@ class PagePreparer {
   double estimate_skew(const cv::Mat& binary) const;
   // True when text lines run vertically (the page is on its side).
   bool text_runs_vertically(const cv::Mat& binary) const;
+  // Whether the sample text lines of `gray` (binary `bin`) read clearly better than those of
+  // `turned` (the page a quarter turned, read either way round): then it is not on its side.
+  bool ReadsBetterAsItStands(const cv::Mat& gray, const cv::Mat& bin, const cv::Mat& turned,
+                             const ReadabilityScorer& scorer) const;
+
   // Boxes of up to `count` long text lines (rules removed), widest first.
   std::vector<cv::Rect> SampleTextLines(const cv::Mat& binary, size_t count) const;
 
@@ -99,6 +110,10 @@ class PagePreparer {
   // Turns `gray` upright (out.rotation); `bin` is its binary image, updated when it turns.
   cv::Mat upright(const cv::Mat& gray, cv::Mat& bin, const ReadabilityScorer& scorer,
                   PreparedPage& out) const;
+  // Mean readability of the sample text lines of `gray` (best of both ways round when
+  // `both_ways`); -1 when the page has no line to sample.
+  double MeanReadability(const cv::Mat& gray, const cv::Mat& bin, const ReadabilityScorer& scorer,
+                         bool both_ways) const;
   Params p_;
 };
 
