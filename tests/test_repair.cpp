@@ -350,6 +350,36 @@ TEST(Repairer, DashLookAlikeAmongZerosIsUnsure) {
   EXPECT_EQ(testing::CellRC(t, 3, 1)->text, "——");         // the reading stands
 }
 
+// Broken rules in a blank amount cell read as "[一一", "广一一", "Fr": no amount. Left as read,
+// every check through the cell was undecided and flagged all its operands; taken as blank, the
+// checks test the cell like any other.
+TEST(Repairer, RuleRemnantsInAnAmountCellAreBlank) {
+  Repairer rep(Dict(), testing::Catalogue());
+  Table t = testing::MakeTable("", "某某情况表",
+                               {{"项目", "甲", "乙"},
+                                {"一类", "[一一", "12.50"},
+                                {"二类", "Fr", "3.00"},
+                                {"三类", "广一一", "——"},
+                                {"四类", "——", "m"},
+                                {"五类", "1.00", "无"},
+                                {"六类", "2.00", "4.00"},
+                                {"七类", "3.00", "5.00"}},
+                               1);
+  auto repairs = rep.repair(t, 0, nullptr);
+  for (int r : {1, 2, 3}) {
+    const Cell* cell = testing::CellRC(t, r, 1);
+    EXPECT_EQ(cell->text, "") << r;
+    EXPECT_NE(cell->raw, "") << r;  // the reading is kept
+    EXPECT_EQ(cell->flags, (std::vector<std::string>{"repaired_unsure", "unreadable"})) << r;
+  }
+  EXPECT_EQ(testing::CellRC(t, 4, 1)->text, "——");  // a dash is a dash
+  EXPECT_EQ(testing::CellRC(t, 4, 2)->text, "m");   // one letter may be a misread digit
+  EXPECT_EQ(testing::CellRC(t, 5, 2)->text, "无");  // a word
+  int blanked = 0;
+  for (const auto& r : repairs) blanked += r.after.empty() && r.field == "amount";
+  EXPECT_EQ(blanked, 3);
+}
+
 TEST(Repairer, LostQuoteOfSanGongIsRestored) {
   EXPECT_EQ(QuoteSanGong("三公”经费预算数"), "“三公”经费预算数");
   EXPECT_EQ(QuoteSanGong("“三公经费预算数"), "“三公”经费预算数");
