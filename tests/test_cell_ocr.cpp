@@ -195,5 +195,31 @@ TEST(TwoRunsFarApart, TwoCellsTextSideBySideOnly) {
   EXPECT_FALSE(TwoRunsFarApart(cv::Mat(), 300));
 }
 
+// A blank template prints "…" in the rows that stand for codes not listed; CropCell drops its
+// dots as specks, ReadEllipses finds them (200 dpi: an em is about 29 px, a dot 3-4 px).
+TEST(ReadEllipses, EvenlySpacedDotsOnALineOnly) {
+  cv::Mat bin(200, 400, CV_8U, cv::Scalar(0));
+  auto dot = [&](int x, int y) {
+    cv::rectangle(bin, cv::Rect(x, y, 4, 4), cv::Scalar(255), cv::FILLED);
+  };
+  const Box cell{0, 0, 400, 200};
+  const CropParams p = CropParams::ForDpi(200);
+  for (int k = 0; k < 3; ++k) dot(40 + 8 * k, 60);
+  EXPECT_EQ(ReadEllipses(bin, cell, p, 200), "…");
+  for (int k = 0; k < 3; ++k) dot(40 + 8 * k, 120);  // a second line: "… …"
+  EXPECT_EQ(ReadEllipses(bin, cell, p, 200), "… …");
+  // Specks scattered over a blank cell are no ellipsis.
+  cv::Mat specks(200, 400, CV_8U, cv::Scalar(0));
+  for (auto [x, y] : std::vector<std::pair<int, int>>{{30, 40}, {90, 44}, {200, 150}, {310, 90}})
+    cv::rectangle(specks, cv::Rect(x, y, 3, 3), cv::Scalar(255), cv::FILLED);
+  EXPECT_EQ(ReadEllipses(specks, cell, p, 200), "");
+  // Two dots are not an ellipsis; dots beside text are the text's (the cell is not blank).
+  cv::Mat two(200, 400, CV_8U, cv::Scalar(0));
+  for (int k = 0; k < 2; ++k) two(cv::Rect(40 + 8 * k, 60, 4, 4)).setTo(255);
+  EXPECT_EQ(ReadEllipses(two, cell, p, 200), "");
+  bin(cv::Rect(200, 50, 30, 30)).setTo(255);
+  EXPECT_EQ(ReadEllipses(bin, cell, p, 200), "");
+}
+
 }  // namespace
 }  // namespace juesuan

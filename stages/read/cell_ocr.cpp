@@ -140,6 +140,54 @@ CropParams CropParams::ForDpi(int dpi) {
   return p;
 }
 
+std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& p, int dpi) {
+  cv::Rect r(cell.x + p.inset, cell.y + p.inset, cell.w - 2 * p.inset, cell.h - 2 * p.inset);
+  r &= cv::Rect(0, 0, binary.cols, binary.rows);
+  if (r.width < p.min_side || r.height < p.min_side) return "";
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(binary(r), labels, stats, centroids, 8);
+  const double em = dpi * 10.5 / 72.0;
+  struct Dot {
+    double x, y, size;
+  };
+  std::vector<Dot> dots;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    // A dot of 10.5 pt type is about a tenth of an em; anything larger than a quarter em or
+    // far from square is text or a rule, and the cell is not one of dots alone.
+    if (w > em / 4 || h > em / 4 || w > 2 * h + 1 || h > 2 * w + 1) {
+      if (w >= 2 && h >= 2) return "";
+      continue;
+    }
+    if (w < 2 || h < 2) continue;  // a pixel of noise
+    dots.push_back({centroids.at<double>(i, 0), centroids.at<double>(i, 1),
+                    static_cast<double>(std::max(w, h))});
+  }
+  std::sort(dots.begin(), dots.end(),
+            [](const Dot& a, const Dot& b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
+  // Lines of dots (centres within a dot's size), each line's runs of evenly spaced dots.
+  std::vector<std::string> found;
+  for (size_t i = 0; i < dots.size();) {
+    size_t j = i + 1;
+    while (j < dots.size() && dots[j].y - dots[i].y <= dots[i].size) ++j;
+    std::vector<Dot> line(dots.begin() + static_cast<long>(i), dots.begin() + static_cast<long>(j));
+    std::sort(line.begin(), line.end(), [](const Dot& a, const Dot& b) { return a.x < b.x; });
+    for (size_t a = 0; a < line.size();) {
+      size_t b = a + 1;
+      while (b < line.size() && line[b].x - line[b - 1].x <= em / 2 &&
+             std::abs((line[b].x - line[b - 1].x) - (line[a + 1].x - line[a].x)) <= em / 10 &&
+             std::abs(line[b].size - line[a].size) <= 2)
+        ++b;
+      if (b - a >= 3) found.push_back("…");
+      a = b;
+    }
+    i = j;
+  }
+  std::string out;
+  for (const auto& e : found) out += (out.empty() ? "" : " ") + e;
+  return out;
+}
+
 bool TwoRunsFarApart(const cv::Mat& crop, int dpi) {
   if (crop.empty()) return false;
   cv::Mat ink;

@@ -95,6 +95,13 @@ struct CropParams {
 //      one text line. Call it before CellOcr::read_cell, which expects crops cleaned this way.
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
                  const CropParams& params, bool* multiline);
+// Ellipses ("…") printed in a cell that CropCell found blank: their dots are speck-sized, so
+// they are dropped with the specks. Three or more dots of one size on one line, evenly and
+// closely spaced (centre to centre at most half an em of 10.5 pt type at `dpi`), make one "…";
+// several on a line or on lines one under another are joined with spaces ("… … …", a blank
+// template's rows that stand for the codes not listed). "" when the cell holds none.
+std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& params, int dpi);
+
 // Whether a cleaned crop (CropCell) holds two runs of ink side by side, each at least 1.5 ems
 // wide, more than three ems apart (an em of 10.5 pt type at `dpi`): the text of two cells whose
 // separating rule the grid missed ("其中：当年财政拨款      7,595,500.00"). A label spread over its

@@ -24,7 +24,12 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.bbox = g.box;
     bool multiline = false;
     cv::Mat crop = CropCell(gray, binary, g.box, crop_, &multiline);
-    if (crop.empty()) continue;
+    if (crop.empty()) {
+      // A blank template's "…" rows: dots the crop dropped as specks.
+      cell.text = cell.raw = ReadEllipses(binary, g.box, crop_, dpi_);
+      cell.conf = cell.text.empty() ? 0.f : kEllipsisConf;
+      continue;
+    }
     bool text_column = g.cs == 1 && text_votes[g.c] >= 2 && number_votes[g.c] == 0;
     Reading rd =
         ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);
