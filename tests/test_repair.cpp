@@ -380,6 +380,29 @@ TEST(Repairer, RuleRemnantsInAnAmountCellAreBlank) {
   EXPECT_EQ(blanked, 3);
 }
 
+// A 绩效目标 form prints its labels all over the grid; OCR damages them like headers.
+TEST(Repairer, FormLabelsAnywhereInTheGrid) {
+  Repairer rep(Dict(), testing::Catalogue());
+  Table t = testing::MakeTable("", "财政项目支出绩效目标填报表",
+                               {{"项目名称", "社区服务中心", "项目性质", "阶段性项目"},
+                                {"-级指标", "级指标", "三级指林", "指标值"},
+                                {"产出指标", "数量指标", "规划建筑面积", "≥13459.00(平方米)"}},
+                               0);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  ASSERT_EQ(t.kind, "performance_targets");
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 1, 0)->text, "一级指标");  // 一 read as a hyphen
+  EXPECT_EQ(testing::CellRC(t, 1, 0)->raw, "-级指标");
+  // 一, 二 or 三 lost: no telling which, so flagged and kept.
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->text, "级指标");
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
+  const Cell* lin = testing::CellRC(t, 1, 2);
+  EXPECT_TRUE(lin->text == "三级指标" || !lin->flags.empty()) << lin->text;
+  // The form's own values are not labels.
+  EXPECT_EQ(testing::CellRC(t, 0, 1)->text, "社区服务中心");
+  EXPECT_TRUE(testing::CellRC(t, 2, 2)->flags.empty());
+}
+
 TEST(Repairer, LostQuoteOfSanGongIsRestored) {
   EXPECT_EQ(QuoteSanGong("三公”经费预算数"), "“三公”经费预算数");
   EXPECT_EQ(QuoteSanGong("“三公经费预算数"), "“三公”经费预算数");

@@ -55,6 +55,7 @@ std::vector<TableKind> ParseKinds(const nlohmann::json& j) {
     }
     kind.personnel_classes = Strings(k, "personnel_classes");
     kind.row_key = k.value("row_key", "");
+    kind.form_labels = Strings(k, "form_labels");
     kinds.push_back(std::move(kind));
   }
   return kinds;

@@ -35,6 +35,9 @@ struct TableKind {
   std::vector<std::string> row_parts;  // ... = Σ these column ids
   std::vector<std::string> personnel_classes;
   std::string row_key;  // how rows are keyed: "line+label" (01, 04, 10), else by code or label
+  // Forms (绩效目标填报表) print their labels anywhere in the grid, not only in header rows: the
+  // words a label cell of such a form is repaired against.
+  std::vector<std::string> form_labels;
 };
 
 // A fixed row label of the catalogue (row_labels in table_kinds.json): a line of the 01/04

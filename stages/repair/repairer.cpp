@@ -388,6 +388,7 @@ class TablePass {
 
   void HeadersByWord();
   void HeadersByPosition();
+  void FormLabels();
   std::vector<int> CodesAndNames();  // returns the code columns
   void Amounts(const std::vector<int>& code_cols);
   void RowLabels();
@@ -490,6 +491,30 @@ void TablePass::HeadersByWord() {
              "header repaired against the " + kind_->id + " catalogue (distance " + Fmt(near.best) +
                  ")",
              near.best <= params_.header_distance ? 0.9 : 0.75);
+  }
+}
+
+// 1c. A form's labels (the kind's form_labels), wherever they stand in its grid: repaired when
+// one label is clearly nearest, flagged when the reading is a character from one or more
+// ("级指标" lost its 一, 二 or 三: no telling which).
+void TablePass::FormLabels() {
+  if (!kind_ || kind_->form_labels.empty()) return;
+  const std::vector<std::string>& words = kind_->form_labels;
+  for (auto& cell : t_.cells) {
+    const std::string s = StripSpaces(cell.text);
+    if (cell.exact || s.empty() || !HasHan(s) || FoldsToAny(s, words)) continue;
+    const NearestWord near = Nearest(s, words);
+    const double n = static_cast<double>(std::max(U32Length(s), U32Length(near.word)));
+    if (near.best <= std::max(params_.header_distance, params_.header_distance_per_char * n) &&
+        near.second > near.best + params_.header_margin)
+      Record(cell, "label", near.word,
+             "form label repaired against the " + kind_->id + " catalogue (distance " +
+                 Fmt(near.best) + ")",
+             near.best <= params_.header_distance ? 0.9 : 0.75);
+    else if (near.best <= params_.unknown_header_flag_distance &&
+             n >= params_.unknown_header_flag_min_chars)
+      Warn(cell, "dictionary_mismatch",
+           "label '" + cell.text + "' is a character from '" + near.word + "'; kept as read");
   }
 }
 
@@ -931,6 +956,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   TablePass pass(*this, dict_, catalogue_, params_, t, table_index, warnings);
   pass.HeadersByWord();
   pass.HeadersByPosition();
+  pass.FormLabels();
   const std::vector<int> code_cols = pass.CodesAndNames();
   pass.Amounts(code_cols);
   pass.RowLabels();
