@@ -321,6 +321,35 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
   EXPECT_EQ(testing::CellRC(u, 1, 1)->flags, std::vector<std::string>{"not_a_code"});
 }
 
+// b24-wanli-dept prints 款 parts without their zero ("2" for 02). On the text layer that is
+// exact; read by OCR a lone digit may be 02 or 12 with a digit lost, so it only narrows the
+// dictionary's choice and the printed name decides (economic codes too).
+TEST(Repairer, OneDigitPartReadByOcrIsDecidedByTheName) {
+  Repairer rep(Dict(), testing::Catalogue());
+  Table t = testing::MakeTable("", "2024年部门一般公共预算基本支出部门预算经济分类预算表",
+                               {{"类", "款", "经济分类科目名称", "合计", "人员经费", "公用经费"},
+                                {"301", "", "工资福利支出", "30", "30", "0"},
+                                {"301", "7", "绩效工资", "10", "10", "0"},
+                                {"301", "2", "嫂贴补贴", "20", "20", "0"},
+                                {"301", "9", "某某不存在的科目", "0", "0", "0"}},
+                               1);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  ASSERT_EQ(t.kind, "budget_basic_by_economic");
+  auto repairs = rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 2, 1)->text, "07");  // 30107 绩效工资: the name is exact
+  EXPECT_EQ(testing::CellRC(t, 3, 1)->text, "02");  // 30102 津贴补贴, one glyph garbled
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->text, "津贴补贴");
+  // The name proved the code and the code the name: both stay unsure.
+  for (const auto& r : repairs) {
+    if (r.r == 3) {
+      EXPECT_LT(r.confidence, 0.8) << r.field << " " << r.after;
+    }
+  }
+  // No name near an entry with a 9 in its part: the code stays unknown, flagged.
+  EXPECT_EQ(testing::CellRC(t, 4, 1)->text, "9");
+  EXPECT_EQ(testing::CellRC(t, 4, 1)->flags, std::vector<std::string>{"not_a_code"});
+}
+
 // The 三公 budget table prints one row of figures: each column shows one amount, and a comma
 // read for the decimal point is still repaired there.
 TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {

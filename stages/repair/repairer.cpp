@@ -70,12 +70,19 @@ std::optional<Repairer::CodeFromNameFix> Repairer::CodeFromName(
   // The name must be the entry's and no other's: exactly (党委办公厅 and 政府办公厅 differ in two
   // characters), or up to a character or so of OCR noise when every other entry is far off.
   const bool exact = best && best_d == 0 && second_d > 0;
-  if (!best || (!exact && (best_d > 0.15 || second_d - best_d < 0.2))) return std::nullopt;
+  // A part read as one digit has already narrowed the entries to a few, so a name with a glyph
+  // of OCR noise in four ("嫂贴补贴" for 30102 津贴补贴, the only 301 entry with a 2 in its part
+  // whose name is near) may decide when every other entry is far; the fix is then unsure.
+  bool one_digit = false;
+  for (const auto& part : parts) one_digit = one_digit || (part && part->size() == 1);
+  const bool near_enough = best && ((best_d <= 0.15 && second_d - best_d >= 0.2) ||
+                                    (one_digit && best_d <= 0.3 && second_d - best_d >= 0.5));
+  if (!best || (!exact && !near_enough)) return std::nullopt;
   CodeFromNameFix fix;
   for (size_t p = 0; p < parts.size(); ++p)
     fix.parts.push_back(best->code.size() >= 3 + 2 * (p + 1) ? best->code.substr(3 + 2 * p, 2)
                                                              : "");
-  fix.confidence = best_d == 0 && best->sure ? 0.85 : 0.7;
+  fix.confidence = best_d == 0 && best->sure ? 0.85 : best_d <= 0.15 ? 0.7 : 0.6;
   fix.reason = "code part unreadable or one digit; the printed name is the dictionary's " +
                best->code + " " + best->name + " (the only entry under " + lei +
                " the readable parts allow)";
@@ -411,8 +418,10 @@ class TablePass {
   void CodeColumnPass(const CodeColumn& g);
   void CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean, const std::string& prev,
                const std::string& next);
-  bool CodePartsBroken(const CodeColumn& g, int r, const std::string& lei, const std::string& name);
-  void NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e);
+  bool CodePartsBroken(const CodeColumn& g, int r, const std::string& lei, const std::string& name,
+                       double* from_name);
+  void NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
+                double max_confidence);
   std::set<int> ColumnNumberRows() const;
   std::vector<bool> AmountColumns(const std::vector<int>& code_cols,
                                   const std::set<int>& lanci_rows) const;
@@ -686,7 +695,9 @@ void TablePass::CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean
   const std::string name = name_cell ? name_cell->text : "";
   // A split code (201 | 13 | 01) is repaired in its 类 part, with the 类 parts around it as
   // context, but its name belongs to the whole code.
-  if (clean.size() == 3 && CodePartsBroken(g, code_cell.r, clean, name)) {
+  // A code part taken from this very name proves the name no better than the name proved it.
+  double from_name = 1.0;
+  if (clean.size() == 3 && CodePartsBroken(g, code_cell.r, clean, name, &from_name)) {
     if (name_cell) AddFlag(*name_cell, "not_in_dictionary");
     return;
   }
@@ -703,14 +714,14 @@ void TablePass::CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean
              " classification dictionary; kept as read");
     return;
   }
-  if (name_cell) NameCell(*name_cell, code, *e);
+  if (name_cell) NameCell(*name_cell, code, *e, from_name);
 }
 
 // 款 / 项 part cells of a split code: OCR noise cleaned like a code; a part that stays
 // unreadable is taken from the printed name when the dictionary proves it, else it leaves the
 // whole code unknown (true), so neither it nor the name is trusted.
 bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& lei,
-                                const std::string& name) {
+                                const std::string& name, double* from_name) {
   // Each part: its digits, "" when blank, nullopt when OCR made it unreadable.
   std::vector<std::optional<std::string>> part_digits;
   std::vector<bool> unsure;  // per part: not read as two digits (or one on a text layer)
@@ -749,6 +760,7 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
     if (!unsure[p] || !part_cells[p]) continue;
     if (fix) {
       Record(*part_cells[p], "code", fix->parts[p], fix->reason, fix->confidence);
+      *from_name = fix->confidence;
     } else {
       Warn(*part_cells[p], "not_a_code",
            "code part '" + part_cells[p]->text + "' is not two digits; kept as read");
@@ -759,7 +771,8 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
 }
 
 // The name of a proven code (valid, in this table's system) against its dictionary name.
-void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e) {
+void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
+                         double max_confidence) {
   if (StripSpaces(name_cell.text).empty()) {
     // A coded row always prints its name: an empty OCR reading is a name that was not read,
     // so the dictionary name stands in.
@@ -779,7 +792,8 @@ void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEnt
     Record(name_cell, "name", *canon,
            "name repaired against dictionary entry " + code + " (confusion-aware distance " +
                Fmt(d) + ")",
-           !e.sure || length_differs ? 0.7 : (d <= params_.name_distance ? 0.95 : 0.85));
+           std::min(max_confidence,
+                    !e.sure || length_differs ? 0.7 : (d <= params_.name_distance ? 0.95 : 0.85)));
   } else if (far) {
     Warn(name_cell, "dictionary_mismatch",
          "name '" + name_cell.text + "' differs from the dictionary name of " + code + " '" +
