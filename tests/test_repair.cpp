@@ -350,6 +350,30 @@ TEST(Repairer, OneDigitPartReadByOcrIsDecidedByTheName) {
   EXPECT_EQ(testing::CellRC(t, 4, 1)->flags, std::vector<std::string>{"not_a_code"});
 }
 
+// A 项 part OCR read as blank: the row's name belongs below the 款, so the part was lost.
+TEST(Repairer, BlankPartUnderANameOfADeeperCodeWasLost) {
+  Repairer rep(Dict(), testing::Catalogue());
+  Table t =
+      testing::MakeTable("", "2025年部门一般公共预算支出功能分类预算表",
+                         {{"类", "款", "项", "功能分类科目名称", "合计", "基本支出", "项目支出"},
+                          {"201", "", "", "一般公共服务支出", "30.00", "10.00", "20.00"},
+                          {"201", "06", "", "财政事务", "30.00", "10.00", "20.00"},
+                          {"201", "06", "", "行政运行", "10.00", "10.00", "0.00"},
+                          {"201", "06", "02", "一般行政管理事务", "20.00", "0.00", "20.00"}},
+                         1);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->text, "01");  // 2010601 行政运行
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->raw, "");
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->text, "");  // the 类 and 款 rows keep their blanks
+  EXPECT_EQ(testing::CellRC(t, 2, 2)->text, "");
+  // On the text layer a blank is printed so: never filled in.
+  for (auto& cell : t.cells) cell.exact = true;
+  testing::CellRC(t, 3, 2)->text = testing::CellRC(t, 3, 2)->raw = "";
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 3, 2)->text, "");
+}
+
 // The 三公 budget table prints one row of figures: each column shows one amount, and a comma
 // read for the decimal point is still repaired there.
 TEST(Repairer, AmountsOfAOneRowTableAreNormalised) {

@@ -422,6 +422,9 @@ class TablePass {
                        double* from_name);
   void NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
                 double max_confidence);
+  void LostParts(const std::string& lei, const std::vector<std::optional<std::string>>& part_digits,
+                 const std::vector<Cell*>& part_cells, const std::string& name, CodeSystem system,
+                 double* from_name);
   std::set<int> ColumnNumberRows() const;
   std::vector<bool> AmountColumns(const std::vector<int>& code_cols,
                                   const std::set<int>& lanci_rows) const;
@@ -749,12 +752,14 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
                                                    : std::nullopt);
     unsure.push_back(true);
   }
-  if (std::find(unsure.begin(), unsure.end(), true) == unsure.end()) return false;
-  const auto fix = repairer_.CodeFromName(lei, part_digits, name,
-                                          !economic_ ? CodeSystem::kFunction
-                                          : lei.starts_with("5")
-                                              ? CodeSystem::kEconGov  // 政府预算经济分类 (501 ...)
-                                              : CodeSystem::kEconDept);
+  const CodeSystem system = !economic_             ? CodeSystem::kFunction
+                            : lei.starts_with("5") ? CodeSystem::kEconGov  // 政府预算经济分类
+                                                   : CodeSystem::kEconDept;
+  if (std::find(unsure.begin(), unsure.end(), true) == unsure.end()) {
+    LostParts(lei, part_digits, part_cells, name, system, from_name);
+    return false;
+  }
+  const auto fix = repairer_.CodeFromName(lei, part_digits, name, system);
   bool broken = false;
   for (size_t p = 0; p < part_digits.size(); ++p) {
     if (!unsure[p] || !part_cells[p]) continue;
@@ -768,6 +773,38 @@ bool TablePass::CodePartsBroken(const CodeColumn& g, int r, const std::string& l
     }
   }
   return broken;
+}
+
+// A 项 (or 款) part that OCR read as blank although the row's name belongs to a deeper code:
+// "201 | 06 | (blank) | 行政运行" is 2010601, not a second 20106 财政事务 (b25-finance-dept's
+// scan). Only when the name as printed is exactly one entry's below the parts that were read, and
+// is not the name of the code as read.
+void TablePass::LostParts(const std::string& lei,
+                          const std::vector<std::optional<std::string>>& part_digits,
+                          const std::vector<Cell*>& part_cells, const std::string& name,
+                          CodeSystem system, double* from_name) {
+  std::string as_read = lei;
+  std::vector<std::optional<std::string>> open = part_digits;
+  bool any_blank = false;
+  for (size_t p = 0; p < part_digits.size(); ++p) {
+    if (part_digits[p] && !part_digits[p]->empty()) {
+      as_read += *part_digits[p];
+    } else if (part_cells[p] && !part_cells[p]->exact) {
+      open[p] = std::nullopt;
+      any_blank = true;
+    }
+  }
+  if (!any_blank || StripSpaces(name).empty()) return;
+  if (const CodeEntry* e = dict_.Find(as_read, system); e && FoldEqual(StripSpaces(name), e->name))
+    return;
+  const auto fix = repairer_.CodeFromName(lei, open, name, system);
+  if (!fix || fix->confidence < 0.85) return;  // the printed name exactly, and a sure entry
+  for (size_t p = 0; p < part_digits.size(); ++p)
+    if (!open[p] && part_cells[p] && !fix->parts[p].empty()) {
+      Record(*part_cells[p], "code", fix->parts[p], "code part read as blank; " + fix->reason,
+             0.85);
+      *from_name = 0.85;
+    }
 }
 
 // The name of a proven code (valid, in this table's system) against its dictionary name.
