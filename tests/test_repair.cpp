@@ -451,6 +451,21 @@ TEST(Repairer, FormLabelsAnywhereInTheGrid) {
   EXPECT_EQ(testing::CellRC(t, 1, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
   const Cell* lin = testing::CellRC(t, 1, 2);
   EXPECT_TRUE(lin->text == "三级指标" || !lin->flags.empty()) << lin->text;
+  // Indicator values under 指标值 carry a comparator: 三 before the digits was ≥ (unsure), a
+  // value without one is flagged.
+  Table v = testing::MakeTable("", "财政项目支出绩效目标填报表",
+                               {{"项目名称", "社区服务中心", "项目性质", "阶段性项目"},
+                                {"一级指标", "二级指标", "三级指标", "指标值"},
+                                {"产出指标", "数量指标", "规划建筑面积", "三13459. 00 (平方米)"},
+                                {"产出指标", "质量指标", "完工及时率", "100.00(%)"},
+                                {"产出指标", "时效指标", "按时完成", "≥95.00(%)"}},
+                               0);
+  v.kind = ClassifyTable(v, testing::Catalogue());
+  rep.repair(v, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(v, 2, 3)->text, "≥13459.00(平方米)");
+  EXPECT_EQ(testing::CellRC(v, 2, 3)->flags, std::vector<std::string>{"repaired_unsure"});
+  EXPECT_EQ(testing::CellRC(v, 3, 3)->flags, std::vector<std::string>{"comparator_lost"});
+  EXPECT_TRUE(testing::CellRC(v, 4, 3)->flags.empty());
   // The form's own values are not labels.
   EXPECT_EQ(testing::CellRC(t, 0, 1)->text, "社区服务中心");
   EXPECT_TRUE(testing::CellRC(t, 2, 2)->flags.empty());

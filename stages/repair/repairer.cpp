@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <set>
 
 #include "stages/common/amount.h"
@@ -396,6 +397,7 @@ class TablePass {
   void HeadersByWord();
   void HeadersByPosition();
   void FormLabels();
+  void IndicatorComparators();
   std::vector<int> CodesAndNames();  // returns the code columns
   void Amounts(const std::vector<int>& code_cols);
   void RowLabels();
@@ -527,6 +529,34 @@ void TablePass::FormLabels() {
              n >= params_.unknown_header_flag_min_chars)
       Warn(cell, "dictionary_mismatch",
            "label '" + cell.text + "' is a character from '" + near.word + "'; kept as read");
+  }
+}
+
+// 1d. A 绩效 form's indicator values (the column under 指标值) are printed with a comparator:
+// "≥12.00(次)", "=100.00(%)". OCR reads ≥ as 三 and = as 二, or drops them: a value read
+// without one is flagged comparator_lost, a 三 or 二 before the digits is repaired, unsure.
+void TablePass::IndicatorComparators() {
+  if (!kind_ || kind_->form_labels.empty()) return;
+  std::vector<std::pair<int, int>> value_columns;  // (header row, column)
+  for (const auto& cell : t_.cells)
+    if (StripSpaces(cell.text) == "指标值") value_columns.emplace_back(cell.r, cell.c);
+  static const std::regex kLookAlike(R"(^(三|二)\s*([0-9]))");
+  static const std::regex kBareNumber(R"(^[0-9][0-9,.\s]*(?:(?:（|\().*(?:）|\)))?$)");
+  for (auto& cell : t_.cells) {
+    if (cell.exact || StripSpaces(cell.text).empty()) continue;
+    bool under = false;
+    for (const auto& [r, c] : value_columns) under = under || (cell.c == c && cell.r > r);
+    if (!under) continue;
+    const std::string s = StripSpaces(cell.text);
+    std::smatch m;
+    if (std::regex_search(s, m, kLookAlike)) {
+      const std::string comparator = m[1] == "三" ? "≥" : "=";
+      Record(cell, "label", comparator + s.substr(static_cast<size_t>(m.length(1))),
+             "a comparator read as " + m[1].str() + " before an indicator value", 0.6);
+    } else if (std::regex_match(s, kBareNumber)) {
+      Warn(cell, "comparator_lost",
+           "indicator value '" + cell.text + "' has no comparator (≥ ≤ =); OCR may have lost it");
+    }
   }
 }
 
@@ -1008,6 +1038,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   pass.HeadersByWord();
   pass.HeadersByPosition();
   pass.FormLabels();
+  pass.IndicatorComparators();
   const std::vector<int> code_cols = pass.CodesAndNames();
   pass.Amounts(code_cols);
   pass.RowLabels();
