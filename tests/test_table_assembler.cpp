@@ -607,6 +607,13 @@ TEST(Assemble, TheTotalRowAloneOnTheNextPageJoinsItsTable) {
     if (c.r == 4) total.emplace_back(c.c, c.cs, c.text);
   EXPECT_EQ(total, (std::vector<std::tuple<int, int, std::string>>{
                        {0, 4, "合计"}, {4, 1, "30.00"}, {5, 1, "10.00"}, {6, 1, "20.00"}}));
+  // The left border of the lone row broke off in the scan: its grid starts inside the 类
+  // column, and only the right edge and the amount columns line up.
+  doc.page_results[1].tables[0].grid.xs = {217, 1201, 1534, 1847, 2180};
+  doc.tables.clear();
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  EXPECT_EQ(doc.tables[0].n_rows, 5);
   // Columns that do not line up make a table of its own.
   doc.page_results[1].tables[0].grid.xs = {150, 700, 1534, 1847, 2180};
   doc.tables.clear();

@@ -141,10 +141,32 @@ std::optional<std::vector<int>> MapColumnLines(const std::vector<int>& table_xs,
     if (map.front() != 0 || map.back() != last) return std::nullopt;
     return map;
   };
-  // The whole width scaled (a scan shrinks or grows a page a little), else the left edge alone.
+  // The right edge alone, when the left border broke off in the scan (the grid starts inside
+  // the first column: b25-wanli-dept's 合计 row alone on its page began 70 px right of it).
+  auto map_from_right = [&]() -> std::optional<std::vector<int>> {
+    std::vector<int> map;
+    size_t k = 0;
+    for (size_t i = 0; i < next_xs.size(); ++i) {
+      const double at = table_xs.back() + (next_xs[i] - next_xs.back());
+      while (k < table_xs.size() && table_xs[k] < at - tol) ++k;
+      if (k < table_xs.size() && std::abs(table_xs[k] - at) <= tol) {
+        map.push_back(static_cast<int>(k++));
+      } else if (i == 0 && at > table_xs[0] && at < table_xs[1]) {
+        map.push_back(0);
+        k = 1;
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (map.front() != 0 || map.back() != last) return std::nullopt;
+    return map;
+  };
+  // The whole width scaled (a scan shrinks or grows a page a little), else the left edge alone,
+  // else the right edge alone.
   if (std::abs(next_width / width - 1.0) <= 0.03)
     if (auto map = map_with(width / next_width)) return map;
-  return map_with(1.0);
+  if (auto map = map_with(1.0)) return map;
+  return map_from_right();
 }
 
 }  // namespace
