@@ -106,8 +106,16 @@ TEST(RemoveSpacesNearHan, KeepsSpacesBetweenLatinWords) {
   EXPECT_EQ(RemoveSpacesNearHan(""), "");
 }
 
+TEST(NormaliseReading, ABracketPairReadInTwoWidthsIsFullWidth) {
+  EXPECT_EQ(NormaliseReading("因公出国（境)费用"), "因公出国（境）费用");
+  EXPECT_EQ(NormaliseReading("因公出国(境）费用"), "因公出国（境）费用");
+  EXPECT_EQ(NormaliseReading("因公出国(境)费用"), "因公出国(境)费用");  // one width: as read
+  EXPECT_EQ(NormaliseReading("维修（护）费"), "维修（护）费");
+  EXPECT_EQ(NormaliseReading("（一"), "（一");  // unclosed: as read
+}
+
 TEST(NormaliseReading, BookTitleMarkClosedByARoundBracketIsABracket) {
-  EXPECT_EQ(NormaliseReading("政府办公厅《室) 及相关机构事务"), "政府办公厅（室)及相关机构事务");
+  EXPECT_EQ(NormaliseReading("政府办公厅《室) 及相关机构事务"), "政府办公厅（室）及相关机构事务");
   EXPECT_EQ(NormaliseReading("〈境〉"), "（境）");
   EXPECT_EQ(NormaliseReading("《预算法》"), "《预算法》");  // a real book title stays
   EXPECT_EQ(NormaliseReading("《预算法"), "《预算法");

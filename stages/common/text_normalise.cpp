@@ -102,6 +102,15 @@ std::string NormaliseReading(const std::string& raw) {
     const size_t close = u.find_first_of(U"）)》", i + 1);
     if (close != std::u32string::npos && u[close] != U'》') u[i] = U'（';
   }
+  // A pair of round brackets printed in one width and read in two ("因公出国（境)费"): a Chinese
+  // text prints full-width brackets, so a pair with one full-width bracket is made full-width.
+  for (size_t i = 0; i < u.size(); ++i) {
+    if (u[i] != U'（' && u[i] != U'(') continue;
+    const size_t close = u.find_first_of(U"）)", i + 1);
+    if (close == std::u32string::npos || u[close] == (u[i] == U'（' ? U'）' : U')')) continue;
+    u[i] = U'（';
+    u[close] = U'）';
+  }
   return EncodeUtf8(u);
 }
 
