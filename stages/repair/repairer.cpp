@@ -539,7 +539,8 @@ void TablePass::IndicatorComparators() {
   if (!kind_ || kind_->form_labels.empty()) return;
   std::vector<std::pair<int, int>> value_columns;  // (header row, column)
   for (const auto& cell : t_.cells)
-    if (StripSpaces(cell.text) == "指标值") value_columns.emplace_back(cell.r, cell.c);
+    if (StripSpaces(cell.text).ends_with("指标值"))  // 指标值, 年度(/项目)指标值
+      value_columns.emplace_back(cell.r, cell.c);
   static const std::regex kLookAlike(R"(^(三|二)\s*([0-9]))");
   static const std::regex kBareNumber(R"(^[0-9][0-9,.\s]*(?:(?:（|\().*(?:）|\)))?$)");
   for (auto& cell : t_.cells) {
