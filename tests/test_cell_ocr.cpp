@@ -221,5 +221,15 @@ TEST(ReadEllipses, EvenlySpacedDotsOnALineOnly) {
   EXPECT_EQ(ReadEllipses(bin, cell, p, 200), "");
 }
 
+// A low-confidence amount is confirmed only when a second model reads exactly the same amount.
+TEST(SameAmount, ValueAndDecimalsBothAgree) {
+  EXPECT_TRUE(SameAmount("1,234.50", "1234.50"));
+  EXPECT_TRUE(SameAmount("0.00", "0.00"));
+  EXPECT_FALSE(SameAmount("1234.5", "1234.50"));  // printed differently: one of them misread
+  EXPECT_FALSE(SameAmount("1234.50", "1284.50"));
+  EXPECT_FALSE(SameAmount("1234.50", "1234.50元"));  // no amount
+  EXPECT_FALSE(SameAmount("", ""));
+}
+
 }  // namespace
 }  // namespace juesuan

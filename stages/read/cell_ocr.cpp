@@ -352,6 +352,7 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
     if (LooksNumeric(compact) && digits.conf >= 0.5f) {
       digits.text = compact;
       digits.numeric = true;
+      if (digits.conf < kUnsureConf) ConfirmBySecondModel(crop, dpi, digits);
       return digits;
     }
   }
@@ -362,6 +363,21 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   if (std::regex_match(text.text, kBars)) return dash_of_length(text.raw);
   if (LooksNumeric(text.text)) text.numeric = true;
   return text;
+}
+
+void CellOcr::ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits) {
+  // The text model is a different network trained on other data: when it reads the same amount
+  // to the fen, the digit model's doubt was not about the value. Measured on the real-budget
+  // scans before this rule: see README (conf calibration).
+  if (!ParseAmount(digits.text).is_number()) return;
+  const Reading second = run(*text_, crop, dpi, Layout::kLine);
+  if (SameAmount(digits.text, StripStrayMarks(second.text)))
+    digits.conf = std::max(digits.conf, kTwoModelsAgreeConf);
+}
+
+bool SameAmount(const std::string& a, const std::string& b) {
+  const Amount x = ParseAmount(a), y = ParseAmount(b);
+  return x.is_number() && y.is_number() && x.cents == y.cents && x.decimals == y.decimals;
 }
 
 Reading CellOcr::read_line(const cv::Mat& crop, int dpi) {

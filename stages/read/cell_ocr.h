@@ -28,6 +28,12 @@ struct Reading {
 
 enum class CellHint { kAuto, kText };
 
+// The conf of an amount that the digit and the text model read alike (CellOcr::read_cell).
+inline constexpr float kTwoModelsAgreeConf = 0.85f;
+// Whether two readings are the same amount: both parse (ParseAmount), equal to the fen and
+// printed with as many decimals ("1,234.50" and "1234.50" are; "1234.5" and "1234.50" are not).
+bool SameAmount(const std::string& a, const std::string& b);
+
 class CellOcr {
  public:
   // Throws std::runtime_error when a model cannot be loaded.
@@ -49,6 +55,9 @@ class CellOcr {
 
  private:
   enum class Layout { kLine, kWrapped };
+  // An amount the digit model read with conf < kUnsureConf is read again by the text model;
+  // when both give the same amount (value and decimals), its conf becomes kTwoModelsAgreeConf.
+  void ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits);
   Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
   // Recognises the image set on `api` under the cancel token; returns its UTF-8 text.
   std::string recognise(tesseract::TessBaseAPI& api);
