@@ -458,7 +458,8 @@ TEST(Repairer, FormLabelsAnywhereInTheGrid) {
                                 {"一级指标", "二级指标", "三级指标", "年度(/项目)指标值"},
                                 {"产出指标", "数量指标", "规划建筑面积", "三13459. 00 (平方米)"},
                                 {"产出指标", "质量指标", "完工及时率", "100.00(%)"},
-                                {"产出指标", "时效指标", "按时完成", "≥95.00(%)"}},
+                                {"产出指标", "时效指标", "按时完成", "≥95.00(%)"},
+                                {"项目资金总额", "7595500,00", "", ""}},
                                0);
   v.kind = ClassifyTable(v, testing::Catalogue());
   rep.repair(v, 0, nullptr);
@@ -466,6 +467,7 @@ TEST(Repairer, FormLabelsAnywhereInTheGrid) {
   EXPECT_EQ(testing::CellRC(v, 2, 3)->flags, std::vector<std::string>{"repaired_unsure"});
   EXPECT_EQ(testing::CellRC(v, 3, 3)->flags, std::vector<std::string>{"comparator_lost"});
   EXPECT_TRUE(testing::CellRC(v, 4, 3)->flags.empty());
+  EXPECT_EQ(testing::CellRC(v, 5, 1)->text, "7595500.00");  // a comma read for the point
   // The form's own values are not labels.
   EXPECT_EQ(testing::CellRC(t, 0, 1)->text, "社区服务中心");
   EXPECT_TRUE(testing::CellRC(t, 2, 2)->flags.empty());

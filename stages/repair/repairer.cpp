@@ -532,7 +532,8 @@ void TablePass::FormLabels() {
   }
 }
 
-// 1d. A 绩效 form's indicator values (the column under 指标值) are printed with a comparator:
+// 1d. A 绩效 form's amounts are normalised like any amount, and its indicator values (the
+// column under 指标值) are printed with a comparator:
 // "≥12.00(次)", "=100.00(%)". OCR reads ≥ as 三 and = as 二, or drops them: a value read
 // without one is flagged comparator_lost, a 三 or 二 before the digits is repaired, unsure.
 void TablePass::IndicatorComparators() {
@@ -547,8 +548,15 @@ void TablePass::IndicatorComparators() {
     if (cell.exact || StripSpaces(cell.text).empty()) continue;
     bool under = false;
     for (const auto& [r, c] : value_columns) under = under || (cell.c == c && cell.r > r);
-    if (!under) continue;
     const std::string s = StripSpaces(cell.text);
+    if (!under) {
+      // The form's money (项目资金总额 ...) is printed to the fen: the amount rules apply.
+      std::string why;
+      const auto n = HasHan(s) ? std::nullopt : NormalizeAmountText(s, &why);
+      if (n && *n != s && n->find('.') != std::string::npos)
+        Record(cell, "amount", *n, why.empty() ? "amount text normalised" : why, 0.9);
+      continue;
+    }
     std::smatch m;
     if (std::regex_search(s, m, kLookAlike)) {
       const std::string comparator = m[1] == "三" ? "≥" : "=";
