@@ -397,7 +397,7 @@ class TablePass {
   void HeadersByWord();
   void HeadersByPosition();
   void FormLabels();
-  void IndicatorComparators();
+  void FormValues();
   std::vector<int> CodesAndNames();  // returns the code columns
   void Amounts(const std::vector<int>& code_cols);
   void RowLabels();
@@ -536,7 +536,7 @@ void TablePass::FormLabels() {
 // column under 指标值) are printed with a comparator:
 // "≥12.00(次)", "=100.00(%)". OCR reads ≥ as 三 and = as 二, or drops them: a value read
 // without one is flagged comparator_lost, a 三 or 二 before the digits is repaired, unsure.
-void TablePass::IndicatorComparators() {
+void TablePass::FormValues() {
   if (!kind_ || kind_->form_labels.empty()) return;
   std::vector<std::pair<int, int>> value_columns;  // (header row, column)
   for (const auto& cell : t_.cells)
@@ -1047,7 +1047,7 @@ std::vector<Repair> Repairer::repair(Table& t, int table_index,
   pass.HeadersByWord();
   pass.HeadersByPosition();
   pass.FormLabels();
-  pass.IndicatorComparators();
+  pass.FormValues();
   const std::vector<int> code_cols = pass.CodesAndNames();
   pass.Amounts(code_cols);
   pass.RowLabels();
