@@ -611,13 +611,18 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   Document doc;
   doc.tables.push_back(testing::Table02());
   testing::CellRC(doc.tables[0], 2, 2)->text = "9,999.99";  // breaks its row and its 类
-  testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;
+  testing::CellRC(doc.tables[0], 1, 1)->conf = 0.4f;   // 合计: nothing proves it
+  testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;  // 卫生健康支出, the name of 210
   std::vector<Check> checks;
   RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, &checks);
   const auto& flags = testing::CellRC(doc.tables[0], 2, 2)->flags;
   EXPECT_NE(std::find(flags.begin(), flags.end(), "check_failed"), flags.end());
-  EXPECT_EQ(testing::CellRC(doc.tables[0], 12, 1)->flags,
+  EXPECT_EQ(testing::CellRC(doc.tables[0], 1, 1)->flags,
             std::vector<std::string>{"low_confidence"});
+  // A name read unsure that is exactly the dictionary name of its row's code is proven by it
+  // (and the code by the name).
+  EXPECT_TRUE(testing::CellRC(doc.tables[0], 12, 1)->flags.empty());
+  EXPECT_FLOAT_EQ(testing::CellRC(doc.tables[0], 12, 1)->conf, kConfirmedByDictionaryConf);
   int flagged = 0;
   for (const auto& cell : doc.tables[0].cells) flagged += !cell.flags.empty();
   EXPECT_LT(flagged, 20);  // the operands of the failing checks, not the whole table
@@ -648,15 +653,15 @@ TEST(Quality, AnAmountTwoPassingChecksProveIsNotUnsure) {
   testing::CellRC(t, 2, 2)->text = "9,999.99";  // breaks row 201 and its 类 sum
   testing::CellRC(t, 4, 3)->conf = 0.5f;        // 2010350: its row and 20103's sum hold
   testing::CellRC(t, 2, 3)->conf = 0.5f;        // 201: its row fails
-  testing::CellRC(t, 4, 1)->conf = 0.5f;        // a name: no arithmetic proves it
+  testing::CellRC(t, 1, 1)->conf = 0.5f;        // 合计: no arithmetic proves a label
   RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, nullptr);
   EXPECT_FLOAT_EQ(testing::CellRC(t, 4, 3)->conf, kConfirmedConf);
   EXPECT_TRUE(testing::CellRC(t, 4, 3)->flags.empty());
   EXPECT_FLOAT_EQ(testing::CellRC(t, 2, 3)->conf, 0.5f);
   const auto& doubted = testing::CellRC(t, 2, 3)->flags;
   EXPECT_NE(std::find(doubted.begin(), doubted.end(), "low_confidence"), doubted.end());
-  EXPECT_FLOAT_EQ(testing::CellRC(t, 4, 1)->conf, 0.5f);
-  EXPECT_EQ(testing::CellRC(t, 4, 1)->flags, std::vector<std::string>{"low_confidence"});
+  EXPECT_FLOAT_EQ(testing::CellRC(t, 1, 1)->conf, 0.5f);
+  EXPECT_EQ(testing::CellRC(t, 1, 1)->flags, std::vector<std::string>{"low_confidence"});
 }
 
 TEST(Quality, AVerticalBarInAnOcrReadingIsFlagged) {

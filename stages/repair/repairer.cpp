@@ -422,8 +422,9 @@ class TablePass {
                const std::string& next);
   bool CodePartsBroken(const CodeColumn& g, int r, const std::string& lei, const std::string& name,
                        double* from_name);
-  void NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
+  bool NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
                 double max_confidence);
+  void Confirmed(Cell& cell) const;
   void LostParts(const std::string& lei, const std::vector<std::optional<std::string>>& part_digits,
                  const std::vector<Cell*>& part_cells, const std::string& name, CodeSystem system,
                  double* from_name);
@@ -491,6 +492,7 @@ void TablePass::HeadersByWord() {
     if (cell.r >= t_.header_rows) continue;
     const std::string full = StripSpaces(cell.text);
     const std::string s = StripOrdinal(full);  // keep "一、" style prefixes as printed
+    if (FoldsToAny(s, words)) Confirmed(cell);
     if (s.empty() || IsColumnNumberCell(s) || FoldsToAny(s, words)) continue;
     const std::string prefix = full.substr(0, full.size() - s.size());
     const NearestWord near = Nearest(s, words);
@@ -516,6 +518,7 @@ void TablePass::FormLabels() {
   const std::vector<std::string>& words = kind_->form_labels;
   for (auto& cell : t_.cells) {
     const std::string s = StripSpaces(cell.text);
+    if (FoldsToAny(s, words)) Confirmed(cell);
     if (cell.exact || s.empty() || !HasHan(s) || FoldsToAny(s, words)) continue;
     const NearestWord near = Nearest(s, words);
     const double n = static_cast<double>(std::max(U32Length(s), U32Length(near.word)));
@@ -744,9 +747,11 @@ void TablePass::CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean
     return;
   }
   const std::string parts = clean.size() == 3 ? CodeParts(t_, code_cell.r, g) : "";
+  bool code_as_read = true;
   if (auto fix = repairer_.RepairCode(clean, parts.empty() ? name : "", prev, next, economic_)) {
     Record(code_cell, "code", fix->code, fix->reason, fix->confidence);
     clean = fix->code;
+    code_as_read = false;
   }
   const std::string code = clean + parts;
   const CodeEntry* e = dict_.Find(code);
@@ -756,7 +761,11 @@ void TablePass::CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean
              " classification dictionary; kept as read");
     return;
   }
-  if (name_cell) NameCell(*name_cell, code, *e, from_name);
+  if (name_cell && NameCell(*name_cell, code, *e, from_name) && code_as_read) {
+    Confirmed(code_cell);
+    for (int p = 1; p <= g.parts; ++p)
+      if (Cell* part = AnchorAt(t_, code_cell.r, g.col + p)) Confirmed(*part);
+  }
 }
 
 // 款 / 项 part cells of a split code: OCR noise cleaned like a code; a part that stays
@@ -847,7 +856,7 @@ void TablePass::LostParts(const std::string& lei,
 }
 
 // The name of a proven code (valid, in this table's system) against its dictionary name.
-void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
+bool TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEntry& e,
                          double max_confidence) {
   if (StripSpaces(name_cell.text).empty()) {
     // A coded row always prints its name: an empty OCR reading is a name that was not read,
@@ -855,7 +864,7 @@ void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEnt
     if (!name_cell.exact)
       Record(name_cell, "name", e.name, "name not read; dictionary name of the proven code " + code,
              e.sure ? 0.8 : 0.7);
-    return;
+    return false;
   }
   double d = 0;
   bool far = false;
@@ -874,7 +883,19 @@ void TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEnt
     Warn(name_cell, "dictionary_mismatch",
          "name '" + name_cell.text + "' differs from the dictionary name of " + code + " '" +
              e.name + "'; kept as read");
+  } else if (max_confidence >= 1.0 && e.sure) {
+    // The code and the name, read apart, agree with the dictionary: each proves the other.
+    Confirmed(name_cell);
+    return true;
   }
+  return false;
+}
+
+// A reading that is exactly what the dictionary or the catalogue prints for it (a name of its
+// row's code, a header or label word) is not doubtful, whatever OCR's own confidence said.
+void TablePass::Confirmed(Cell& cell) const {
+  if (!cell.exact && !StripSpaces(cell.text).empty() && cell.conf < kUnsureConf)
+    cell.conf = kConfirmedByDictionaryConf;
 }
 
 // 4. Amounts: which columns hold amounts, a doubtful dash in a column of zeros, the text of
@@ -996,6 +1017,7 @@ void TablePass::RowLabels() {
       continue;
     const std::string full = StripSpaces(cell.text);
     const std::string label = StripOrdinal(full);
+    if (!label.empty() && FoldsToAny(label, labels)) Confirmed(cell);
     if (label.empty() || FoldsToAny(label, labels)) continue;
     const NearestWord near = Nearest(label, labels);
     const double n = static_cast<double>(std::max(U32Length(label), U32Length(near.word)));

@@ -28,6 +28,11 @@
 
 namespace juesuan {
 
+// The conf of an OCR reading that is exactly what the dictionary or the catalogue prints there:
+// a name equal to its row's code's dictionary name (the code then too), a header or row label
+// equal to one of the kind's words.
+inline constexpr float kConfirmedByDictionaryConf = 0.85f;
+
 // “三公” with its lost quote restored: 三公”经费 -> “三公”经费, “三公经费 -> “三公”经费; text with
 // both quotes or neither is returned unchanged.
 std::string QuoteSanGong(const std::string& text);
