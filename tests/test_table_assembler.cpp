@@ -502,6 +502,24 @@ TEST(TextSimilarity, EditDistanceOverCodePoints) {
   EXPECT_DOUBLE_EQ(TextSimilarity("ab", "ba"), TextSimilarity("ba", "ab"));
 }
 
+// b24-welfare-unit's scan: whole-元 amounts read without separators look like 7-digit codes; a
+// column of them is no code column (it made the 财务收支预算总表 a coded table of unknown kind).
+TEST(FindCodeColumns, AmountsWithoutSeparatorsAreNoCodes) {
+  Table t = MakeTable({{"项目", "预算数", "项目", "预算数"},
+                       {"一、财政拨款收入", "9501164", "一、一般公共服务支出", "11,281,624"},
+                       {"1、一般公共预算资金", "9501164", "二、社会保障和就业支出", "503724"},
+                       {"二、事业收入", "2620000", "三、住房保障支出", "335816"},
+                       {"收入总计", "12121164", "支出总计", "12121164"}});
+  t.header_rows = 1;
+  EXPECT_TRUE(FindCodeColumns(t).empty());
+  Table coded = MakeTable({{"科目编码", "科目名称", "金额"},
+                           {"301", "工资福利支出", "12.00"},
+                           {"30101", "基本工资", "12.00"}});
+  coded.header_rows = 1;
+  ASSERT_EQ(FindCodeColumns(coded).size(), 1u);
+  EXPECT_EQ(FindCodeColumns(coded)[0].col, 0);
+}
+
 TEST(IsSubjectCode, ThreeFiveOrSevenDigits) {
   EXPECT_TRUE(IsSubjectCode("201"));
   EXPECT_TRUE(IsSubjectCode("20103"));

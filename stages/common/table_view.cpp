@@ -70,7 +70,10 @@ std::vector<CodeColumn> FindCodeColumns(const Table& t) {
     int codes = 0, filled = 0;
     for (const auto& s : BodyTexts(t, c)) {
       filled += !s.empty();
-      codes += !s.empty() && IsSubjectCode(s);
+      // Subject codes begin with 1 (收入), 2 (功能), 3 or 5 (经济); a whole-元 amount that OCR
+      // read without its separators ("9501164") is seven digits too, but seldom begins so.
+      codes += !s.empty() && IsSubjectCode(s) &&
+               std::string_view("1235").find(s[0]) != std::string_view::npos;
     }
     if (codes == 0 || codes * 2 < filled) continue;
     CodeColumn g;
