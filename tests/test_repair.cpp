@@ -415,7 +415,7 @@ TEST(Repairer, RuleRemnantsInAnAmountCellAreBlank) {
                                 {"三类", "广一一", "——"},
                                 {"四类", "——", "m"},
                                 {"五类", "1.00", "无"},
-                                {"六类", "2.00", "4.00"},
+                                {"六类", "人2.00", "4.00"},
                                 {"七类", "3.00", "5.00"}},
                                1);
   auto repairs = rep.repair(t, 0, nullptr);
@@ -428,6 +428,9 @@ TEST(Repairer, RuleRemnantsInAnAmountCellAreBlank) {
   EXPECT_EQ(testing::CellRC(t, 4, 1)->text, "——");  // a dash is a dash
   EXPECT_EQ(testing::CellRC(t, 4, 2)->text, "m");   // one letter may be a misread digit
   EXPECT_EQ(testing::CellRC(t, 5, 2)->text, "无");  // a word
+  // A stroke before the digits is dropped, unsure (it may have been a minus).
+  EXPECT_EQ(testing::CellRC(t, 6, 1)->text, "2.00");
+  EXPECT_EQ(testing::CellRC(t, 6, 1)->flags, std::vector<std::string>{"repaired_unsure"});
   int blanked = 0;
   for (const auto& r : repairs) blanked += r.after.empty() && r.field == "amount";
   EXPECT_EQ(blanked, 3);
@@ -611,8 +614,8 @@ TEST(Quality, OperandsOfFailingChecksAndUnsureCellsAreFlagged) {
   Document doc;
   doc.tables.push_back(testing::Table02());
   testing::CellRC(doc.tables[0], 2, 2)->text = "9,999.99";  // breaks its row and its 类
-  testing::CellRC(doc.tables[0], 1, 1)->conf = 0.4f;   // 合计: nothing proves it
-  testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;  // 卫生健康支出, the name of 210
+  testing::CellRC(doc.tables[0], 1, 1)->conf = 0.4f;        // 合计: nothing proves it
+  testing::CellRC(doc.tables[0], 12, 1)->conf = 0.4f;       // 卫生健康支出, the name of 210
   std::vector<Check> checks;
   RepairAndCheck(doc, Dict(), testing::Catalogue(), nullptr, &checks);
   const auto& flags = testing::CellRC(doc.tables[0], 2, 2)->flags;

@@ -355,14 +355,18 @@ std::vector<std::string> HeaderLexicon(const TableKind* kind, const TableCatalog
 // Measured on the real-budget scans: of about 135 such readings, about 106 were blank in print
 // and 29 a "0" drowned in remnants; none held another amount. A dash alone is read as a dash
 // before this (CellOcr), and a word such as 无 is not made of these glyphs.
-bool IsRuleRemnant(const std::string& text) {
+bool IsStrokeGlyph(char32_t c) {
   static const std::u32string kStrokes = U"一二三十丁广厂人六王工[]()|!/\\_-—~:;.,'\"“”";
+  return kStrokes.find(c) != std::u32string::npos;
+}
+
+bool IsRuleRemnant(const std::string& text) {
   const std::u32string u = DecodeUtf8(StripSpaces(text));
   if (u.empty() || u.size() > 4 || ParseAmount(text).is_dash()) return false;
   bool remnant_glyph = false;
   for (char32_t c : u) {
     const bool latin = (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z');
-    if (!latin && kStrokes.find(c) == std::u32string::npos) return false;
+    if (!latin && !IsStrokeGlyph(c)) return false;
     remnant_glyph = remnant_glyph || !latin;
   }
   // One Latin letter alone ("m") may be a misread digit; two, or any stroke or bracket, are no
@@ -902,6 +906,7 @@ void TablePass::Confirmed(Cell& cell) const {
 // every amount normalised.
 void TablePass::Amounts(const std::vector<int>& code_cols) {
   const std::set<int> lanci_rows = ColumnNumberRows();
+  t_.leaf_headers = LeafHeaders(t_);
   const std::vector<bool> amount_col = AmountColumns(code_cols, lanci_rows);
   DoubtLookAlikeDashes(amount_col);
   NormaliseAmounts(amount_col, lanci_rows);
@@ -930,9 +935,12 @@ std::vector<bool> TablePass::AmountColumns(const std::vector<int>& code_cols,
                                            const std::set<int>& lanci_rows) const {
   std::vector<bool> amount_col(static_cast<size_t>(t_.n_cols), false);
   bool have_roles = false;
+  // The roles as the headers now read (Amounts refreshed leaf_headers): a header the first step
+  // repaired ("基本文昌" -> 基本支出) makes its column an amount column only now.
+  const std::vector<std::string> roles = ColumnRoles(t_, catalogue_);
   for (int c = 0; c < t_.n_cols; ++c)
-    if (c < static_cast<int>(roles_.size()) && !roles_[c].empty())
-      have_roles = true, amount_col[c] = roles_[c] == "amount";
+    if (c < static_cast<int>(roles.size()) && !roles[c].empty())
+      have_roles = true, amount_col[c] = roles[c] == "amount";
   if (have_roles) return amount_col;
   // A column of amounts shows two or more; a table of one or two body rows (the 三公 budget's
   // one row of figures) can show only one.
@@ -994,7 +1002,22 @@ void TablePass::NormaliseAmounts(const std::vector<bool>& amount_col,
       AddFlag(cell, "unreadable");
       continue;
     }
-    if (HasHan(s)) continue;
+    if (HasHan(s)) {
+      // A stroke glyph before the digits ("人82,096,797.42", "一6,783,494"): a rule's corner,
+      // or a minus sign misread, so the amount without it is unsure.
+      std::u32string u = DecodeUtf8(StripSpaces(s));
+      size_t lead = 0;
+      while (lead < u.size() && lead < 2 && IsStrokeGlyph(u[lead]) && u[lead] != U'-') ++lead;
+      std::string why;
+      const std::string rest = EncodeUtf8(u.substr(lead));
+      if (lead > 0 && !HasHan(rest))
+        if (auto n = NormalizeAmountText(rest, &why); n && ParseAmount(*n).is_number())
+          Record(cell, "amount", *n,
+                 "a stroke before the amount ('" + EncodeUtf8(u.substr(0, lead)) +
+                     "': a rule's corner or a misread minus) dropped",
+                 0.6);
+      continue;
+    }
     std::string why;
     auto n = NormalizeAmountText(s, &why);
     if (!n) {
