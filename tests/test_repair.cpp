@@ -436,6 +436,23 @@ TEST(Repairer, RuleRemnantsInAnAmountCellAreBlank) {
   EXPECT_EQ(blanked, 3);
 }
 
+// A header a character from the kind's word that no rule can repair is flagged, not kept
+// silently ("项目一": a stroke of the rule below read as 一).
+TEST(Repairer, HeaderACharacterOffIsFlagged) {
+  Repairer rep(Dict(), testing::Catalogue());
+  Table t = testing::MakeTable(
+      "", "收入支出决算总表",
+      {{"项目一", "行次", "金额", "项目", "行次", "金额"},
+       {"一般公共预算财政拨款收入", "1", "12.00", "一般公共服务支出", "32", "12.00"}},
+      1);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  ASSERT_EQ(t.kind, "income_expenditure_summary");
+  rep.repair(t, 0, nullptr);
+  EXPECT_EQ(testing::CellRC(t, 0, 0)->text, "项目一");
+  EXPECT_EQ(testing::CellRC(t, 0, 0)->flags, std::vector<std::string>{"dictionary_mismatch"});
+  EXPECT_TRUE(testing::CellRC(t, 0, 3)->flags.empty());
+}
+
 // A 绩效目标 form prints its labels all over the grid; OCR damages them like headers.
 TEST(Repairer, FormLabelsAnywhereInTheGrid) {
   Repairer rep(Dict(), testing::Catalogue());

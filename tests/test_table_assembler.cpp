@@ -702,6 +702,7 @@ TEST(Assemble, AFormWithoutATitleLineTakesItsFirstRow) {
   doc.tables.clear();
   TableAssembler().assemble(doc);
   EXPECT_EQ(doc.tables[0].title, "财政项目支出绩效目标填报表");
+  EXPECT_EQ(doc.tables[0].cells[0].flags, std::vector<std::string>{"gap_in_text"});
   // A first row that does not name a 表 is no title.
   doc.page_results[0].tables[0].cells[0].text = "项目基本情况";
   doc.tables.clear();

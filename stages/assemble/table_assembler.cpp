@@ -281,15 +281,19 @@ void SetTitle(const PageResult& page, const TitleCandidates& titles, Table& t) {
 // grid) has no title line above it; that row is the title, and it stays a row of the table.
 void TitleFromFirstRow(Table& t) {
   if (!t.title.empty()) return;
-  for (const Cell& c : t.cells)
+  for (Cell& c : t.cells)
     if (c.r == 0 && c.c == 0 && c.cs == t.n_cols && t.n_cols > 1) {
       // The year line below the title may share its cell when the rule between them is lost
       // (a scan: "财政项目支出绩效目标填报表(2023年度)"); the title is the part up to 表.
       static const std::regex kYearAfter(
           R"(^(.*表)\s*(?:（|\()\s*(?:19|20)[0-9]{2}\s*年\s*(?:度)?\s*(?:）|\))$)");
       std::string s = StripSpaces(c.text);
-      if (std::smatch m; std::regex_match(s, m, kYearAfter)) s = m[1];
-      if (NamesATable(s)) t.title = s;
+      bool with_year = false;
+      if (std::smatch m; std::regex_match(s, m, kYearAfter)) s = m[1], with_year = true;
+      if (!NamesATable(s)) continue;
+      t.title = s;
+      // The cell holds two rows' text: the rule between them was missed.
+      if (with_year && !c.exact) AddFlag(c, "gap_in_text");
     }
 }
 

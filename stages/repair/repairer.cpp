@@ -414,6 +414,7 @@ class TablePass {
   void Record(Cell& cell, const std::string& field, const std::string& after,
               const std::string& reason, double conf);
   void UnknownKindHeader(Cell& cell, const std::string& prefix, const NearestWord& near, double n);
+  void NearMiss(Cell& cell, const std::string& what, const NearestWord& near, double n);
   Cell* OwnLeafCell(int c);
   int SpecIndex(const std::string& id) const;
   bool ReadsAsAmounts(int c) const;
@@ -511,7 +512,19 @@ void TablePass::HeadersByWord() {
              "header repaired against the " + kind_->id + " catalogue (distance " + Fmt(near.best) +
                  ")",
              near.best <= params_.header_distance ? 0.9 : 0.75);
+    else
+      NearMiss(cell, "header", near, n);
   }
+}
+
+// A reading a character or so from a catalogue word that no rule could repair ("项目一" for 项目,
+// a stroke of the rule below read as 一; "十六、人金融支出"): flagged, kept as read. On the text
+// layer a different word is printed so.
+void TablePass::NearMiss(Cell& cell, const std::string& what, const NearestWord& near, double n) {
+  if (!cell.exact && near.best > 0 && near.best <= params_.unknown_header_flag_distance &&
+      n >= params_.unknown_header_flag_min_chars)
+    Warn(cell, "dictionary_mismatch",
+         what + " '" + cell.text + "' is a character from '" + near.word + "'; kept as read");
 }
 
 // 1c. A form's labels (the kind's form_labels), wherever they stand in its grid: repaired when
@@ -1049,6 +1062,8 @@ void TablePass::RowLabels() {
       Record(cell, "label", full.substr(0, full.size() - label.size()) + near.word,
              "row label repaired against the catalogue (distance " + Fmt(near.best) + ")",
              near.best <= params_.label_distance ? 0.9 : 0.75);
+    else
+      NearMiss(cell, "row label", near, n);
   }
 }
 
