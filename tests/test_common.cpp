@@ -112,6 +112,9 @@ TEST(NormaliseReading, ABracketPairReadInTwoWidthsIsFullWidth) {
   EXPECT_EQ(NormaliseReading("因公出国(境)费用"), "因公出国(境)费用");  // one width: as read
   EXPECT_EQ(NormaliseReading("维修（护）费"), "维修（护）费");
   EXPECT_EQ(NormaliseReading("（一"), "（一");  // unclosed: as read
+  // Nested pairs are matched by nesting, so a second pass changes nothing (fuzz_utf8 checks it).
+  EXPECT_EQ(NormaliseReading("(（)"), "(（）");
+  EXPECT_EQ(NormaliseReading(NormaliseReading("(（)")), "(（）");
 }
 
 TEST(NormaliseReading, BookTitleMarkClosedByARoundBracketIsABracket) {

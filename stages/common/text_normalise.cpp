@@ -2,6 +2,7 @@
 
 #include <regex>
 #include <string_view>
+#include <vector>
 
 namespace juesuan {
 namespace {
@@ -104,12 +105,16 @@ std::string NormaliseReading(const std::string& raw) {
   }
   // A pair of round brackets printed in one width and read in two ("因公出国（境)费"): a Chinese
   // text prints full-width brackets, so a pair with one full-width bracket is made full-width.
+  // Pairs are matched by nesting, which widths do not change, so a second pass changes nothing.
+  std::vector<size_t> open;
   for (size_t i = 0; i < u.size(); ++i) {
-    if (u[i] != U'（' && u[i] != U'(') continue;
-    const size_t close = u.find_first_of(U"）)", i + 1);
-    if (close == std::u32string::npos || u[close] == (u[i] == U'（' ? U'）' : U')')) continue;
-    u[i] = U'（';
-    u[close] = U'）';
+    if (u[i] == U'（' || u[i] == U'(') {
+      open.push_back(i);
+    } else if ((u[i] == U'）' || u[i] == U')') && !open.empty()) {
+      const size_t j = open.back();
+      open.pop_back();
+      if ((u[j] == U'（') != (u[i] == U'）')) u[j] = U'（', u[i] = U'）';
+    }
   }
   return EncodeUtf8(u);
 }
