@@ -231,5 +231,19 @@ TEST(SameAmount, ValueAndDecimalsBothAgree) {
   EXPECT_FALSE(SameAmount("", ""));
 }
 
+TEST(ReadingShapes, LabelRunIntoAnAmountAndPunctuationInsideAWord) {
+  EXPECT_TRUE(LabelRunIntoAnAmount("其他资金9.00"));
+  EXPECT_TRUE(LabelRunIntoAnAmount("年度资金申请总额7595500. 00"));
+  EXPECT_TRUE(LabelRunIntoAnAmount("其中：当年财政拨款4,100,000.00"));
+  EXPECT_FALSE(LabelRunIntoAnAmount("9.00"));
+  EXPECT_FALSE(LabelRunIntoAnAmount("2023年"));
+  EXPECT_FALSE(LabelRunIntoAnAmount("补助30.5"));  // one decimal: not an amount as printed
+  EXPECT_TRUE(AsciiPunctuationInsideHan("基:民兵整组工作"));
+  EXPECT_TRUE(AsciiPunctuationInsideHan("家长及学:满意比例"));
+  EXPECT_FALSE(AsciiPunctuationInsideHan("其中：财政资金"));  // full-width, as printed
+  EXPECT_FALSE(AsciiPunctuationInsideHan("其中:财政资金"));   // a label's colon, in ASCII
+  EXPECT_FALSE(AsciiPunctuationInsideHan("单位:万元"));
+}
+
 }  // namespace
 }  // namespace juesuan

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <regex>
 #include <stdexcept>
+#include <string_view>
 
 #include "stages/common/amount.h"
 #include "stages/common/text_normalise.h"
@@ -186,6 +187,34 @@ std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParam
   std::string out;
   for (const auto& e : found) out += (out.empty() ? "" : " ") + e;
   return out;
+}
+
+bool LabelRunIntoAnAmount(const std::string& reading) {
+  const std::u32string u = DecodeUtf8(StripSpaces(reading));
+  // From the end: two decimals, a point, digits and commas, then a Han character.
+  size_t i = u.size();
+  int decimals = 0;
+  while (i > 0 && u[i - 1] >= U'0' && u[i - 1] <= U'9') --i, ++decimals;
+  if (decimals != 2 || i == 0 || (u[i - 1] != U'.' && u[i - 1] != U'．')) return false;
+  --i;
+  size_t digits = 0;
+  while (i > 0 && ((u[i - 1] >= U'0' && u[i - 1] <= U'9') || u[i - 1] == U',')) --i, ++digits;
+  return digits > 0 && i >= 2 && IsHanIdeograph(u[i - 1]) && IsHanIdeograph(u[i - 2]);
+}
+
+bool AsciiPunctuationInsideHan(const std::string& reading) {
+  const std::u32string u = DecodeUtf8(StripSpaces(reading));
+  // A colon after a label word is printed ("其中：", "注：", "单位："); OCR may give it in ASCII.
+  static const std::u32string kLabels[] = {U"其中", U"注", U"说明", U"单位", U"部门"};
+  for (size_t i = 1; i + 1 < u.size(); ++i) {
+    if ((u[i] != U':' && u[i] != U';') || !IsHanIdeograph(u[i - 1]) || !IsHanIdeograph(u[i + 1]))
+      continue;
+    bool after_label = false;
+    for (const auto& label : kLabels)
+      after_label = after_label || std::u32string_view(u).substr(0, i).ends_with(label);
+    if (!after_label) return true;
+  }
+  return false;
 }
 
 bool TwoRunsFarApart(const cv::Mat& crop, int dpi) {

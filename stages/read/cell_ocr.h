@@ -111,6 +111,13 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
 // template's rows that stand for the codes not listed). "" when the cell holds none.
 std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& params, int dpi);
 
+// An OCR reading that is a label run into an amount ("其他资金9.00", "年度资金申请总额7595500.
+// 00"): two cells' text, the rule between them missed.
+bool LabelRunIntoAnAmount(const std::string& reading);
+// An ASCII colon or semicolon between two Han characters ("基:民兵整组工作"): Chinese text
+// prints full-width punctuation, and none inside a word, so a glyph was misread.
+bool AsciiPunctuationInsideHan(const std::string& reading);
+
 // Whether a cleaned crop (CropCell) holds two runs of ink side by side, each at least 1.5 ems
 // wide, more than three ems apart (an em of 10.5 pt type at `dpi`): the text of two cells whose
 // separating rule the grid missed ("其中：当年财政拨款      7,595,500.00"). A label spread over its

@@ -38,7 +38,9 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.conf = rd.conf;
     // Ink that OCR turned into nothing: the cell is not known to be blank.
     if (rd.text.empty()) cell.flags.push_back("unreadable");
-    if (!rd.text.empty() && TwoRunsFarApart(crop, dpi_)) cell.flags.push_back("gap_in_text");
+    if (!rd.text.empty() && (TwoRunsFarApart(crop, dpi_) || LabelRunIntoAnAmount(rd.text)))
+      cell.flags.push_back("gap_in_text");
+    if (AsciiPunctuationInsideHan(rd.text)) cell.conf = std::min(cell.conf, kMisreadGlyphConf);
     // Tesseract's mean word confidence says little about a paragraph: one slip in a hundred
     // characters makes the cell wrong (on the real-budget scans no OCR reading of more than 30
     // characters was exact, 8 of 8 wrong at conf >= 0.8).

@@ -20,6 +20,9 @@ namespace juesuan {
 // capped at kLongReadingConf: below kUnsureConf, so it is flagged low_confidence.
 inline constexpr size_t kLongReadingChars = 30;
 inline constexpr float kLongReadingConf = 0.7f;
+// A reading with ASCII punctuation inside a Chinese word (AsciiPunctuationInsideHan) holds a
+// misread glyph: its conf is capped here, so it is flagged low_confidence.
+inline constexpr float kMisreadGlyphConf = 0.6f;
 // Ellipses are recognised by shape (ReadEllipses), not by the engine: evenly spaced dots of one
 // size on a line are seldom anything else.
 inline constexpr float kEllipsisConf = 0.85f;

@@ -347,6 +347,9 @@ std::vector<std::string> HeaderLexicon(const TableKind* kind, const TableCatalog
       words.insert(words.end(), col.headers.begin(), col.headers.end());
     for (const auto& sig : lk->header_signature) AppendAlternatives(sig, words);
   }
+  // Each word once: a word that several kinds share ("项目") must not stand as its own runner-up.
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
   return words;
 }
 
