@@ -115,6 +115,14 @@ TEST(NormaliseReading, ABracketPairReadInTwoWidthsIsFullWidth) {
   // Nested pairs are matched by nesting, so a second pass changes nothing (fuzz_utf8 checks it).
   EXPECT_EQ(NormaliseReading("(（)"), "(（）");
   EXPECT_EQ(NormaliseReading(NormaliseReading("(（)")), "(（）");
+  // fuzz_utf8 found (testdata/fuzz-seeds/utf8/utf8-normalise-bracket-pair-idempotence): a ) made
+  // full-width is next to Han for the space rule, so spaces are removed after the brackets.
+  const std::string found(
+      "\xe4\x3e\xe3\x80\x88\xe4\x3e\xe3\x80\x88\xe4\x29\x0a\xe4\x29\xb8\x2e"
+      "\x80\xe3\x80",
+      20);
+  EXPECT_EQ(NormaliseReading(NormaliseReading(found)), NormaliseReading(found));
+  EXPECT_EQ(NormaliseReading("（境) 费"), "（境）费");
 }
 
 TEST(NormaliseReading, BookTitleMarkClosedByARoundBracketIsABracket) {

@@ -92,7 +92,9 @@ std::string StripStrayMarks(const std::string& text) {
 std::string NormaliseReading(const std::string& raw) {
   // chi_sim reads the full-width bracket （ as the angle bracket 〈 (U+3008), which these
   // documents never print; map the pair back. Everything else is as read.
-  std::u32string u = DecodeUtf8(RemoveSpacesNearHan(raw));
+  // Spaces go last: a bracket made full-width below is next to Han for RemoveSpacesNearHan, so
+  // removing them first would leave work for a second pass (fuzz_utf8 checks idempotence).
+  std::u32string u = DecodeUtf8(raw);
   for (char32_t& c : u) {
     if (c == 0x3008) c = U'（';
     if (c == 0x3009) c = U'）';
@@ -116,7 +118,7 @@ std::string NormaliseReading(const std::string& raw) {
       if ((u[j] == U'（') != (u[i] == U'）')) u[j] = U'（', u[i] = U'）';
     }
   }
-  return EncodeUtf8(u);
+  return RemoveSpacesNearHan(EncodeUtf8(u));
 }
 
 bool HasHan(const std::string& s) {
