@@ -639,6 +639,42 @@ TEST(Assemble, TheTotalRowAloneOnTheNextPageJoinsItsTable) {
   EXPECT_EQ(doc.tables.size(), 2u);
 }
 
+// Producers that print the title again on each page mark it 续 ("收入决算表（续）", "续表"): the
+// table goes on; another title starts another table.
+TEST(Assemble, ATitleMarkedContinuedContinuesTheTableAbove) {
+  for (const std::string mark : {"收入决算表（续）", "收入决算表(续表)", "续表"}) {
+    Document doc;
+    doc.pages = 2;
+    PageResult first = EmptyPage(1, 2000, 3000, 300);
+    first.tables.push_back(Found({100, 400, 800, 1100, 1400, 1700},
+                                 {600, 700, 800, 900, 1000, 1100, 1200, 1300},
+                                 IncomeTable().cells));
+    first.lines = {{"收入决算表", Box{700, 300, 600, 80}, 0.9f}};
+    PageResult second = first;
+    second.number = 2;
+    for (Cell& c : second.tables[0].cells) c.page = 2;
+    second.lines = {{mark, Box{700, 300, 600, 80}, 0.9f}};
+    doc.page_results = {first, second};
+    TableAssembler().assemble(doc);
+    ASSERT_EQ(doc.tables.size(), 1u) << mark;
+    EXPECT_EQ(doc.tables[0].title, "收入决算表") << mark;
+    EXPECT_EQ(doc.tables[0].pages, (std::vector<int>{1, 2})) << mark;
+  }
+  // A different table's title is not a continuation.
+  Document doc;
+  doc.pages = 2;
+  PageResult first = EmptyPage(1, 2000, 3000, 300);
+  first.tables.push_back(Found({100, 400, 800, 1100, 1400, 1700},
+                               {600, 700, 800, 900, 1000, 1100, 1200, 1300}, IncomeTable().cells));
+  first.lines = {{"收入决算表", Box{700, 300, 600, 80}, 0.9f}};
+  PageResult second = first;
+  second.number = 2;
+  second.lines = {{"支出决算表（续）", Box{700, 300, 600, 80}, 0.9f}};
+  doc.page_results = {first, second};
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.tables.size(), 2u);
+}
+
 TEST(Assemble, TitleIsTheTableNameNotTheDocumentHeading) {
   // The department-and-year heading is printed larger, above the table's own title.
   Document doc = PageWithLines(

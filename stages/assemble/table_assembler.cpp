@@ -40,9 +40,20 @@ const std::regex kHeading(
     R"(^(.*?)((?:19|20)[0-9]{2})\s*年\s*度?\s*(?:部\s*门|单\s*位)?\s*(?:决\s*算|预\s*算)\s*(?:表)?$)");
 
 // A line that names a kind of table: it ends in 表 (before a 续 mark or closing bracket).
+// Multi-byte brackets are alternatives, not a bracket expression: std::regex works on bytes.
 bool NamesATable(const std::string& s) {
-  static const std::regex kTitle(R"(表\s*(?:[（(]?\s*续\s*(?:表)?\s*[）)]?)?\s*$)");
+  static const std::regex kTitle(R"(表\s*(?:(?:（|\()?\s*续\s*(?:表)?\s*(?:）|\))?)?\s*$)");
   return std::regex_search(s, kTitle);
+}
+
+// The title a continued table's title continues: "收入决算表（续）", "收入决算表(续表)" ->
+// 收入决算表; "续表" -> "". nullopt for a title without a 续 mark.
+std::optional<std::string> ContinuedTitle(const std::string& title) {
+  static const std::regex kContinued(
+      R"(^(.*?)\s*(?:（|\()?\s*续\s*(?:表)?\s*[0-9]*\s*(?:）|\))?$)");
+  std::smatch m;
+  if (!std::regex_match(title, m, kContinued)) return std::nullopt;
+  return m[1].str();
 }
 
 // A sentence that introduces what follows ("纳入…编制范围的单位包括：").
@@ -368,7 +379,12 @@ void TableAssembler::assemble(Document& doc) const {
                           t.title.empty() &&
                           ContinuesUntitled(*prev, t, previous_xs, pt.grid.xs, page.dpi);
       bool same_number = follows && t.number && prev->number == t.number;
-      if (continuation || same_number) {
+      // "收入决算表（续）" or "续表" above a grid on the next page: the table goes on. Its columns
+      // must line up as an untitled continuation's would.
+      const auto stem = follows ? ContinuedTitle(t.title) : std::nullopt;
+      const bool continued_title = stem && (stem->empty() || *stem == prev->title) &&
+                                   ContinuesUntitled(*prev, t, previous_xs, pt.grid.xs, page.dpi);
+      if (continuation || same_number || continued_title) {
         AppendContinuation(*prev, t);
       } else {
         t.header_rows = CountHeaderRows(t);
