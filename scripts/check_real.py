@@ -182,6 +182,14 @@ def number(v):
     raise ValueError(v)
 
 
+def values_by_column(record):
+    """A record's values by column: schema 2.0 lists them ({column, value}); 1.x keyed them."""
+    values = record["values"]
+    if isinstance(values, dict):
+        return values
+    return {v["column"]: v.get("value") for v in values}
+
+
 def check_identities(doc):
     """Parent = sum of children for coded records, per table and numeric column.
     Returns (lei_pass, lei_fail, kuan_pass, kuan_fail, failures)."""
@@ -190,7 +198,8 @@ def check_identities(doc):
     for t in doc["tables"]:
         by_code = {}
         for r in t["records"]:
-            by_code.setdefault(r["code"], r)  # a repeated code (other code block) keeps the first
+            if r.get("code"):  # label and line records (schema 2.0) have no code
+                by_code.setdefault(r["code"], r)  # a repeated code (other code block) keeps the first
         for code, parent in by_code.items():
             if len(code) not in res:
                 children = []
@@ -198,13 +207,13 @@ def check_identities(doc):
                 children = [r for c, r in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
             if not children:
                 continue
-            for col, pv in parent["values"].items():
+            for col, pv in values_by_column(parent).items():
                 try:
-                    total = sum(number(ch["values"].get(col)) for ch in children)
+                    total = sum(number(values_by_column(ch).get(col)) for ch in children)
                     p = number(pv)
                 except ValueError:
                     continue
-                if pv is None and all(ch["values"].get(col) is None for ch in children):
+                if pv is None and all(values_by_column(ch).get(col) is None for ch in children):
                     continue
                 ok = abs(p - total) <= 0.01 * len(children) + 1e-9
                 res[len(code)][0 if ok else 1] += 1
