@@ -141,13 +141,24 @@ CropParams CropParams::ForDpi(int dpi) {
   return p;
 }
 
-std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& p, int dpi) {
+namespace {
+
+// The part of a cell inside its ruling lines (CropParams::inset), clipped to the image; empty
+// when narrower or lower than CropParams::min_side.
+cv::Rect CellInterior(const Box& cell, const CropParams& p, cv::Size image) {
   cv::Rect r(cell.x + p.inset, cell.y + p.inset, cell.w - 2 * p.inset, cell.h - 2 * p.inset);
-  r &= cv::Rect(0, 0, binary.cols, binary.rows);
-  if (r.width < p.min_side || r.height < p.min_side) return "";
+  r &= cv::Rect(0, 0, image.width, image.height);
+  return r.width < p.min_side || r.height < p.min_side ? cv::Rect() : r;
+}
+
+}  // namespace
+
+std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& p, int dpi) {
+  const cv::Rect r = CellInterior(cell, p, binary.size());
+  if (r.empty()) return "";
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(binary(r), labels, stats, centroids, 8);
-  const double em = dpi * 10.5 / 72.0;
+  const double em = BodyEm(dpi);
   struct Dot {
     double x, y, size;
   };
@@ -223,7 +234,7 @@ bool TwoRunsFarApart(const cv::Mat& crop, int dpi) {
   cv::threshold(crop, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat columns;
   cv::reduce(ink, columns, 0, cv::REDUCE_MAX, CV_8U);
-  const double em = dpi * 10.5 / 72.0;
+  const double em = BodyEm(dpi);
   // Runs of inked columns, a new run after a gap of more than three ems.
   std::vector<std::pair<int, int>> runs;
   int last = -1;
@@ -249,10 +260,9 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
 
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, const CropParams& p,
                  bool* multiline) {
-  cv::Rect r(cell.x + p.inset, cell.y + p.inset, cell.w - 2 * p.inset, cell.h - 2 * p.inset);
-  r &= cv::Rect(0, 0, gray.cols, gray.rows);
+  const cv::Rect r = CellInterior(cell, p, gray.size());
   if (multiline) *multiline = false;
-  if (r.width < p.min_side || r.height < p.min_side) return {};
+  if (r.empty()) return {};
   cv::Mat bin = binary(r);
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
@@ -363,7 +373,7 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   // glyph around it as noise, so it is recognised from its length in ems of 10.5 pt type:
   // a hyphen is under half an em, one em-dash's ink under 1.2 em, a double dash longer.
   auto dash_of_length = [&](const std::string& raw) {
-    const double ems = crop.cols / (dpi * 10.5 / 72.0);
+    const double ems = crop.cols / BodyEm(dpi);
     Reading dash;
     dash.raw = raw;
     dash.text = ems < 0.5 ? "-" : ems < 1.2 ? "—" : "——";

@@ -548,10 +548,8 @@ void TablePass::FormLabels() {
              "form label repaired against the " + kind_->id + " catalogue (distance " +
                  Fmt(near.best) + ")",
              near.best <= params_.header_distance ? 0.9 : 0.75);
-    else if (near.best <= params_.unknown_header_flag_distance &&
-             n >= params_.unknown_header_flag_min_chars)
-      Warn(cell, "dictionary_mismatch",
-           "label '" + cell.text + "' is a character from '" + near.word + "'; kept as read");
+    else
+      NearMiss(cell, "label", near, n);
   }
 }
 
