@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 
 #include "pipeline/atomic_file.h"
@@ -238,9 +240,7 @@ bool UpToDate(const std::string& output, const std::string& sha, const std::stri
 // one OUTDIR never empty or replace each other's: _errors.jsonl or _errors-2-of-8.jsonl.
 std::string RunFileName(const BatchOptions& options, const std::string& stem,
                         const std::string& extension) {
-  if (options.shard_count == 1) return stem + extension;
-  return stem + "-" + std::to_string(options.shard_index + 1) + "-of-" +
-         std::to_string(options.shard_count) + extension;
+  return ShardFileName(stem + extension, options.shard_index, options.shard_count);
 }
 
 // ".NAME.tmp-XXXXXX" (AtomicFileWriter's temporary files) -> "NAME"; "" for any other name.
@@ -403,6 +403,62 @@ bool InShard(const std::string& relative, int index, int count) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : relative) h = (h ^ c) * 1099511628211ULL;
   return static_cast<int>(h % static_cast<uint64_t>(count)) == index;
+}
+
+std::string ShardFileName(const std::string& path, int index, int count) {
+  if (count == 1) return path;
+  const fs::path p(path);
+  const std::string name = p.stem().string() + "-" + std::to_string(index + 1) + "-of-" +
+                           std::to_string(count) + p.extension().string();
+  return (p.parent_path() / name).string();
+}
+
+namespace {
+
+// A scheduler's variable as a whole number >= min, or nullopt when it is not set. A value that is
+// set but is not such a number is an error: a shard guessed from it would be wrong.
+std::optional<int> SchedulerNumber(const EnvLookup& env, const char* name, int min) {
+  const char* value = env(name);
+  if (value == nullptr) return std::nullopt;
+  int n = 0;
+  const std::string_view text(value);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min)
+    throw UsageError(std::string("--shard auto: ") + name + "=" + value +
+                     " is not a number >= " + std::to_string(min));
+  return n;
+}
+
+std::pair<int, int> SlurmShard(int count_option, const EnvLookup& env) {
+  const int id = *SchedulerNumber(env, "SLURM_ARRAY_TASK_ID", 0);
+  const int min = SchedulerNumber(env, "SLURM_ARRAY_TASK_MIN", 0).value_or(id);
+  const int step = SchedulerNumber(env, "SLURM_ARRAY_TASK_STEP", 1).value_or(1);
+  const auto count = SchedulerNumber(env, "SLURM_ARRAY_TASK_COUNT", 1);
+  if (!count) throw UsageError("--shard auto: SLURM_ARRAY_TASK_ID is set but not _COUNT");
+  if (count_option != 0 && count_option != *count)
+    throw UsageError("--shard auto: --shard-count " + std::to_string(count_option) +
+                     " disagrees with SLURM_ARRAY_TASK_COUNT=" + std::to_string(*count));
+  if (id < min || (id - min) % step != 0 || (id - min) / step >= *count)
+    throw UsageError("--shard auto: Slurm array task " + std::to_string(id) +
+                     " is not one of COUNT tasks from MIN in STEPs");
+  return {(id - min) / step, *count};
+}
+
+}  // namespace
+
+std::pair<int, int> ShardFromScheduler(int count_option, const EnvLookup& env) {
+  if (env("SLURM_ARRAY_TASK_ID") != nullptr) return SlurmShard(count_option, env);
+  const auto index = SchedulerNumber(env, "JOB_COMPLETION_INDEX", 0);
+  if (!index)
+    throw UsageError(
+        "--shard auto: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor "
+        "SLURM_ARRAY_TASK_ID (Slurm array) is set");
+  if (count_option == 0)
+    throw UsageError("--shard auto: Kubernetes exports no count; give --shard-count N");
+  if (*index >= count_option)
+    throw UsageError("--shard auto: JOB_COMPLETION_INDEX=" + std::to_string(*index) +
+                     " is not below --shard-count " + std::to_string(count_option));
+  return {*index, count_option};
 }
 
 namespace {
@@ -738,8 +794,12 @@ class BatchRun {
 
 }  // namespace
 
-int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
+int RunBatch(const BatchOptions& requested, std::atomic<bool>& stop) {
   const auto t0 = Clock::now();
+  BatchOptions options = requested;  // each shard writes its own records file
+  if (!options.records_jsonl.empty())
+    options.records_jsonl =
+        ShardFileName(options.records_jsonl, options.shard_index, options.shard_count);
   const ResolvedInputs resolved = ResolveInputs(options);  // before anything is written
   std::optional<RunFiles> files;
   try {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/extractor.h"
@@ -59,6 +61,21 @@ std::string RecordLines(const nlohmann::json& doc, const std::string& relative);
 
 // Stable 64-bit FNV-1a of the relative path: the same split on every machine.
 bool InShard(const std::string& relative, int index, int count);
+
+// The environment as a function, so that tests can give their own (std::getenv in the CLI).
+using EnvLookup = std::function<const char*(const char*)>;
+
+// `--shard auto`: this process's shard from the scheduler that started it, as 0-based index and
+// count. A Kubernetes Indexed Job exports JOB_COMPLETION_INDEX (0-based) but no count, which
+// must come from --shard-count (`count_option`, 0 when not given). A Slurm array exports
+// SLURM_ARRAY_TASK_ID, _MIN, _STEP (1 when absent) and _COUNT: the shard is (ID - MIN) / STEP of
+// COUNT; a --shard-count that disagrees with COUNT is an error, not a silent override. Throws
+// UsageError when neither scheduler is found or its values do not make a shard.
+std::pair<int, int> ShardFromScheduler(int count_option, const EnvLookup& env);
+
+// The records file of one shard: "records.jsonl" -> "records-2-of-8.jsonl" (unchanged for one
+// shard), so that shards writing into one folder never replace each other's records.
+std::string ShardFileName(const std::string& path, int index, int count);
 
 // Runs the batch; returns the process exit code (0 all done, 4 some failed, 5 an output of the run
 // itself cannot be written, 130 interrupted). `stop` is set by the caller's signal handler; the

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "pipeline/atomic_file.h"
@@ -58,10 +59,14 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
       --records-jsonl F every record of every document as one JSON line (for COPY / read_json);
                         rewritten whole on every run (temp file + rename at the end)
       --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
+      --shard auto      the shard from the scheduler: a Kubernetes Indexed Job
+                        (JOB_COMPLETION_INDEX, with --shard-count N) or a Slurm array
+                        (SLURM_ARRAY_TASK_ID/_MIN/_STEP/_COUNT)
       --quiet           no progress output
       --json-log        progress and events as JSON lines on stderr
   Writes OUTDIR/_errors.jsonl (one line per failed input of this run) and OUTDIR/_summary.json;
-  with --shard K/N: _errors-K-of-N.jsonl and _summary-K-of-N.json.
+  with --shard K/N: _errors-K-of-N.jsonl, _summary-K-of-N.json and the records file
+  F-K-of-N.jsonl, so shards may share OUTDIR.
   Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130. A second
   signal ends at once (temporary files removed).
 
@@ -140,9 +145,33 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
   return 1;
 }
 
+// --shard K/N (1-based), or --shard auto with the shard from a Kubernetes Indexed Job or a Slurm
+// array; --shard-count N (0 = not given) is the count Kubernetes does not export. Throws
+// UsageError.
+void ApplyShard(const std::string& shard, int shard_count, juesuan::BatchOptions& opt) {
+  if (shard.empty()) {
+    if (shard_count != 0) throw juesuan::UsageError("--shard-count goes with --shard auto");
+    return;
+  }
+  if (shard == "auto") {
+    std::tie(opt.shard_index, opt.shard_count) = juesuan::ShardFromScheduler(
+        shard_count, [](const char* name) { return std::getenv(name); });
+    return;
+  }
+  int k = 0, n = 0;
+  const auto slash = shard.find('/');
+  if (shard_count != 0 || slash == std::string::npos ||
+      !ParseInt(shard.substr(0, slash), 1, 100000, &k) ||
+      !ParseInt(shard.substr(slash + 1), 1, 100000, &n) || k > n)
+    throw juesuan::UsageError("--shard takes K/N with 1 <= K <= N, or auto (with --shard-count)");
+  opt.shard_index = k - 1;
+  opt.shard_count = n;
+}
+
 int Batch(const std::vector<std::string>& args) {
   juesuan::BatchOptions opt;
-  std::string err;
+  std::string err, shard;
+  int shard_count = 0;
   bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -178,13 +207,10 @@ int Batch(const std::vector<std::string>& args) {
       if (!NextValue(args, i, &opt.records_jsonl))
         return Usage("missing value for --records-jsonl");
     } else if (a == "--shard") {
-      int k = 0, n = 0;
-      auto slash = NextValue(args, i, &v) ? v.find('/') : std::string::npos;
-      if (slash == std::string::npos || !ParseInt(v.substr(0, slash), 1, 100000, &k) ||
-          !ParseInt(v.substr(slash + 1), 1, 100000, &n) || k > n)
-        return Usage("--shard takes K/N with 1 <= K <= N");
-      opt.shard_index = k - 1;
-      opt.shard_count = n;
+      if (!NextValue(args, i, &shard)) return Usage("missing value for --shard");
+    } else if (a == "--shard-count") {
+      if (!NextValue(args, i, &v) || !ParseInt(v, 1, 100000, &shard_count))
+        return Usage("--shard-count needs a number 1..100000");
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else {
@@ -193,6 +219,11 @@ int Batch(const std::vector<std::string>& args) {
   }
   if (opt.inputs.empty()) return Usage("batch needs at least one input");
   if (opt.out_dir.empty()) return Usage("batch needs -o OUTDIR");
+  try {
+    ApplyShard(shard, shard_count, opt);
+  } catch (const juesuan::UsageError& e) {
+    return Usage(e.what());
+  }
   std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
   try {
     return juesuan::RunBatch(opt, stop);

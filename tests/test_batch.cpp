@@ -632,6 +632,83 @@ TEST(BatchInputs, ShardsCoverEveryInputExactlyOnce) {
   for (int k = 0; k < 3; ++k) EXPECT_GT(per_shard[k], 40);  // a real split, not all in one
 }
 
+// A scheduler's environment as a map, for ShardFromScheduler.
+juesuan::EnvLookup Env(const std::map<std::string, std::string>& vars) {
+  return [vars](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(BatchInputs, ShardAutoReadsKubernetesAndSlurm) {
+  using P = std::pair<int, int>;
+  // Kubernetes: 0-based index, the count only from --shard-count.
+  EXPECT_EQ(juesuan::ShardFromScheduler(4, Env({{"JOB_COMPLETION_INDEX", "3"}})), P(3, 4));
+  EXPECT_THROW(juesuan::ShardFromScheduler(0, Env({{"JOB_COMPLETION_INDEX", "0"}})),
+               juesuan::UsageError);
+  EXPECT_THROW(juesuan::ShardFromScheduler(4, Env({{"JOB_COMPLETION_INDEX", "4"}})),
+               juesuan::UsageError);
+  EXPECT_THROW(juesuan::ShardFromScheduler(4, Env({{"JOB_COMPLETION_INDEX", "x1"}})),
+               juesuan::UsageError);
+  // Slurm --array=1-8: ids 1..8, MIN 1, COUNT 8.
+  EXPECT_EQ(juesuan::ShardFromScheduler(0, Env({{"SLURM_ARRAY_TASK_ID", "1"},
+                                                {"SLURM_ARRAY_TASK_MIN", "1"},
+                                                {"SLURM_ARRAY_TASK_COUNT", "8"}})),
+            P(0, 8));
+  // --array=10-24:2 : ids 10, 12, ..., 24 (8 tasks); 16 is the fourth.
+  const auto stepped = Env({{"SLURM_ARRAY_TASK_ID", "16"},
+                            {"SLURM_ARRAY_TASK_MIN", "10"},
+                            {"SLURM_ARRAY_TASK_STEP", "2"},
+                            {"SLURM_ARRAY_TASK_COUNT", "8"}});
+  EXPECT_EQ(juesuan::ShardFromScheduler(0, stepped), P(3, 8));
+  EXPECT_EQ(juesuan::ShardFromScheduler(8, stepped), P(3, 8));
+  EXPECT_THROW(juesuan::ShardFromScheduler(5, stepped), juesuan::UsageError);  // disagrees
+  EXPECT_THROW(juesuan::ShardFromScheduler(0, Env({{"SLURM_ARRAY_TASK_ID", "3"}})),
+               juesuan::UsageError);  // no count
+  EXPECT_THROW(juesuan::ShardFromScheduler(4, Env({})), juesuan::UsageError);
+  EXPECT_EQ(juesuan::ShardFileName("/o/records.jsonl", 1, 8), "/o/records-2-of-8.jsonl");
+  EXPECT_EQ(juesuan::ShardFileName("records.jsonl", 0, 1), "records.jsonl");
+}
+
+// Four shards of a Kubernetes Indexed Job into one OUTDIR and one records name: every input is
+// converted exactly once, and the shards' records files hold every document's records once.
+TEST(Batch, ShardAutoFromKubernetesCoversEveryInputOnce) {
+  TempDir tmp;
+  const int n = 8;
+  for (int i = 0; i < n; ++i) {
+    fs::create_directories(tmp / ("in/d" + std::to_string(i)));
+    fs::copy_file(TestData("digital_traits.pdf"), tmp / ("in/d" + std::to_string(i) + "/x.pdf"));
+  }
+  std::map<std::string, int> records_per_document;
+  int done = 0;
+  for (int k = 0; k < 4; ++k) {
+    auto r = RunCliInChild(
+        {"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet", "--shard", "auto",
+         "--shard-count", "4", "--records-jsonl", (tmp / "out/records.jsonl").string()},
+        [k] { return ::setenv("JOB_COMPLETION_INDEX", std::to_string(k).c_str(), 1) == 0; });
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string shard = std::to_string(k + 1) + "-of-4";
+    done += ReadJson(tmp / ("out/_summary-" + shard + ".json"))["done"].get<int>();
+    std::istringstream lines(ReadAll(tmp / ("out/records-" + shard + ".jsonl")));
+    for (std::string line; std::getline(lines, line);)
+      ++records_per_document[nlohmann::json::parse(line)["document"].get<std::string>()];
+  }
+  EXPECT_EQ(done, n);
+  EXPECT_FALSE(fs::exists(tmp / "out/records.jsonl"));
+  ASSERT_EQ(records_per_document.size(), static_cast<size_t>(n));
+  const int per_document = records_per_document.begin()->second;
+  EXPECT_GT(per_document, 0);
+  for (const auto& [document, count] : records_per_document)
+    EXPECT_EQ(count, per_document) << document;  // no document twice, none lost
+  // Without a count, or with an index out of range, nothing is run.
+  EXPECT_EQ(RunCliInChild(
+                {"batch", (tmp / "in").string(), "-o", (tmp / "o2").string(), "--shard", "auto"},
+                [] { return ::setenv("JOB_COMPLETION_INDEX", "0", 1) == 0; })
+                .exit_code,
+            2);
+  EXPECT_FALSE(fs::exists(tmp / "o2"));
+}
+
 TEST(Batch, BadInputsAreRecordedAndTheRestIsWritten) {
   TempDir tmp;
   fs::create_directories(tmp / "in/sub");
