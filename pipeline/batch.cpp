@@ -25,6 +25,7 @@
 #include <system_error>
 
 #include "pipeline/atomic_file.h"
+#include "pipeline/review.h"
 #include "pipeline/sha256.h"
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
@@ -604,8 +605,9 @@ class BatchRun {
       const BatchInput& in = inputs_[i];
       nlohmann::json existing;
       if (!options_.force && UpToDate(in.output, Sha256File(in.path), config_hash_, &existing)) {
-        ++skipped_;
         if (records_) records_->Ready(i, existing);
+        if (ReviewMissing(in) && !ReviewFromExisting(in, existing)) continue;
+        ++skipped_;
         continue;
       }
       todo_.push_back(in.path);
@@ -639,7 +641,7 @@ class BatchRun {
     const nlohmann::json summary = Summary(interrupted);
     if (records_) records_->Finish();
     files_.Finish(summary);
-    const int all_failed = failed_.load() + input_errors();
+    const int all_failed = failed_.load() + input_errors() + reviews_failed_;
     Log("batch: " + std::to_string(done_.load()) + " done, " + std::to_string(skipped_) +
             " up to date, " + std::to_string(all_failed) + " failed" +
             (interrupted ? ", interrupted" : ""),
@@ -742,10 +744,51 @@ class BatchRun {
     if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
     WriteFileAtomically(in.output,
                         j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    WriteReview(in, j);
     if (records_) records_->Ready(index, j);
     if (j.contains("checks_summary")) checks_failed_ += j["checks_summary"].value("fail", 0);
     if (j.contains("repairs")) repairs_ += static_cast<long long>(j["repairs"].size());
     ++done_;
+  }
+
+  // --review-dir: the review page of a finished document, REVIEW_DIR/<relative>.html. A
+  // failure throws: the document is reported failed (stage "review") though its JSON stays,
+  // and the next run writes the missing page (ReviewMissing).
+  void WriteReview(const BatchInput& in, const nlohmann::json& j) const {
+    if (options_.review_dir.empty()) return;
+    const fs::path page = ReviewPath(in);
+    std::error_code ec;
+    fs::create_directories(page.parent_path(), ec);
+    if (ec)
+      throw OutputError("review: cannot create folder " + page.parent_path().string() + ": " +
+                        ec.message());
+    try {
+      WriteFileAtomically(page.string(), ReviewHtml(j, in.path));
+    } catch (const std::exception& e) {
+      throw OutputError(std::string("review: ") + e.what());
+    }
+  }
+  // An up-to-date document whose review page is missing (a first run with --review-dir, or a
+  // page that failed last time) gets it now. False when it cannot be written: then the input is
+  // reported failed (stage "review"); its JSON and records stay.
+  bool ReviewFromExisting(const BatchInput& in, const nlohmann::json& existing) {
+    try {
+      WriteReview(in, existing);
+      return true;
+    } catch (const std::exception& e) {
+      ++reviews_failed_;
+      files_.Error({{"path", in.path}, {"stage", "review"}, {"message", e.what()}});
+      Log("failed: " + in.relative + " (review): " + e.what(),
+          {{"event", "failed"}, {"path", in.path}, {"stage", "review"}, {"message", e.what()}});
+      return false;
+    }
+  }
+  fs::path ReviewPath(const BatchInput& in) const {
+    return fs::path(options_.review_dir) / (in.relative + ".html");
+  }
+  bool ReviewMissing(const BatchInput& in) const {
+    std::error_code ec;
+    return !options_.review_dir.empty() && !fs::exists(ReviewPath(in), ec);
   }
 
   nlohmann::json Summary(bool interrupted) {
@@ -760,7 +803,7 @@ class BatchRun {
             {"inputs", inputs_.size()},
             {"done", done_.load()},
             {"skipped", skipped_},
-            {"failed", failed_.load() + input_errors()},
+            {"failed", failed_.load() + input_errors() + reviews_failed_},
             {"input_errors", input_errors()},
             {"abandoned", abandoned},
             {"interrupted", interrupted},
@@ -787,6 +830,7 @@ class BatchRun {
   std::atomic<int> done_{0}, failed_{0}, pages_{0};
   // Only OnFinished changes these; the extractor calls it for one document at a time.
   long long checks_failed_ = 0, repairs_ = 0;
+  int reviews_failed_ = 0;  // up-to-date documents only (SkipUpToDate runs on one thread)
   std::vector<std::pair<double, std::string>> slowest_;
   std::mutex progress_mu_;
   Clock::time_point last_report_ = Clock::now();

@@ -23,6 +23,7 @@ struct BatchOptions {
   bool quiet = false;
   bool json_log = false;                 // progress and events as JSON lines on stderr
   std::string records_jsonl;             // every record value of every document, a JSON line each
+  std::string review_dir;  // a review page per document (REVIEW_DIR/<relative>.html); "" = none
   int shard_index = 0, shard_count = 1;  // this run takes inputs with hash % count == index
 };
 

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "pipeline/atomic_file.h"
 #include "pipeline/batch.h"
 #include "pipeline/extractor.h"
+#include "pipeline/review.h"
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
 #include "stages/emit/json_output.h"
@@ -26,6 +28,9 @@ constexpr const char* kUsage = R"(juesuan — Chinese 决算 disclosure PDFs to 
 Usage:
   juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
   juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
+  juesuan review FILE.json [--pdf FILE.pdf] [-o review.html]
+                                            one output -> a self-contained HTML page of its
+                                            flagged cells (with page crops) and failing checks
   juesuan --version | --help
   A lone -- ends the options: every argument after it is a file (e.g. a file named -x.pdf).
 
@@ -58,6 +63,8 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
                         document is reported as failed (stage "timeout")
       --records-jsonl F every record of every document as one JSON line (for COPY / read_json);
                         rewritten whole on every run (temp file + rename at the end)
+      --review-dir DIR  also write a review page per document: DIR/<path>.pdf.html (see
+                        juesuan review); up-to-date documents get theirs when it is missing
       --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
       --shard auto      the shard from the scheduler: a Kubernetes Indexed Job
                         (JOB_COMPLETION_INDEX, with --shard-count N) or a Slurm array
@@ -206,6 +213,8 @@ int Batch(const std::vector<std::string>& args) {
     } else if (a == "--records-jsonl") {
       if (!NextValue(args, i, &opt.records_jsonl))
         return Usage("missing value for --records-jsonl");
+    } else if (a == "--review-dir") {
+      if (!NextValue(args, i, &opt.review_dir)) return Usage("missing value for --review-dir");
     } else if (a == "--shard") {
       if (!NextValue(args, i, &shard)) return Usage("missing value for --shard");
     } else if (a == "--shard-count") {
@@ -338,6 +347,39 @@ int Extract(const std::vector<std::string>& args) {
   }
 }
 
+// juesuan review FILE.json [--pdf FILE.pdf] [-o review.html]
+int Review(const std::vector<std::string>& args) {
+  std::string input, pdf, output;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--pdf") {
+      if (!NextValue(args, i, &pdf)) return Usage("missing value for --pdf");
+    } else if (a == "-o" || a == "--output") {
+      if (!NextValue(args, i, &output)) return Usage("missing value for " + a);
+    } else if (!a.empty() && a[0] == '-') {
+      return Usage("unknown option " + a);
+    } else if (input.empty()) {
+      input = a;
+    } else {
+      return Usage("review takes one JSON file");
+    }
+  }
+  if (input.empty()) return Usage("review needs an output JSON");
+  nlohmann::json doc;
+  try {
+    std::ifstream in(input);
+    if (!in) throw std::runtime_error("cannot be read");
+    doc = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    std::cerr << "juesuan: " << input << ": not a readable JSON file: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  const std::string html = juesuan::ReviewHtml(doc, pdf);
+  if (output.empty()) return WriteStdout(html);
+  const std::atomic<bool> never{false};
+  return WriteOutputFile(output, html, never);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -359,5 +401,6 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "extract") return Extract({args.begin() + 1, args.end()});
   if (args[0] == "batch") return Batch({args.begin() + 1, args.end()});
+  if (args[0] == "review") return Review({args.begin() + 1, args.end()});
   return Usage("unknown command '" + args[0] + "'");
 }

@@ -55,6 +55,11 @@ def main():
                     os.path.join(out, "scan_sideways.pdf")], check=True)
     subprocess.run(["qpdf", "--empty", "--pages", scan, "12", "--", "--rotate=180:1",
                     os.path.join(out, "scan_upside_down.pdf")], check=True)
+    # One page of a real office scan (收入预算总表 of a 2025 Shanghai budget, ../shared/real-budget)
+    # on which juesuan flags cells and fails checks: the review page's test needs something to show.
+    real_budget = os.path.join(corpus, "..", "real-budget", "b25-commerce-dept", "scan.pdf")
+    subprocess.run(["qpdf", "--empty", "--pages", real_budget, "10", "--",
+                    os.path.join(out, "review_scan_page.pdf")], check=True)
     subprocess.run(["qpdf", "--encrypt", "secret", "owner", "256", "--", os.path.join(out, "scan_tables.pdf"),
                     os.path.join(out, "encrypted.pdf")], check=True)
     with open(os.path.join(out, "scan_tables.pdf"), "rb") as fh:

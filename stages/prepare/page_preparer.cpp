@@ -237,16 +237,24 @@ PreparedPage PagePreparer::prepare(const cv::Mat& gray, const ReadabilityScorer&
   const cv::Mat up = upright(gray, bin, scorer, out);
   out.skew_deg = estimate_skew(bin);
   if (std::abs(out.skew_deg) >= p_.min_skew_deg) {
-    cv::Point2f centre(up.cols / 2.0f, up.rows / 2.0f);
-    // Positive score angle = lines fall to the right (y grows with x); rotate back.
-    cv::Mat rot = cv::getRotationMatrix2D(centre, out.skew_deg, 1.0);
-    cv::warpAffine(up, out.gray, rot, up.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
-                   cv::Scalar(255));
+    out.gray = RemoveSkew(up, out.skew_deg);
     out.binary = binarise(out.gray);
   } else {
+    out.skew_deg = 0.0;  // left alone, and said so: the page as used is the upright one
     out.gray = up.clone();
     out.binary = bin;
   }
+  return out;
+}
+
+cv::Mat RemoveSkew(const cv::Mat& upright, double skew_deg) {
+  if (skew_deg == 0.0) return upright.clone();
+  const cv::Point2f centre(upright.cols / 2.0f, upright.rows / 2.0f);
+  // Positive skew = lines fall to the right (y grows with x); rotate back.
+  const cv::Mat rot = cv::getRotationMatrix2D(centre, skew_deg, 1.0);
+  cv::Mat out;
+  cv::warpAffine(upright, out, rot, upright.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                 cv::Scalar(255));
   return out;
 }
 

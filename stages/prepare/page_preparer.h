@@ -120,4 +120,9 @@ class PagePreparer {
 // Rotates an image clockwise by a multiple of 90 degrees.
 cv::Mat RotateQuarterTurns(const cv::Mat& img, int degrees_clockwise);
 
+// The deskew of prepare(): `upright` turned by -skew_deg about its centre, white outside. With the
+// rotation and skew a page's JSON records, RemoveSkew(RotateQuarterTurns(rendered, rotation),
+// skew_deg) is the image its cell boxes are in (the review page crops cells from it).
+cv::Mat RemoveSkew(const cv::Mat& upright, double skew_deg);
+
 }  // namespace juesuan
