@@ -237,7 +237,8 @@ std::string Summary(const ValidationReport& r) {
   std::string s = std::string(VerdictName(r.verdict)) + ": ";
   if (r.verdict == Verdict::kUnreadable) return s + r.unreadable;
   if (r.verdict == Verdict::kSchemaInvalid)
-    return s + std::to_string(r.schema_errors.size()) + " schema errors";
+    return s + std::to_string(r.schema_errors.size()) +
+           (r.schema_errors.size() == 1 ? " schema error" : " schema errors");
   const json n = ChecksSummary(r.checks);
   return s + Dump(n["total"]) + " checks (" + Dump(n["pass"]) + " pass, " + Dump(n["fail"]) +
          " fail, " + Dump(n["warning"]) + " warning), " +
