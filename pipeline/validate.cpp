@@ -25,10 +25,13 @@ std::string Indexed(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
-// What the schema cannot say, because it relates two fields: every cell lies inside its table's
-// lattice, and the header rows are rows of the table. The record and check code looks cells up
-// by position, so a cell outside would be read as part of no row, or of a row that is not there.
-void CheckLattice(const json& table, const std::string& path, std::vector<SchemaError>& errors) {
+// What the schema cannot say, because it relates two fields: a table's index is its position,
+// every cell lies inside its table's lattice, and the header rows are rows of the table. The
+// record and check code looks cells up by position, so a cell outside would be read as part of
+// no row, or of a row that is not there.
+void CheckLattice(const json& table, size_t index, const std::string& path,
+                  std::vector<SchemaError>& errors) {
+  if (table["index"] != index) errors.push_back({path + ".index", "is not the table's position"});
   const double rows = table["n_rows"].get<double>(), cols = table["n_cols"].get<double>();
   if (rows > kMaxLatticeSide || cols > kMaxLatticeSide) {
     errors.push_back({path, "n_rows or n_cols above " + std::to_string(int(kMaxLatticeSide))});
@@ -50,7 +53,7 @@ std::vector<SchemaError> SchemaErrors(const json& doc) {
   if (!errors.empty()) return errors;
   const json& tables = doc["tables"];
   for (size_t i = 0; i < tables.size(); ++i)
-    CheckLattice(tables[i], Indexed("$.tables", i), errors);
+    CheckLattice(tables[i], i, Indexed("$.tables", i), errors);
   return errors;
 }
 

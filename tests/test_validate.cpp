@@ -245,6 +245,9 @@ TEST(Validate, SchemaBreakingEditsAreRejected) {
   doc = good;
   doc["tables"][0]["cells"][0]["r"] = doc["tables"][0]["n_rows"];
   rejected(doc, "$.tables[0].cells[0]");
+  doc = good;
+  doc["tables"][1]["index"] = 0;
+  rejected(doc, "$.tables[1].index");
   // An integer the document model cannot hold.
   doc = good;
   doc["tables"][1]["records"][0]["row"] = 1e12;
