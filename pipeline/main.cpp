@@ -1,6 +1,7 @@
 // juesuan command line. Exit codes: see stages/common/errors.h and the README.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "pipeline/batch.h"
 #include "pipeline/extractor.h"
 #include "pipeline/review.h"
+#include "pipeline/validate.h"
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
 #include "stages/emit/json_output.h"
@@ -31,6 +33,7 @@ Usage:
   juesuan review FILE.json [--pdf FILE.pdf] [-o review.html]
                                             one output -> a self-contained HTML page of its
                                             flagged cells (with page crops) and failing checks
+  juesuan validate FILE.json... [--json]    check outputs again (after a person corrected cells)
   juesuan --version | --help
   A lone -- ends the options: every argument after it is a file (e.g. a file named -x.pdf).
 
@@ -77,15 +80,26 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
   Ctrl-C / SIGTERM: no new work starts; finished outputs are kept; exit code 130. A second
   signal ends at once (temporary files removed).
 
+validate: each FILE.json against the output schema (compiled in), then its cells as they stand
+  (nothing is repaired): the records rebuilt from the cells must equal the file's, and every
+  arithmetic check is re-run. One line per schema error, failing check (id, cells, expected,
+  actual), record field that disagrees with its cell, and check whose result changed, then a
+  summary line per file.
+      --json            one JSON report on stdout instead: {"files": [...], "exit_code": N}
+  Several files: each is reported; the exit code is the worst (3, then 7, then 6, then 0).
+
 Exit codes:
   0  success (the JSON may still carry warnings, e.g. pages without tables)
   1  internal error (a bug; please report with the input)
   2  usage error (batch: also an INPUT that does not exist)
-  3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages
+  3  unreadable input: missing, not a PDF, truncated/damaged, encrypted, no pages;
+     validate: a file that is missing or not JSON
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
   5  output cannot be written: disk full, read-only or unwritable output folder
      (extract: the -o file or stdout, a closed pipe included; batch: _errors.jsonl, the
      records file or the summary)
+  6  validate: a check fails on the cells, or a record disagrees with its cells
+  7  validate: the file is JSON but not valid against the output schema
   130 interrupted by SIGINT/SIGTERM
 )";
 
@@ -380,6 +394,56 @@ int Review(const std::vector<std::string>& args) {
   return WriteOutputFile(output, html, never);
 }
 
+// Reports each file as soon as it is checked; the exit code is the worst verdict.
+int ValidateFiles(const std::vector<std::string>& files, bool as_json,
+                  const juesuan::TableCatalogue& catalogue) {
+  juesuan::Verdict worst = juesuan::Verdict::kValid;
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& file : files) {
+    const juesuan::ValidationReport report = juesuan::ValidateFile(file, catalogue);
+    worst = std::max(worst, report.verdict);
+    if (as_json) {
+      reports.push_back(juesuan::ReportJson(report));
+      continue;
+    }
+    std::string text;
+    for (const auto& line : juesuan::ReportLines(report)) text += line + "\n";
+    if (int written = WriteStdout(text); written != 0) return written;
+  }
+  const int code = static_cast<int>(juesuan::ExitCodeOf(worst));
+  if (as_json) {
+    const nlohmann::json all = {{"files", reports}, {"exit_code", code}};
+    const std::string text =
+        all.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (int written = WriteStdout(text); written != 0) return written;
+  }
+  return code;
+}
+
+int Validate(const std::vector<std::string>& args) {
+  bool as_json = false, options_ended = false;
+  std::vector<std::string> files;
+  for (const auto& a : args) {
+    if (!options_ended && a == "--") {
+      options_ended = true;
+    } else if (!options_ended && a == "--json") {
+      as_json = true;
+    } else if (!options_ended && !a.empty() && a[0] == '-') {
+      return Usage("unknown option " + a);
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) return Usage("validate needs at least one JSON file");
+  try {
+    const juesuan::TableCatalogue catalogue(juesuan::TableCatalogue::DefaultPath());
+    return ValidateFiles(files, as_json, catalogue);
+  } catch (const std::exception& e) {
+    std::cerr << "juesuan: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -402,5 +466,6 @@ int main(int argc, char** argv) {
   if (args[0] == "extract") return Extract({args.begin() + 1, args.end()});
   if (args[0] == "batch") return Batch({args.begin() + 1, args.end()});
   if (args[0] == "review") return Review({args.begin() + 1, args.end()});
+  if (args[0] == "validate") return Validate({args.begin() + 1, args.end()});
   return Usage("unknown command '" + args[0] + "'");
 }

@@ -1,15 +1,14 @@
 // ToJson: shape and value typing of the output, and conformance to configs/output.schema.json
-// checked by a small JSON Schema validator (the subset of draft 2020-12 the schema uses).
+// checked by the program's own JSON Schema validator (stages/emit/json_schema.h).
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "pipeline/extractor.h"
 #include "stages/emit/json_output.h"
+#include "stages/emit/json_schema.h"
 #include "test_support.h"
 
 namespace juesuan {
@@ -17,107 +16,14 @@ namespace {
 
 using nlohmann::json;
 
-// Validates `doc` against `schema`; supports type (string or array), enum, required,
-// properties, additionalProperties (false or a schema), items, minItems, maxItems, minimum,
-// maximum, pattern and local $ref ("#/$defs/name"). Returns one message per violation.
-class SchemaValidator {
- public:
-  explicit SchemaValidator(json root) : root_(std::move(root)) {}
-
-  std::vector<std::string> validate(const json& doc) const {
-    std::vector<std::string> errors;
-    check(root_, doc, "$", errors);
-    return errors;
-  }
-
- private:
-  static bool HasType(const json& v, const std::string& type) {
-    if (type == "null") return v.is_null();
-    if (type == "boolean") return v.is_boolean();
-    if (type == "object") return v.is_object();
-    if (type == "array") return v.is_array();
-    if (type == "string") return v.is_string();
-    if (type == "number") return v.is_number();
-    if (type == "integer")
-      return v.is_number_integer() ||
-             (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>());
-    ADD_FAILURE() << "schema uses unknown type " << type;
-    return false;
-  }
-
-  const json& resolve(const std::string& ref) const {
-    const std::string prefix = "#/";
-    if (ref.rfind(prefix, 0) != 0) {
-      ADD_FAILURE() << "only local $ref is supported: " << ref;
-      return root_;
-    }
-    return root_.at(json::json_pointer(ref.substr(1)));
-  }
-
-  void check(const json& schema, const json& v, const std::string& path,
-             std::vector<std::string>& errors) const {
-    if (schema.is_boolean()) {
-      if (!schema.get<bool>()) errors.push_back(path + ": not allowed");
-      return;
-    }
-    if (schema.contains("$ref")) check(resolve(schema["$ref"]), v, path, errors);
-    if (schema.contains("type")) {
-      const json& t = schema["type"];
-      bool ok = false;
-      if (t.is_string()) ok = HasType(v, t);
-      for (const auto& alt : t.is_array() ? t : json::array()) ok = ok || HasType(v, alt);
-      if (!ok) {
-        errors.push_back(path + ": expected type " + t.dump() + ", got " + v.dump());
-        return;
-      }
-    }
-    if (schema.contains("enum")) {
-      bool ok = false;
-      for (const auto& e : schema["enum"]) ok = ok || e == v;
-      if (!ok) errors.push_back(path + ": " + v.dump() + " not in " + schema["enum"].dump());
-    }
-    if (v.is_number()) {
-      if (schema.contains("minimum") && v.get<double>() < schema["minimum"].get<double>())
-        errors.push_back(path + ": " + v.dump() + " below minimum");
-      if (schema.contains("maximum") && v.get<double>() > schema["maximum"].get<double>())
-        errors.push_back(path + ": " + v.dump() + " above maximum");
-    }
-    if (v.is_string() && schema.contains("pattern") &&
-        !std::regex_search(v.get<std::string>(), std::regex(schema["pattern"].get<std::string>())))
-      errors.push_back(path + ": " + v.dump() + " does not match " + schema["pattern"].dump());
-    if (v.is_object()) {
-      for (const auto& name : schema.value("required", json::array()))
-        if (!v.contains(name)) errors.push_back(path + ": missing required " + name.dump());
-      const json props = schema.value("properties", json::object());
-      for (const auto& [key, value] : v.items()) {
-        if (props.contains(key))
-          check(props[key], value, path + "." + key, errors);
-        else if (schema.contains("additionalProperties"))
-          check(schema["additionalProperties"], value, path + "." + key, errors);
-      }
-    }
-    if (v.is_array()) {
-      if (schema.contains("minItems") && v.size() < schema["minItems"].get<size_t>())
-        errors.push_back(path + ": fewer than minItems");
-      if (schema.contains("maxItems") && v.size() > schema["maxItems"].get<size_t>())
-        errors.push_back(path + ": more than maxItems");
-      if (schema.contains("items"))
-        for (size_t i = 0; i < v.size(); ++i)
-          check(schema["items"], v[i], path + "[" + std::to_string(i) + "]", errors);
-    }
-  }
-
-  json root_;
-};
-
 const json& Schema() {
   static const json schema = json::parse(testing::ReadAll(JUESUAN_SCHEMA));
   return schema;
 }
 
-std::string Join(const std::vector<std::string>& v) {
+std::string Join(const std::vector<SchemaError>& errors) {
   std::string s;
-  for (const auto& e : v) s += e + "\n";
+  for (const auto& e : errors) s += e.path + ": " + e.message + "\n";
   return s;
 }
 
@@ -279,7 +185,7 @@ TEST(ToJson, NegativeValuesRoundToNearest) {
 }
 
 TEST(SchemaValidator, AcceptsToJsonOfASmallDocument) {
-  SchemaValidator v(Schema());
+  const JsonSchema v(Schema());
   auto errors = v.validate(ToJson(SmallDocument()));
   EXPECT_TRUE(errors.empty()) << Join(errors);
   Document empty;
@@ -291,7 +197,7 @@ TEST(SchemaValidator, AcceptsToJsonOfASmallDocument) {
 class SchemaOfTestdata : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SchemaOfTestdata, OutputIsValid) {
-  SchemaValidator v(Schema());
+  const JsonSchema v(Schema());
   json doc = testing::CachedExtraction(GetParam());
   auto errors = v.validate(doc);
   EXPECT_TRUE(errors.empty()) << Join(errors);
@@ -320,14 +226,14 @@ TEST(SchemaValidator, AcceptsInProcessExtraction) {
   options.threads = 1;
   Extractor extractor(options);
   json doc = ToJson(extractor.extract(testing::TestData("no_table.pdf")));
-  auto errors = SchemaValidator(Schema()).validate(doc);
+  auto errors = JsonSchema(Schema()).validate(doc);
   EXPECT_TRUE(errors.empty()) << Join(errors);
   EXPECT_EQ(doc["source"]["pages"], 1);
   EXPECT_EQ(doc["source"]["sha256"].get<std::string>().size(), 64u);
 }
 
 TEST(SchemaValidator, RejectsBrokenDocuments) {
-  SchemaValidator v(Schema());
+  const JsonSchema v(Schema());
   const json good = ToJson(SmallDocument());
   auto rejects = [&](const json& doc, const std::string& what) {
     auto errors = v.validate(doc);

@@ -8,12 +8,15 @@ namespace juesuan {
 
 enum class ExitCode : int {
   kOk = 0,
-  kInternal = 1,      // a bug or an unexpected failure inside a stage
-  kUsage = 2,         // bad command line, or a batch INPUT given on it that does not exist
-  kBadInput = 3,      // not a PDF, truncated, encrypted, zero pages, unreadable file
-  kSomeFailed = 4,    // batch: at least one input failed, the others were written
-  kOutputFailed = 5,  // output cannot be written: disk full, read-only or unwritable folder
-  kInterrupted = 130  // stopped by SIGINT/SIGTERM; batch: finished outputs are kept
+  kInternal = 1,       // a bug or an unexpected failure inside a stage
+  kUsage = 2,          // bad command line, or a batch INPUT given on it that does not exist
+  kBadInput = 3,       // not a PDF, truncated, encrypted, zero pages, unreadable file;
+                       // validate: a file that is missing or not JSON
+  kSomeFailed = 4,     // batch: at least one input failed, the others were written
+  kOutputFailed = 5,   // output cannot be written: disk full, read-only or unwritable folder
+  kChecksFailed = 6,   // validate: a check fails on the cells, or a record disagrees with its cell
+  kSchemaInvalid = 7,  // validate: JSON, but not valid against configs/output.schema.json
+  kInterrupted = 130   // stopped by SIGINT/SIGTERM; batch: finished outputs are kept
 };
 
 // Input that cannot be processed; `what()` is a one-line message for the user.

@@ -24,6 +24,8 @@ nlohmann::json OrNull(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
 
+}  // namespace
+
 nlohmann::json ColumnJson(const Column& c) {
   return {{"index", c.index}, {"path", c.path}, {"header", c.header}, {"id", OrNull(c.id)}};
 }
@@ -47,6 +49,8 @@ nlohmann::json RecordJson(const Record& r) {
           {"name", r.name},
           {"values", values}};
 }
+
+namespace {
 
 nlohmann::json ProvenanceJson(const std::optional<Document::Provenance>& p) {
   if (!p) return nullptr;

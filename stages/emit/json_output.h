@@ -16,6 +16,11 @@ inline constexpr const char* kSchemaVersion = "2.0";
 
 nlohmann::json ToJson(const Document& doc);
 
+// One entry of a table's "columns" and "records", as ToJson writes them (validate compares the
+// records a file holds with the ones its cells give).
+nlohmann::json ColumnJson(const Column& c);
+nlohmann::json RecordJson(const Record& r);
+
 // An exact amount as a JSON number: the decimal text parsed once ("1285.83", not 1285.8299…).
 nlohmann::json CentsJson(int64_t cents);
 
