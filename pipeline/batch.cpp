@@ -27,6 +27,7 @@
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
 #include "stages/emit/json_output.h"
+#include "stages/emit/sqlite_output.h"
 
 namespace juesuan {
 namespace fs = std::filesystem;
@@ -520,13 +521,14 @@ namespace {
 class BatchRun {
  public:
   BatchRun(const BatchOptions& options, std::atomic<bool>& stop, Clock::time_point t0,
-           const ResolvedInputs& resolved, RunFiles& files)
+           const ResolvedInputs& resolved, RunFiles& files, SqliteOutput* db)
       : options_(options),
         stop_(stop),
         t0_(t0),
         inputs_(resolved.inputs),
         problems_(resolved.problems),
         files_(files),
+        db_(db),
         config_hash_(ConfigHash(options.extract)),
         tty_(!options.json_log && isatty(STDERR_FILENO)) {}
 
@@ -547,9 +549,11 @@ class BatchRun {
     for (size_t i = 0; i < inputs_.size(); ++i) {
       const BatchInput& in = inputs_[i];
       nlohmann::json existing;
-      if (!options_.force && UpToDate(in.output, Sha256File(in.path), config_hash_, &existing)) {
+      const std::string sha = options_.force ? "" : Sha256File(in.path);
+      if (!options_.force && UpToDate(in.output, sha, config_hash_, &existing)) {
         ++skipped_;
         if (records_) records_->Ready(i, existing);
+        if (db_ && !db_->Has(sha, kVersion, config_hash_)) LoadIntoDatabase(in, existing);
         continue;
       }
       todo_.push_back(in.path);
@@ -562,6 +566,20 @@ class BatchRun {
          {"inputs", inputs_.size()},
          {"skipped", skipped_},
          {"todo", todo_.size()}});
+  }
+
+  // An up-to-date output that the database lacks (a new database file, a failed write, a run
+  // without --sqlite): loaded from its JSON, so that a resumed batch leaves the database whole.
+  void LoadIntoDatabase(const BatchInput& in, const nlohmann::json& output) {
+    try {
+      db_->Write(output, in.relative);
+      ++loaded_;
+    } catch (const std::exception& e) {
+      ++load_failed_;
+      files_.Error({{"path", in.path}, {"stage", "sqlite"}, {"message", e.what()}});
+      Log("failed: " + in.relative + " (sqlite): " + e.what(),
+          {{"event", "failed"}, {"path", in.path}, {"stage", "sqlite"}, {"message", e.what()}});
+    }
   }
 
   void Convert() {
@@ -583,9 +601,9 @@ class BatchRun {
     const nlohmann::json summary = Summary(interrupted);
     if (records_) records_->Finish();
     files_.Finish(summary);
-    const int all_failed = failed_.load() + input_errors();
+    const int failures = all_failed();
     Log("batch: " + std::to_string(done_.load()) + " done, " + std::to_string(skipped_) +
-            " up to date, " + std::to_string(all_failed) + " failed" +
+            " up to date, " + std::to_string(failures) + " failed" +
             (interrupted ? ", interrupted" : ""),
         {{"event", "end"}, {"summary", summary}});
     if (files_.failed()) {
@@ -593,12 +611,12 @@ class BatchRun {
       return static_cast<int>(ExitCode::kOutputFailed);
     }
     if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
-    return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed)
-                          : static_cast<int>(ExitCode::kOk);
+    return failures > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
   }
 
  private:
   int input_errors() const { return static_cast<int>(problems_.size()); }
+  int all_failed() const { return failed_.load() + input_errors() + load_failed_; }
   double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
 
   void Log(const std::string& text, nlohmann::json event) const {
@@ -664,6 +682,9 @@ class BatchRun {
         slowest_.emplace_back(o.seconds, in.relative);
         StopIfFilesFailed();
         return;
+      } catch (const SqliteError& e) {
+        o.stage = "sqlite";  // the JSON is written: the next run loads it (LoadIntoDatabase)
+        o.error = e.what();
       } catch (const std::exception& e) {
         o.stage = "write";
         o.error = e.what();
@@ -686,6 +707,7 @@ class BatchRun {
     if (ec) throw OutputError("cannot create folder " + folder.string() + ": " + ec.message());
     WriteFileAtomically(in.output,
                         j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (db_) db_->Write(j, in.relative);
     if (records_) records_->Ready(index, j);
     if (j.contains("checks_summary")) checks_failed_ += j["checks_summary"].value("fail", 0);
     if (j.contains("repairs")) repairs_ += static_cast<long long>(j["repairs"].size());
@@ -704,7 +726,7 @@ class BatchRun {
             {"inputs", inputs_.size()},
             {"done", done_.load()},
             {"skipped", skipped_},
-            {"failed", failed_.load() + input_errors()},
+            {"failed", all_failed()},
             {"input_errors", input_errors()},
             {"abandoned", abandoned},
             {"interrupted", interrupted},
@@ -713,6 +735,7 @@ class BatchRun {
             {"pages_per_second", elapsed > 0 ? pages_ / elapsed : 0},
             {"checks_failed", checks_failed_},
             {"repairs", repairs_},
+            {"sqlite_loaded", loaded_},
             {"slowest", slow}};
   }
 
@@ -722,12 +745,14 @@ class BatchRun {
   const std::vector<BatchInput>& inputs_;
   const std::vector<InputProblem>& problems_;
   RunFiles& files_;
+  SqliteOutput* db_;  // null without --sqlite
   const std::string config_hash_;
   const bool tty_;
   std::optional<RecordsInOrder> records_;
   std::vector<std::string> todo_;
   std::map<std::string, size_t> by_path_;  // index in `inputs_`
   int skipped_ = 0;
+  int loaded_ = 0, load_failed_ = 0;  // up-to-date outputs loaded into the database (SkipUpToDate)
   std::atomic<int> done_{0}, failed_{0}, pages_{0};
   // Only OnFinished changes these; the extractor calls it for one document at a time.
   long long checks_failed_ = 0, repairs_ = 0;
@@ -742,14 +767,16 @@ int RunBatch(const BatchOptions& options, std::atomic<bool>& stop) {
   const auto t0 = Clock::now();
   const ResolvedInputs resolved = ResolveInputs(options);  // before anything is written
   std::optional<RunFiles> files;
+  std::optional<SqliteOutput> db;
   try {
     PrepareOutputs(options);
     files.emplace(options);
+    if (!options.sqlite.empty()) db.emplace(options.sqlite);
   } catch (const OutputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kOutputFailed);
   }
-  BatchRun run(options, stop, t0, resolved, *files);
+  BatchRun run(options, stop, t0, resolved, *files, db ? &*db : nullptr);
   run.RecordInputProblems();
   run.SkipUpToDate();
   run.Convert();
