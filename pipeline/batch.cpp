@@ -553,7 +553,7 @@ class BatchRun {
       if (!options_.force && UpToDate(in.output, sha, config_hash_, &existing)) {
         ++skipped_;
         if (records_) records_->Ready(i, existing);
-        if (db_ && !db_->Has(sha, kVersion, config_hash_)) LoadIntoDatabase(in, existing);
+        if (db_) LoadIntoDatabase(in, sha, existing);
         continue;
       }
       todo_.push_back(in.path);
@@ -570,8 +570,10 @@ class BatchRun {
 
   // An up-to-date output that the database lacks (a new database file, a failed write, a run
   // without --sqlite): loaded from its JSON, so that a resumed batch leaves the database whole.
-  void LoadIntoDatabase(const BatchInput& in, const nlohmann::json& output) {
+  void LoadIntoDatabase(const BatchInput& in, const std::string& sha,
+                        const nlohmann::json& output) {
     try {
+      if (db_->Has(sha, kVersion, config_hash_)) return;
       db_->Write(output, in.relative);
       ++loaded_;
     } catch (const std::exception& e) {
