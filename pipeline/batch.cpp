@@ -30,6 +30,7 @@
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
 #include "stages/emit/json_output.h"
+#include "stages/emit/sqlite_output.h"
 
 namespace juesuan {
 namespace fs = std::filesystem;
@@ -577,13 +578,14 @@ namespace {
 class BatchRun {
  public:
   BatchRun(const BatchOptions& options, std::atomic<bool>& stop, Clock::time_point t0,
-           const ResolvedInputs& resolved, RunFiles& files)
+           const ResolvedInputs& resolved, RunFiles& files, SqliteOutput* db)
       : options_(options),
         stop_(stop),
         t0_(t0),
         inputs_(resolved.inputs),
         problems_(resolved.problems),
         files_(files),
+        db_(db),
         config_hash_(ConfigHash(options.extract)),
         tty_(!options.json_log && isatty(STDERR_FILENO)) {}
 
@@ -604,10 +606,12 @@ class BatchRun {
     for (size_t i = 0; i < inputs_.size(); ++i) {
       const BatchInput& in = inputs_[i];
       nlohmann::json existing;
-      if (!options_.force && UpToDate(in.output, Sha256File(in.path), config_hash_, &existing)) {
-        if (records_) records_->Ready(i, existing);
-        if (ReviewMissing(in) && !ReviewFromExisting(in, existing)) continue;
+      const std::string sha = options_.force ? "" : Sha256File(in.path);
+      if (!options_.force && UpToDate(in.output, sha, config_hash_, &existing)) {
         ++skipped_;
+        if (records_) records_->Ready(i, existing);
+        if (db_) LoadIntoDatabase(in, sha, existing);
+        if (ReviewMissing(in)) ReviewFromExisting(in, existing);
         continue;
       }
       todo_.push_back(in.path);
@@ -620,6 +624,22 @@ class BatchRun {
          {"inputs", inputs_.size()},
          {"skipped", skipped_},
          {"todo", todo_.size()}});
+  }
+
+  // An up-to-date output that the database lacks (a new database file, a failed write, a run
+  // without --sqlite): loaded from its JSON, so that a resumed batch leaves the database whole.
+  void LoadIntoDatabase(const BatchInput& in, const std::string& sha,
+                        const nlohmann::json& output) {
+    try {
+      if (db_->Has(sha, kVersion, config_hash_)) return;
+      db_->Write(output, in.relative);
+      ++loaded_;
+    } catch (const std::exception& e) {
+      ++load_failed_;
+      files_.Error({{"path", in.path}, {"stage", "sqlite"}, {"message", e.what()}});
+      Log("failed: " + in.relative + " (sqlite): " + e.what(),
+          {{"event", "failed"}, {"path", in.path}, {"stage", "sqlite"}, {"message", e.what()}});
+    }
   }
 
   void Convert() {
@@ -641,9 +661,9 @@ class BatchRun {
     const nlohmann::json summary = Summary(interrupted);
     if (records_) records_->Finish();
     files_.Finish(summary);
-    const int all_failed = failed_.load() + input_errors() + reviews_failed_;
+    const int failures = all_failed();
     Log("batch: " + std::to_string(done_.load()) + " done, " + std::to_string(skipped_) +
-            " up to date, " + std::to_string(all_failed) + " failed" +
+            " up to date, " + std::to_string(failures) + " failed" +
             (interrupted ? ", interrupted" : ""),
         {{"event", "end"}, {"summary", summary}});
     if (files_.failed()) {
@@ -651,12 +671,14 @@ class BatchRun {
       return static_cast<int>(ExitCode::kOutputFailed);
     }
     if (interrupted) return static_cast<int>(ExitCode::kInterrupted);
-    return all_failed > 0 ? static_cast<int>(ExitCode::kSomeFailed)
-                          : static_cast<int>(ExitCode::kOk);
+    return failures > 0 ? static_cast<int>(ExitCode::kSomeFailed) : static_cast<int>(ExitCode::kOk);
   }
 
  private:
   int input_errors() const { return static_cast<int>(problems_.size()); }
+  int all_failed() const {
+    return failed_.load() + input_errors() + load_failed_ + reviews_failed_;
+  }
   double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
 
   void Log(const std::string& text, nlohmann::json event) const {
@@ -722,6 +744,9 @@ class BatchRun {
         slowest_.emplace_back(o.seconds, in.relative);
         StopIfFilesFailed();
         return;
+      } catch (const SqliteError& e) {
+        o.stage = "sqlite";  // the JSON is written: the next run loads it (LoadIntoDatabase)
+        o.error = e.what();
       } catch (const std::exception& e) {
         o.stage = "write";
         o.error = e.what();
@@ -745,6 +770,7 @@ class BatchRun {
     WriteFileAtomically(in.output,
                         j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     WriteReview(in, j);
+    if (db_) db_->Write(j, in.relative);
     if (records_) records_->Ready(index, j);
     if (j.contains("checks_summary")) checks_failed_ += j["checks_summary"].value("fail", 0);
     if (j.contains("repairs")) repairs_ += static_cast<long long>(j["repairs"].size());
@@ -769,18 +795,16 @@ class BatchRun {
     }
   }
   // An up-to-date document whose review page is missing (a first run with --review-dir, or a
-  // page that failed last time) gets it now. False when it cannot be written: then the input is
-  // reported failed (stage "review"); its JSON and records stay.
-  bool ReviewFromExisting(const BatchInput& in, const nlohmann::json& existing) {
+  // page that failed last time) gets it now. A page that cannot be written is a failed input
+  // (stage "review"); its JSON and records stay.
+  void ReviewFromExisting(const BatchInput& in, const nlohmann::json& existing) {
     try {
       WriteReview(in, existing);
-      return true;
     } catch (const std::exception& e) {
       ++reviews_failed_;
       files_.Error({{"path", in.path}, {"stage", "review"}, {"message", e.what()}});
       Log("failed: " + in.relative + " (review): " + e.what(),
           {{"event", "failed"}, {"path", in.path}, {"stage", "review"}, {"message", e.what()}});
-      return false;
     }
   }
   fs::path ReviewPath(const BatchInput& in) const {
@@ -803,7 +827,7 @@ class BatchRun {
             {"inputs", inputs_.size()},
             {"done", done_.load()},
             {"skipped", skipped_},
-            {"failed", failed_.load() + input_errors() + reviews_failed_},
+            {"failed", all_failed()},
             {"input_errors", input_errors()},
             {"abandoned", abandoned},
             {"interrupted", interrupted},
@@ -812,6 +836,7 @@ class BatchRun {
             {"pages_per_second", elapsed > 0 ? pages_ / elapsed : 0},
             {"checks_failed", checks_failed_},
             {"repairs", repairs_},
+            {"sqlite_loaded", loaded_},
             {"slowest", slow}};
   }
 
@@ -821,12 +846,14 @@ class BatchRun {
   const std::vector<BatchInput>& inputs_;
   const std::vector<InputProblem>& problems_;
   RunFiles& files_;
+  SqliteOutput* db_;  // null without --sqlite
   const std::string config_hash_;
   const bool tty_;
   std::optional<RecordsInOrder> records_;
   std::vector<std::string> todo_;
   std::map<std::string, size_t> by_path_;  // index in `inputs_`
   int skipped_ = 0;
+  int loaded_ = 0, load_failed_ = 0;  // up-to-date outputs loaded into the database (SkipUpToDate)
   std::atomic<int> done_{0}, failed_{0}, pages_{0};
   // Only OnFinished changes these; the extractor calls it for one document at a time.
   long long checks_failed_ = 0, repairs_ = 0;
@@ -846,14 +873,16 @@ int RunBatch(const BatchOptions& requested, std::atomic<bool>& stop) {
         ShardFileName(options.records_jsonl, options.shard_index, options.shard_count);
   const ResolvedInputs resolved = ResolveInputs(options);  // before anything is written
   std::optional<RunFiles> files;
+  std::optional<SqliteOutput> db;
   try {
     PrepareOutputs(options);
     files.emplace(options);
+    if (!options.sqlite.empty()) db.emplace(options.sqlite);
   } catch (const OutputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kOutputFailed);
   }
-  BatchRun run(options, stop, t0, resolved, *files);
+  BatchRun run(options, stop, t0, resolved, *files, db ? &*db : nullptr);
   run.RecordInputProblems();
   run.SkipUpToDate();
   run.Convert();

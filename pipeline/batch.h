@@ -21,8 +21,9 @@ struct BatchOptions {
   std::string out_dir;
   bool force = false;  // redo inputs whose output is up to date
   bool quiet = false;
-  bool json_log = false;                 // progress and events as JSON lines on stderr
-  std::string records_jsonl;             // every record value of every document, a JSON line each
+  bool json_log = false;      // progress and events as JSON lines on stderr
+  std::string records_jsonl;  // every record value of every document, a JSON line each
+  std::string sqlite;      // every document into this SQLite database (stages/emit/sqlite_output.h)
   std::string review_dir;  // a review page per document (REVIEW_DIR/<relative>.html); "" = none
   int shard_index = 0, shard_count = 1;  // this run takes inputs with hash % count == index
 };
@@ -79,8 +80,11 @@ std::pair<int, int> ShardFromScheduler(int count_option, const EnvLookup& env);
 std::string ShardFileName(const std::string& path, int index, int count);
 
 // Runs the batch; returns the process exit code (0 all done, 4 some failed, 5 an output of the run
-// itself cannot be written, 130 interrupted). `stop` is set by the caller's signal handler; the
-// batch sets it too when it must end (exit 5), so that no new work starts. Throws UsageError
+// itself cannot be written, the --sqlite database included when it cannot be opened, 130
+// interrupted). With --sqlite, a document the database refuses (locked, full) is a failed input
+// (stage "sqlite") whose JSON is kept; an up-to-date output that the database lacks is loaded
+// from its JSON, so a rerun completes the database. `stop` is set by the caller's signal handler;
+// the batch sets it too when it must end (exit 5), so that no new work starts. Throws UsageError
 // (see ResolveInputs) before anything is written.
 int RunBatch(const BatchOptions& options, std::atomic<bool>& stop);
 

@@ -20,6 +20,7 @@
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
 #include "stages/emit/json_output.h"
+#include "stages/emit/sqlite_output.h"
 
 namespace {
 
@@ -51,6 +52,8 @@ extract options:
       --no-repair       keep every reading exactly as read (checks still run)
       --ocr MODE        auto (default): use a page's text layer when it is usable, OCR the
                         rest; always: OCR every page; never: text layer only
+      --sqlite FILE     also write the document into the SQLite database FILE (created when
+                        missing; one transaction; a rerun replaces the rows of the same sha256)
 
 batch options (plus --dpi, --ocr, --tessdata, --text-model above):
   INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
@@ -68,6 +71,8 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
                         rewritten whole on every run (temp file + rename at the end)
       --review-dir DIR  also write a review page per document: DIR/<path>.pdf.html (see
                         juesuan review); up-to-date documents get theirs when it is missing
+      --sqlite FILE     every document into the SQLite database FILE, one transaction each;
+                        up-to-date outputs missing from it are loaded from their JSON
       --shard K/N       take only the inputs whose path hash falls in shard K of N (1-based)
       --shard auto      the shard from the scheduler: a Kubernetes Indexed Job
                         (JOB_COMPLETION_INDEX, with --shard-count N) or a Slurm array
@@ -96,8 +101,9 @@ Exit codes:
      validate: a file that is missing or not JSON
   4  batch: some inputs failed (see OUTDIR/_errors.jsonl); all others were written
   5  output cannot be written: disk full, read-only or unwritable output folder
-     (extract: the -o file or stdout, a closed pipe included; batch: _errors.jsonl, the
-     records file or the summary)
+     (extract: the -o file or stdout, a closed pipe included, or the --sqlite database;
+     batch: _errors.jsonl, the records file, the summary, or the --sqlite database cannot
+     be opened; a document the database refuses is a failed input, stage "sqlite": exit 4)
   6  validate: a check fails on the cells, or a record disagrees with its cells
   7  validate: the file is JSON but not valid against the output schema
   130 interrupted by SIGINT/SIGTERM
@@ -229,6 +235,8 @@ int Batch(const std::vector<std::string>& args) {
         return Usage("missing value for --records-jsonl");
     } else if (a == "--review-dir") {
       if (!NextValue(args, i, &opt.review_dir)) return Usage("missing value for --review-dir");
+    } else if (a == "--sqlite") {
+      if (!NextValue(args, i, &opt.sqlite)) return Usage("missing value for --sqlite");
     } else if (a == "--shard") {
       if (!NextValue(args, i, &shard)) return Usage("missing value for --shard");
     } else if (a == "--shard-count") {
@@ -295,9 +303,33 @@ int WriteStdout(std::string_view json) {
   return static_cast<int>(ExitCode::kOk);
 }
 
-// The one document, through extract_many so that Ctrl-C / SIGTERM stop it like a batch.
+// Where extract writes: the JSON (-o FILE, else stdout) and, with --sqlite, the database.
+struct ExtractTargets {
+  std::string output;
+  std::string sqlite;
+};
+
+// The document into the database, after its JSON was written: the JSON stays whatever happens
+// here (it is whole), the database holds the document whole or not at all.
+int WriteDatabase(juesuan::SqliteOutput& db, const nlohmann::json& doc, const std::string& name) {
+  try {
+    db.Write(doc, name);
+  } catch (const std::exception& e) {
+    return CannotWrite(e.what());
+  }
+  return static_cast<int>(ExitCode::kOk);
+}
+
+// The one document, through extract_many so that Ctrl-C / SIGTERM stop it like a batch. The
+// database is opened first: a database that cannot be written costs no extraction.
 int ExtractOne(const juesuan::ExtractOptions& opt, const std::string& input,
-               const std::string& output) {
+               const ExtractTargets& targets) {
+  std::optional<juesuan::SqliteOutput> db;
+  try {
+    if (!targets.sqlite.empty()) db.emplace(targets.sqlite);
+  } catch (const juesuan::OutputError& e) {
+    return CannotWrite(e.what());
+  }
   std::atomic<bool>& stop = juesuan::InstallInterruptHandlers();
   juesuan::Extractor extractor(opt);
   std::optional<juesuan::Outcome> outcome;
@@ -310,16 +342,19 @@ int ExtractOne(const juesuan::ExtractOptions& opt, const std::string& input,
     std::cerr << "juesuan: " << outcome->error << "\n";
     return static_cast<int>(ExitCode::kBadInput);
   }
+  const nlohmann::json doc = juesuan::ToJson(*outcome->doc);
   // Invalid UTF-8 (a broken font map) must not lose the document: replace it with U+FFFD.
-  const std::string json =
-      juesuan::ToJson(*outcome->doc).dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
-      "\n";
-  return output.empty() ? WriteStdout(json) : WriteOutputFile(output, json, stop);
+  const std::string json = doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const int written =
+      targets.output.empty() ? WriteStdout(json) : WriteOutputFile(targets.output, json, stop);
+  if (written != static_cast<int>(ExitCode::kOk) || !db) return written;
+  return WriteDatabase(*db, doc, input);
 }
 
 int Extract(const std::vector<std::string>& args) {
   juesuan::ExtractOptions opt;
-  std::string input, output, err;
+  std::string input, err;
+  ExtractTargets targets;
   bool options_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -335,7 +370,9 @@ int Extract(const std::vector<std::string>& args) {
       if (!input.empty()) return Usage("extract takes one input file");
       input = a;
     } else if (a == "-o" || a == "--output") {
-      if (!NextValue(args, i, &output)) return Usage("missing value for " + a);
+      if (!NextValue(args, i, &targets.output)) return Usage("missing value for " + a);
+    } else if (a == "--sqlite") {
+      if (!NextValue(args, i, &targets.sqlite)) return Usage("missing value for --sqlite");
     } else if (a == "--threads") {
       if (!NextValue(args, i, &v) || !ParseInt(v, 1, 256, &opt.threads))
         return Usage("--threads needs a number 1..256");
@@ -351,7 +388,7 @@ int Extract(const std::vector<std::string>& args) {
   }
   if (input.empty()) return Usage("extract needs an input PDF");
   try {
-    return ExtractOne(opt, input, output);
+    return ExtractOne(opt, input, targets);
   } catch (const juesuan::BadInputError& e) {
     std::cerr << "juesuan: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kBadInput);

@@ -7,6 +7,7 @@ PKGS=(build-essential cmake pkg-config libpoppler-cpp-dev libtesseract-dev lible
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd
       libopencv-dev libtbb-dev nlohmann-json3-dev libgtest-dev poppler-utils qpdf python3
       python3-jsonschema python3-yaml
+      libsqlite3-dev sqlite3  # --sqlite; the sqlite3 shell runs the README's example queries
       fonts-wqy-zenhei)  # the font only makes --debug-dir images show Chinese
 . "$(dirname "$0")/lib/apt.sh"
 apt_ensure setup "${PKGS[@]}"
