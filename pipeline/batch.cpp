@@ -29,6 +29,7 @@
 #include "pipeline/sha256.h"
 #include "stages/common/errors.h"
 #include "stages/common/version.h"
+#include "stages/emit/json_fields.h"
 #include "stages/emit/json_output.h"
 #include "stages/emit/sqlite_output.h"
 
@@ -465,21 +466,10 @@ std::pair<int, int> ShardFromScheduler(int count_option, const EnvLookup& env) {
 
 namespace {
 
-// j[key], or null when j is not an object or has no such key: the records file must not depend
-// on every optional field being written.
+// The records file must not depend on every optional field being written.
 const nlohmann::json kNull;
-
-const nlohmann::json& Field(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-// The elements of j when it is an array, else none (an old-shape output's `values` object).
-const nlohmann::json& Elements(const nlohmann::json& j) {
-  static const nlohmann::json kEmpty = nlohmann::json::array();
-  return j.is_array() ? j : kEmpty;
-}
+const nlohmann::json& Field(const nlohmann::json& j, const char* key) { return JsonField(j, key); }
+const nlohmann::json& Elements(const nlohmann::json& j) { return JsonElements(j); }
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include <tuple>
 #include <vector>
 
+#include "stages/emit/json_fields.h"
+
 namespace juesuan {
 namespace {
 
@@ -12,10 +14,7 @@ using nlohmann::json;
 
 // Readers that never throw: the JSON may have been edited by hand, and a review page of a
 // damaged file is still better than none.
-const json& At(const json& j, const char* key) {
-  static const json kNull;
-  return j.is_object() && j.contains(key) ? j[key] : kNull;
-}
+const json& At(const json& j, const char* key) { return JsonField(j, key); }
 std::string Str(const json& j, const char* key) {
   const json& v = At(j, key);
   if (v.is_string()) return v.get<std::string>();
@@ -25,11 +24,7 @@ int Int(const json& j, const char* key, int fallback = -1) {
   const json& v = At(j, key);
   return v.is_number_integer() ? v.get<int>() : fallback;
 }
-const json& Array(const json& j, const char* key) {
-  static const json kEmpty = json::array();
-  const json& v = At(j, key);
-  return v.is_array() ? v : kEmpty;
-}
+const json& Array(const json& j, const char* key) { return JsonElements(JsonField(j, key)); }
 
 std::string Escape(const std::string& text) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "stages/common/amount.h"
+#include "stages/emit/json_fields.h"
 
 namespace juesuan {
 namespace {
@@ -151,20 +152,8 @@ struct FinalizeStatement {
 };
 using StatementPtr = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
 
-const nlohmann::json kNull;
-
-// j[key], or null when j is not an object or has no such key (an output read back from a file
-// may lack optional fields; it must still load).
-const nlohmann::json& Field(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-const nlohmann::json& Elements(const nlohmann::json& j) {
-  static const nlohmann::json kEmpty = nlohmann::json::array();
-  return j.is_array() ? j : kEmpty;
-}
+const nlohmann::json& Field(const nlohmann::json& j, const char* key) { return JsonField(j, key); }
+const nlohmann::json& Elements(const nlohmann::json& j) { return JsonElements(j); }
 
 // An exact amount of the JSON (CentsJson wrote it from its decimal text) back in cents, through
 // the one amount parser; null when it is not a number.
