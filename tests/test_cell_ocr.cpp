@@ -71,6 +71,27 @@ TEST(CropCell, TextCellIsTrimmedToItsInk) {
   EXPECT_EQ(cv::countNonZero(crop.col(crop.cols - 1) < 128), 0);
 }
 
+// A narrow 200-dpi code cell whose box lies a few pixels inside its thick ruling lines: the
+// inset leaves the rules' inner edges on three sides, joined into one frame-shaped component.
+// They are not text: the crop holds the digits only, and they read as "03" (were "[可").
+TEST(CropCell, FrameOfRuleRemnantsIsNotText) {
+  cv::Mat gray(200, 300, CV_8U, cv::Scalar(255));
+  const Box box{100, 50, 96, 68};
+  // Rules 5 px thick whose inner edges lie 4 px inside the box on the top, left and right.
+  cv::rectangle(gray, cv::Rect(box.x - 1, box.y - 1, box.w + 2, box.h + 2), cv::Scalar(0), 10);
+  cv::putText(gray, "03", {box.x + 28, box.y + 46}, cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0),
+              2);
+  const cv::Mat bin = PagePreparer(200).binarise(gray);
+  bool multiline = true;
+  const cv::Mat crop = CropCell(gray, bin, box, 200, &multiline);
+  ASSERT_FALSE(crop.empty());
+  EXPECT_FALSE(multiline);
+  EXPECT_LT(crop.cols, box.w / 2);  // the digits, not the frame
+  EXPECT_LT(crop.rows, box.h / 2);
+  CellOcr ocr;
+  EXPECT_EQ(ocr.read_cell(crop, 200, false).text, "03");
+}
+
 TEST(CropCell, TwoTextLinesAreMultiline) {
   CellImage c = DrawCell("ABC 123", 2);
   cv::Mat bin = PagePreparer(300).binarise(c.gray);

@@ -125,6 +125,37 @@ std::vector<bool> WithMarks(const cv::Mat& stats, int n, const std::vector<bool>
   return keep;
 }
 
+// The longest run of ink along a row or column of a binary image, bridging gaps of up to
+// `gap` pixels (a scanned rule is broken here and there).
+int LongestRun(const cv::Mat& line, int gap) {
+  const bool row = line.rows == 1;
+  const int n = row ? line.cols : line.rows;
+  int best = 0, start = -1, last = -gap - 2;
+  for (int i = 0; i < n; ++i) {
+    if ((row ? line.at<uchar>(0, i) : line.at<uchar>(i, 0)) == 0) continue;
+    if (i - last > gap + 1) start = i;
+    last = i;
+    best = std::max(best, last - start + 1);
+  }
+  return best;
+}
+
+// Ruling lines that the inset did not clear (a thick, double or slightly tilted rule): pixel
+// rows within two rule widths of the top or bottom whose ink runs along (almost) the whole width,
+// and such columns at the left or right, are erased. By rows and columns, not by component,
+// because the remnants of three sides are often one frame-shaped component that no shape test
+// tells from a glyph ("03" read as "[可" on a 200-dpi office scan, b25 收入预算总表). Text never
+// runs unbroken from edge to edge of its cell's interior, so it is left alone.
+void EraseEdgeRules(cv::Mat& bin, const CropParams& p) {
+  const int w = bin.cols, h = bin.rows, band = 2 * p.thin;
+  for (int y = 0; y < h; ++y)
+    if ((y < band || y >= h - band) && LongestRun(bin.row(y), p.rule_gap) >= p.rule_span.of(w))
+      bin.row(y).setTo(0);
+  for (int x = 0; x < w; ++x)
+    if ((x < band || x >= w - band) && LongestRun(bin.col(x), p.rule_gap) >= p.rule_span.of(h))
+      bin.col(x).setTo(0);
+}
+
 }  // namespace
 
 CropParams CropParams::ForDpi(int dpi) {
@@ -263,7 +294,8 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, co
   const cv::Rect r = CellInterior(cell, p, gray.size());
   if (multiline) *multiline = false;
   if (r.empty()) return {};
-  cv::Mat bin = binary(r);
+  cv::Mat bin = binary(r).clone();
+  EraseEdgeRules(bin, p);
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
   const std::vector<bool> glyph = Glyphs(stats, n, r.size(), p);

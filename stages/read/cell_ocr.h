@@ -89,6 +89,10 @@ struct CropParams {
   // and runs along more than remnant_len of that edge.
   Share near_top{1, 5}, near_bottom{4, 5}, near_left{1, 8}, near_right{7, 8};
   Share remnant_len{3, 5};
+  // A rule left along an edge of the crop runs over this share of it, with gaps of at most
+  // rule_gap pixels (EraseEdgeRules).
+  Share rule_span{9, 10};
+  int rule_gap = 2;
   int mark_slack = 2;  // a small mark may stand out of its text line by this much
   int margin = 2;      // white margin kept round the ink
   int mask_grow = 3;   // the kept ink is grown by this (a square kernel) to keep antialiasing
