@@ -146,6 +146,20 @@ TEST(GridDetector, BrokenRulesGiveTheSameLattice) {
   ExpectReferenceGrid(grids[0]);
 }
 
+// A column border printed dashed (some producers rule sub-columns that way: 购置费 | 运行费 in
+// real 三公 tables): no dash meets two rules a row apart, but the dashes in line with short gaps
+// are one rule.
+TEST(GridDetector, DashedColumnRuleIsAColumn) {
+  cv::Mat page = BlankPage();
+  DrawTable(page, kXs, kYs, Layout(5, 4, kMerged));
+  cv::line(page, {kXs[3], kYs.front() + 3}, {kXs[3], kYs.back() - 3}, cv::Scalar(255), 7);
+  for (size_t r = 0; r + 1 < kYs.size(); ++r)  // two 45 px dashes a row, 30 px apart
+    BrokenLine(page, {kXs[3], kYs[r]}, {kXs[3], kYs[r + 1]}, 45, 30);
+  auto grids = Detect(page);
+  ASSERT_EQ(grids.size(), 1u);
+  ExpectReferenceGrid(grids[0]);
+}
+
 TEST(GridDetector, SpecklesAndTextDoNotAddRowsOrColumns) {
   cv::Mat page = BlankPage();
   DrawTable(page, kXs, kYs, Layout(5, 4, kMerged));

@@ -596,6 +596,32 @@ TEST(Assemble, PageFindingsBecomeATable) {
   EXPECT_TRUE(doc.warnings.empty());
 }
 
+// A note ruled into the grid as its last row, one cell across (f24 template's 基本支出决算表):
+// a note of the table, not a row of it.
+TEST(Assemble, NoteRuledIntoTheLastRowIsANote) {
+  Document doc;
+  doc.pages = 1;
+  PageResult page = EmptyPage(1, 2339, 1654, 200);
+  Table drawn = MakeTable({{"科目编码", "科目名称", "决算数"},
+                           {"301", "工资福利支出", "10.00"},
+                           {"302", "商品和服务支出", "5.00"},
+                           {"注：本表反映部门本年度基本支出明细情况。", "", ""}},
+                          {{3, 0, 1, 3}});
+  drawn.cells.back().bbox = Box{100, 400, 900, 40};
+  page.tables.push_back(Found({100, 300, 700, 1000}, {200, 266, 333, 400, 440}, drawn.cells));
+  page.lines = {{"一般公共预算财政拨款基本支出决算表", Box{300, 100, 600, 60}, 0.9f},
+                {"注：金额单位为万元。", Box{100, 460, 600, 40}, 0.9f}};
+  doc.page_results.push_back(page);
+  TableAssembler().assemble(doc);
+  ASSERT_EQ(doc.tables.size(), 1u);
+  const Table& t = doc.tables[0];
+  EXPECT_EQ(t.n_rows, 3);
+  for (const Cell& c : t.cells) EXPECT_LT(c.r, 3) << c.text;
+  EXPECT_EQ(t.notes, (std::vector<std::string>{"注：本表反映部门本年度基本支出明细情况。",
+                                               "注：金额单位为万元。"}));
+  EXPECT_EQ(t.bbox.h, 200);  // down to the top of the note's row
+}
+
 // Page 1 ends with a 7-column coded table; page 2 holds only its 合计 row, whose label spans
 // 类 | 款 | 项 | 名称, so that page's grid has 4 columns (and, as scanned, a left edge 6 px off).
 TEST(Assemble, TheTotalRowAloneOnTheNextPageJoinsItsTable) {

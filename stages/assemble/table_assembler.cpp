@@ -308,6 +308,22 @@ void TitleFromFirstRow(Table& t) {
     }
 }
 
+// A note ruled into the grid as its last row ("注：本表反映…" in one cell across the table) is a
+// note, not a row of the table: it moves to t.notes (before the notes printed under the grid).
+void NotesFromLastRows(Table& t) {
+  while (t.n_rows > 1) {
+    const int last = t.n_rows - 1;
+    const auto note = std::find_if(t.cells.begin(), t.cells.end(), [&](const Cell& c) {
+      return c.r == last && c.c == 0 && c.cs == t.n_cols && c.rs == 1;
+    });
+    if (note == t.cells.end() || !std::regex_search(StripSpaces(note->text), kNote)) return;
+    t.notes.insert(t.notes.begin(), StripSpaces(note->text));
+    t.bbox.h = std::max(0, note->bbox.y - t.bbox.y);
+    std::erase_if(t.cells, [&](const Cell& c) { return c.r == last; });
+    t.n_rows = last;
+  }
+}
+
 // Table ti of the page with the text around it: number, title and disclosure facts from the
 // lines above the grid (below the previous table), notes from the lines below it.
 Table ReadTable(const PageResult& page, size_t ti, FactVotes& votes) {
@@ -337,6 +353,7 @@ Table ReadTable(const PageResult& page, size_t ti, FactVotes& votes) {
       }
     }
   }
+  NotesFromLastRows(t);
   SetTitle(page, titles, t);
   TitleFromFirstRow(t);
   return t;

@@ -17,6 +17,9 @@ GridDetector::Params GridDetector::Params::ForDpi(int dpi) {
   p.min_v_rule = std::max(8, Inches(dpi, 1, 10));
   // 1/50 inch (0.5 mm): the breaks a printed or scanned rule shows.
   p.bridge_gap = std::max(3, Inches(dpi, 1, 50));
+  // 1/10 inch (2.5 mm): the gaps of a dashed rule or a badly broken scanned one; less than the
+  // gap between the digits of two rows, and a chain must still meet two long rules.
+  p.chain_gap = std::max(6, Inches(dpi, 1, 10));
   // 1/60 inch (0.4 mm): a rule's thickness and the wobble left after deskewing.
   p.tol = std::max(3, Inches(dpi, 1, 60));
   // 1/25 inch (1 mm): rules are hairlines; thicker ink is a filled area or bold text.
@@ -236,6 +239,40 @@ bool Meet(const Segment& v, const Segment& h, const Params& p) {
          v.pos <= h.a1 + p.reach;
 }
 
+// Pieces that lie in line (within tol of each other across) with gaps of at most chain_gap
+// along, each group in order along the line.
+std::vector<std::vector<Segment>> ChainsInLine(std::vector<Segment> pieces, const Params& p) {
+  std::sort(pieces.begin(), pieces.end(),
+            [](const Segment& a, const Segment& b) { return a.a0 < b.a0; });
+  std::vector<std::vector<Segment>> chains;
+  for (const Segment& s : pieces) {
+    bool joined = false;
+    for (auto& chain : chains) {
+      const Segment& last = chain.back();
+      if (std::abs(last.pos - s.pos) <= p.tol && s.a0 - last.a1 <= p.chain_gap) {
+        chain.push_back(s);
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) chains.push_back({s});
+  }
+  return chains;
+}
+
+// The extent of a chain of pieces as one segment.
+Segment Span(const std::vector<Segment>& chain) {
+  Segment s{chain.front().a0, chain.front().a1, 0};
+  long long pos = 0;
+  for (const Segment& piece : chain) {
+    s.a0 = std::min(s.a0, piece.a0);
+    s.a1 = std::max(s.a1, piece.a1);
+    pos += piece.pos;
+  }
+  s.pos = static_cast<int>(pos / static_cast<long long>(chain.size()));
+  return s;
+}
+
 // A vertical piece is a separator only if it meets two long horizontal rules a row apart (at its
 // ends or where it crosses them). Text strokes inside a cell keep a margin from the rules, and
 // only long rules count, so strokes of neighbouring glyphs cannot vouch for each other. Counting
@@ -258,12 +295,32 @@ std::vector<Segment> VerticalSeparators(const Rules& found, const Params& p) {
   // A piece broken off a separator meets only one rule; it counts when it continues a
   // separator that is already established.
   const size_t established = kept.size();
-  for (auto& v : maybe)
-    for (size_t k = 0; k < established; ++k)
-      if (std::abs(kept[k].pos - v.pos) <= p.tol) {
-        kept.push_back(v);
-        break;
-      }
+  std::vector<Segment> rest;
+  for (auto& v : maybe) {
+    bool continues = false;
+    for (size_t k = 0; k < established && !continues; ++k)
+      continues = std::abs(kept[k].pos - v.pos) <= p.tol;
+    (continues ? kept : rest).push_back(v);
+  }
+  // A rule broken into pieces none of which meets two rules (dashed, or broken at every row):
+  // pieces in line with short gaps are chained, and a chain that meets two rules is kept.
+  for (auto& v : found.v)
+    if (meets(v) == 0) rest.push_back(v);
+  // Unlike a piece, a chain must begin and end on long rules: a chain of digit strokes down a
+  // column of codes is crossed by the rules between its rows, but starts and ends inside cells.
+  auto ends_on_rules = [&](const Segment& span) {
+    bool top = false, bottom = false;
+    for (auto& h : found.h) {
+      if (h.a1 - h.a0 < p.strong_len || h.a0 - p.reach > span.pos || span.pos > h.a1 + p.reach)
+        continue;
+      top = top || std::abs(h.pos - span.a0) <= p.tol;
+      bottom = bottom || std::abs(h.pos - span.a1) <= p.tol;
+    }
+    return top && bottom && span.a1 - span.a0 >= p.min_row;
+  };
+  for (const auto& chain : ChainsInLine(rest, p))
+    if (chain.size() >= 2 && ends_on_rules(Span(chain)))
+      kept.insert(kept.end(), chain.begin(), chain.end());
   return kept;
 }
 

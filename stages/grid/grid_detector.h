@@ -28,10 +28,13 @@ class GridDetector {
   // physical units (fractions of an inch, 25.4 mm) with a floor in pixels for low resolutions.
   struct Params {
     // Finding rulings (stage 1).
-    int min_h_rule = 0;   // shortest horizontal rule worth keeping
-    int min_v_rule = 0;   // shortest vertical rule
-    int bridge_gap = 0;   // breaks in printed or scanned lines that are bridged
-    int tol = 0;          // position tolerance across a rule
+    int min_h_rule = 0;  // shortest horizontal rule worth keeping
+    int min_v_rule = 0;  // shortest vertical rule
+    int bridge_gap = 0;  // breaks in printed or scanned lines that are bridged
+    int tol = 0;         // position tolerance across a rule
+    // A rule broken into pieces (a scan's breaks, or printed dashed) whose pieces lie in line
+    // with gaps of at most this: together they are one rule (VerticalSeparators).
+    int chain_gap = 0;
     int max_thick = 0;    // thickest ruling line; thicker ink is a filled area
     int min_table_w = 0;  // smallest structure of rules that can be a table
     int min_table_h = 0;
