@@ -11,6 +11,7 @@
 #include "stages/prepare/page_preparer.h"
 #include "stages/rasterise/rasteriser.h"
 #include "stages/read/cell_ocr.h"
+#include "stages/read/table_reader.h"
 #include "test_support.h"
 
 namespace juesuan {
@@ -250,6 +251,25 @@ TEST(SameAmount, ValueAndDecimalsBothAgree) {
   EXPECT_FALSE(SameAmount("1234.50", "1284.50"));
   EXPECT_FALSE(SameAmount("1234.50", "1234.50元"));  // no amount
   EXPECT_FALSE(SameAmount("", ""));
+}
+
+// conf < kUnsureConf means doubtful: the engine's confidence of a Chinese reading just above it
+// is lowered below it; numbers and confident readings keep theirs; paragraphs are capped.
+TEST(CalibratedConf, ChineseReadingsJustAboveTheLineAreUnsure) {
+  auto conf = [](const std::string& text, float engine, bool numeric = false) {
+    Reading rd;
+    rd.text = text;
+    rd.conf = engine;
+    rd.numeric = numeric;
+    return CalibratedConf(rd);
+  };
+  EXPECT_LT(conf("中心全生活动人次", 0.81f), kUnsureConf);
+  EXPECT_LT(conf("行政运行", 0.84f), kUnsureConf);
+  EXPECT_FLOAT_EQ(conf("行政运行", 0.86f), 0.86f);
+  EXPECT_FLOAT_EQ(conf("1,285.83", 0.82f, true), 0.82f);  // the digit model's own measure
+  EXPECT_FLOAT_EQ(conf("-", 0.82f), 0.82f);               // no Han: not this rule
+  EXPECT_FLOAT_EQ(conf(std::string(31 * 3, 'x').replace(0, 3, "中"), 0.95f), kLongReadingConf);
+  EXPECT_FLOAT_EQ(conf("家长及学:满意比例", 0.95f), kMisreadGlyphConf);
 }
 
 TEST(ReadingShapes, LabelRunIntoAnAmountAndPunctuationInsideAWord) {

@@ -40,14 +40,22 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     if (rd.text.empty()) cell.flags.push_back("unreadable");
     if (!rd.text.empty() && (TwoRunsFarApart(crop, dpi_) || LabelRunIntoAnAmount(rd.text)))
       cell.flags.push_back("gap_in_text");
-    if (AsciiPunctuationInsideHan(rd.text)) cell.conf = std::min(cell.conf, kMisreadGlyphConf);
-    // Tesseract's mean word confidence says little about a paragraph: one slip in a hundred
-    // characters makes the cell wrong (on the real-budget scans no OCR reading of more than 30
-    // characters was exact, 8 of 8 wrong at conf >= 0.8).
-    if (U32Length(rd.text) > kLongReadingChars) cell.conf = std::min(cell.conf, kLongReadingConf);
+    cell.conf = CalibratedConf(rd);
     if (g.cs == 1 && !rd.text.empty()) ++(rd.numeric ? number_votes : text_votes)[g.c];
   }
   return cells;
+}
+
+float CalibratedConf(const Reading& rd) {
+  float conf = rd.conf;
+  if (!rd.numeric && conf < kHanSureConf && HasHan(rd.text))
+    conf = std::max(0.f, conf - kHanConfShift);
+  if (AsciiPunctuationInsideHan(rd.text)) conf = std::min(conf, kMisreadGlyphConf);
+  // Tesseract's mean word confidence says little about a paragraph: one slip in a hundred
+  // characters makes the cell wrong (on the real-budget scans no OCR reading of more than 30
+  // characters was exact, 8 of 8 wrong at conf >= 0.8).
+  if (U32Length(rd.text) > kLongReadingChars) conf = std::min(conf, kLongReadingConf);
+  return conf;
 }
 
 std::vector<TextLine> TableReader::read_lines(const cv::Mat& gray, const std::vector<Box>& boxes) {
