@@ -34,7 +34,8 @@ Extractor::~Extractor() = default;
 
 std::string ConfigHash(const ExtractOptions& o) {
   std::string s = std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) +
-                  "|scan_dpi " + std::to_string(o.raster.respect_scan_dpi) + "|max_px " +
+                  "|scan_dpi " + std::to_string(o.raster.respect_scan_dpi) + "|dpi_given " +
+                  std::to_string(o.raster.dpi_given) + "|max_px " +
                   std::to_string(o.raster.limits.max_pixels) + "|ocr " +
                   std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
                   std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" +

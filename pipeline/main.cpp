@@ -29,7 +29,9 @@ using juesuan::ExitCode;
 constexpr const char* kUsage = R"(juesuan — Chinese 决算 disclosure PDFs to checked, structured JSON
 
 Usage:
-  juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
+  juesuan extract FILE [options]            one PDF, PNG, JPEG or TIFF (told by its content; a
+                                            multi-page TIFF is one document) -> one JSON
+                                            document (stdout by default)
   juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
   juesuan review FILE.json [--pdf FILE.pdf] [-o review.html]
                                             one output -> a self-contained HTML page of its
@@ -42,7 +44,9 @@ extract options:
   -o, --output FILE     write the JSON to FILE (atomically: temp file + fsync + rename)
                         Ctrl-C / SIGTERM: exit code 130, no output and no temporary file
       --dpi N           render resolution, default 300; image-only scans render at their own
-                        resolution when it is lower (no blind upsampling)
+                        resolution when it is lower (no blind upsampling). A page image's
+                        resolution is its metadata's, else N when --dpi is given, else
+                        estimated from its text (pages[].dpi_source)
       --threads N       worker threads, default: all cores
       --debug-dir DIR   write page-NNN.png per page: grid (red), cells (green = confident,
                         orange = unsure, grey = blank), text lines outside tables (magenta)
@@ -56,7 +60,8 @@ extract options:
                         missing; one transaction; a rerun replaces the rows of the same sha256)
 
 batch options (plus --dpi, --ocr, --tessdata, --text-model above):
-  INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
+  INPUT                 a PDF or page image, a directory (searched recursively for *.pdf,
+                        *.png, *.jpg, *.jpeg, *.tif, *.tiff, any case) or a manifest
                         (a text file with one path per line; # comments). An INPUT that does
                         not exist is a usage error (exit code 2, nothing written); a bad entry
                         inside a directory or manifest (broken or looping symlink, unreadable
@@ -150,6 +155,7 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
   if (a == "--dpi") {
     if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi))
       return *err = "--dpi needs a number 50..1200", -1;
+    opt.raster.dpi_given = true;
   } else if (a == "--tessdata") {
     if (!value(&opt.ocr.tessdata_dir)) return -1;
   } else if (a == "--text-model") {
