@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -48,6 +49,8 @@ extract options:
                         resolution is its metadata's, else N when --dpi is given, else
                         estimated from its text (pages[].dpi_source)
       --threads N       worker threads, default: all cores
+      --pages-of DIR    instead of FILE: the page images in DIR (*.png, *.jpg, *.jpeg, *.tif,
+                        *.tiff) as one document, pages in natural order (p2 before p10)
       --debug-dir DIR   write page-NNN.png per page: grid (red), cells (green = confident,
                         orange = unsure, grey = blank), text lines outside tables (magenta)
       --tessdata DIR    directory with chi_sim.traineddata / eng.traineddata
@@ -361,7 +364,7 @@ int Extract(const std::vector<std::string>& args) {
   juesuan::ExtractOptions opt;
   std::string input, err;
   ExtractTargets targets;
-  bool options_ended = false;
+  bool options_ended = false, pages_of = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (!options_ended && a == "--") {
@@ -384,6 +387,10 @@ int Extract(const std::vector<std::string>& args) {
         return Usage("--threads needs a number 1..256");
     } else if (a == "--debug-dir") {
       if (!NextValue(args, i, &opt.debug_dir)) return Usage("missing value for --debug-dir");
+    } else if (a == "--pages-of") {
+      if (!input.empty()) return Usage("extract takes one input file");
+      if (!NextValue(args, i, &input)) return Usage("missing value for --pages-of");
+      pages_of = true;
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else if (input.empty()) {
@@ -393,6 +400,15 @@ int Extract(const std::vector<std::string>& args) {
     }
   }
   if (input.empty()) return Usage("extract needs an input PDF");
+  std::error_code ec;
+  // A folder is one document only when asked for (--pages-of); the graph reads any folder so.
+  if (pages_of != std::filesystem::is_directory(input, ec)) {
+    std::cerr << "juesuan: " << input
+              << (pages_of ? ": --pages-of needs a folder of page images\n"
+                           : ": is a folder (--pages-of DIR reads a folder of page images as "
+                             "one document)\n");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
   try {
     return ExtractOne(opt, input, targets);
   } catch (const juesuan::BadInputError& e) {

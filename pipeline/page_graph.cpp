@@ -111,6 +111,33 @@ void RunDocumentStage(DocState& state, const char* stage, Body&& body) {
   }
 }
 
+// Reads and hashes the input and opens its pages; returns true for page images. A folder (only
+// `extract --pages-of DIR` passes one) is one document of its page images in natural order,
+// hashed over the files' bytes in page order. Otherwise the content decides: a PNG, JPEG or
+// TIFF is a page-image document, anything else goes to Poppler.
+bool OpenPages(DocState& state, const std::string& path, const RasterOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::vector<ImageFile> files;
+    std::string all;
+    for (const auto& file : PageImageFiles(path)) {
+      files.push_back({ReadInput(file), file});
+      all += files.back().bytes;
+    }
+    state.doc.sha256 = Sha256Hex(all);
+    state.images = std::make_unique<PageImages>(std::move(files), options);
+    return true;
+  }
+  std::string bytes = ReadInput(path);  // once: the input may be a pipe
+  state.doc.sha256 = Sha256Hex(bytes);
+  if (SniffImageFormat(bytes) != ImageFormat::kNone) {
+    state.images = std::make_unique<PageImages>(std::move(bytes), path, options);
+    return true;
+  }
+  state.raster = std::make_unique<Rasteriser>(std::move(bytes), path, options);
+  return false;
+}
+
 // Source: walks the documents and their pages. Opening a document (reading it, hashing it,
 // counting its pages) happens here, one document at a time; a document that cannot be opened
 // is reported at once.
@@ -145,14 +172,7 @@ class OpenDocuments {
       ctx_.report({path, std::nullopt, "open", error, bad_input, Since(state->started)});
     };
     try {
-      std::string bytes = ReadInput(path);  // once: the input may be a pipe
-      state->doc.sha256 = Sha256Hex(bytes);
-      // Told by content, not by name: a PNG, JPEG or TIFF is a page-image document.
-      const bool image = SniffImageFormat(bytes) != ImageFormat::kNone;
-      if (image)
-        state->images = std::make_unique<PageImages>(std::move(bytes), path, ctx_.options.raster);
-      else
-        state->raster = std::make_unique<Rasteriser>(std::move(bytes), path, ctx_.options.raster);
+      const bool image = OpenPages(*state, path, ctx_.options.raster);
       state->doc.file = path;
       state->doc.config_hash = ctx_.config_hash;
       state->doc.pages = image ? state->images->page_count() : state->raster->page_count();

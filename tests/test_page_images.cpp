@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/sha256.h"
 #include "stages/common/errors.h"
 #include "stages/rasterise/page_images.h"
 #include "stages/rasterise/rasteriser.h"
@@ -254,6 +255,64 @@ TEST(PageImages, BatchConvertsPdfsAndImagesTogether) {
   r = RunCli(args);  // resume: both up to date
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(ReadAll(tmp / "out/_summary.json"))["skipped"], 2);
+}
+
+TEST(PageImages, BatchListsABrokenImageInErrors) {
+  TempDir tmp;
+  fs::create_directories(tmp / "in");
+  const std::string png =
+      Encode(ToPix(cv::Mat(300, 400, CV_8UC1, cv::Scalar(255)), 150).get(), IFF_PNG);
+  WriteFile(tmp / "in/cut.png", png.substr(0, 40));
+  auto r = RunCli({"batch", (tmp / "in").string(), "-o", (tmp / "out").string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  const std::string errors = ReadAll(tmp / "out/_errors.jsonl");
+  ASSERT_FALSE(errors.empty());
+  const json line = json::parse(errors.substr(0, errors.find('\n')));
+  EXPECT_EQ(line["stage"], "open");
+  EXPECT_NE(line["message"].get<std::string>().find("truncated PNG"), std::string::npos) << errors;
+  EXPECT_FALSE(fs::exists(tmp / "out/cut.png.json"));
+}
+
+TEST(PageImages, NaturalOrder) {
+  EXPECT_TRUE(NaturalLess("p2.png", "p10.png"));
+  EXPECT_FALSE(NaturalLess("p10.png", "p2.png"));
+  EXPECT_TRUE(NaturalLess("x_p6.png", "x_p8.png"));
+  EXPECT_TRUE(NaturalLess("a9", "b1"));
+  EXPECT_TRUE(NaturalLess("p2", "p2a"));
+  EXPECT_NE(NaturalLess("p02", "p2"), NaturalLess("p2", "p02"));  // a strict order all the same
+  EXPECT_FALSE(NaturalLess("p2", "p2"));
+}
+
+// A folder of page images is one document: pages in natural order (p2 before p10), the sha256
+// over the files' bytes in that order, the same tables as the PDF.
+TEST(PageImages, PagesOfAFolderAreOneDocument) {
+  TempDir tmp;
+  fs::create_directories(tmp / "pages/sub");
+  const std::string first = Encode(ToPix(ScanPages()[0], 200).get(), IFF_PNG);
+  const std::string second = Encode(ToPix(ScanPages()[1], 200).get(), IFF_PNG);
+  WriteFile(tmp / "pages/doc_p10.png", second);
+  WriteFile(tmp / "pages/doc_p2.png", first);
+  WriteFile(tmp / "pages/readme.txt", "not a page");
+  WriteFile(tmp / "pages/sub/p1.png", "not read: subfolders are not pages");
+  auto r = RunCli({"extract", "--pages-of", (tmp / "pages").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  const json pdf = CachedExtraction("scan_tables.pdf");
+  EXPECT_EQ(doc["source"]["pages"], 2);
+  EXPECT_EQ(doc["source"]["sha256"], Sha256Hex(first + second));
+  ASSERT_EQ(doc["tables"].size(), pdf["tables"].size());
+  for (size_t i = 0; i < pdf["tables"].size(); ++i)
+    EXPECT_EQ(TableText(doc["tables"][i]), TableText(pdf["tables"][i])) << "table " << i;
+
+  r = RunCli({"extract", (tmp / "pages").string()});  // a folder without --pages-of
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("--pages-of"), std::string::npos) << r.err;
+  r = RunCli({"extract", "--pages-of", (tmp / "pages/sub").string()});  // no page image inside
+  EXPECT_EQ(r.exit_code, 3);
+  fs::create_directories(tmp / "empty");
+  r = RunCli({"extract", "--pages-of", (tmp / "empty").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("no page images"), std::string::npos) << r.err;
 }
 
 }  // namespace

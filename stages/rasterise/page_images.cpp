@@ -3,12 +3,15 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -200,20 +203,29 @@ int EstimateDpi(const cv::Mat& gray) {
 }
 
 PageImages::PageImages(std::string bytes, const std::string& name, const RasterOptions& options)
-    : bytes_(std::move(bytes)), name_(name), options_(options) {
-  if (bytes_.empty()) throw BadInputError("empty file: " + name);
-  format_ = SniffImageFormat(bytes_);
-  if (format_ == ImageFormat::kNone) throw BadInputError("not a PNG, JPEG or TIFF image: " + name);
-  pages_ = format_ == ImageFormat::kTiff ? TiffFrames(bytes_) : 1;
-  if (pages_ <= 0) throw BadInputError("damaged or truncated TIFF, no readable page: " + name);
-  l_int32 f = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
-  if (pixReadHeaderMem(Data(bytes_), bytes_.size(), &f, &w, &h, &bps, &spp, &cmap) != 0)
-    throw BadInputError(std::string("damaged or truncated ") + FormatName(format_) +
-                        ", cannot read its header: " + name);
-  if (static_cast<long long>(w) * h > options_.limits.max_pixels)
-    throw BadInputError("image of " + std::to_string(w) + " x " + std::to_string(h) +
-                        " pixels, more than the limit of " +
-                        std::to_string(options_.limits.max_pixels) + ": " + name);
+    : PageImages(std::vector<ImageFile>{{std::move(bytes), name}}, options) {}
+
+PageImages::PageImages(std::vector<ImageFile> files, const RasterOptions& options)
+    : options_(options) {
+  for (auto& [bytes, name] : files) {
+    if (bytes.empty()) throw BadInputError("empty file: " + name);
+    const ImageFormat format = SniffImageFormat(bytes);
+    if (format == ImageFormat::kNone) throw BadInputError("not a PNG, JPEG or TIFF image: " + name);
+    const int frames = format == ImageFormat::kTiff ? TiffFrames(bytes) : 1;
+    if (frames <= 0) throw BadInputError("damaged or truncated TIFF, no readable page: " + name);
+    l_int32 f = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+    if (pixReadHeaderMem(Data(bytes), bytes.size(), &f, &w, &h, &bps, &spp, &cmap) != 0)
+      throw BadInputError(std::string("damaged or truncated ") + FormatName(format) +
+                          ", cannot read its header: " + name);
+    if (static_cast<long long>(w) * h > options_.limits.max_pixels)
+      throw BadInputError("image of " + std::to_string(w) + " x " + std::to_string(h) +
+                          " pixels, more than the limit of " +
+                          std::to_string(options_.limits.max_pixels) + ": " + name);
+    for (int frame = 0; frame < frames; ++frame)
+      pages_.push_back({static_cast<int>(files_.size()), frame});
+    files_.push_back({std::move(bytes), name, format});
+  }
+  if (pages_.empty()) throw BadInputError("no page image");
   try {
     first_ = decode(0);
   } catch (const std::exception& e) {
@@ -232,16 +244,18 @@ ImagePage PageImages::page(int index) const {
 }
 
 ImagePage PageImages::decode(int index) const {
-  const std::string what =
-      std::string(FormatName(format_)) + " page " + std::to_string(index + 1) + " of " + name_;
+  const auto [file_index, frame] = pages_.at(static_cast<size_t>(index));
+  const File& file = files_[static_cast<size_t>(file_index)];
+  const std::string what = std::string(FormatName(file.format)) + " page " +
+                           std::to_string(frame + 1) + " of " + file.name;
   PixPtr pix;
-  if (format_ == ImageFormat::kPng) {
-    pix.reset(pixReadMemPng(Data(bytes_), bytes_.size()));
-  } else if (format_ == ImageFormat::kJpeg) {
+  if (file.format == ImageFormat::kPng) {
+    pix.reset(pixReadMemPng(Data(file.bytes), file.bytes.size()));
+  } else if (file.format == ImageFormat::kJpeg) {
     l_int32 warnings = 0;  // the default hint fails on corrupt data instead of guessing
-    pix.reset(pixReadMemJpeg(Data(bytes_), bytes_.size(), 0, 1, &warnings, 0));
+    pix.reset(pixReadMemJpeg(Data(file.bytes), file.bytes.size(), 0, 1, &warnings, 0));
   } else {
-    pix.reset(pixReadMemTiff(Data(bytes_), bytes_.size(), index));
+    pix.reset(pixReadMemTiff(Data(file.bytes), file.bytes.size(), frame));
   }
   if (!pix) throw std::runtime_error("damaged or truncated " + what + ", cannot decode it");
   if (static_cast<long long>(pixGetWidth(pix.get())) * pixGetHeight(pix.get()) >
@@ -249,7 +263,8 @@ ImagePage PageImages::decode(int index) const {
     throw std::runtime_error("too many pixels in " + what);
   ImagePage out;
   out.gray = ToGray(pix.get());
-  if (format_ == ImageFormat::kJpeg) out.gray = ApplyOrientation(out.gray, JpegOrientation(bytes_));
+  if (file.format == ImageFormat::kJpeg)
+    out.gray = ApplyOrientation(out.gray, JpegOrientation(file.bytes));
   const int res = pixGetXRes(pix.get());
   if (res >= kMinPlausibleDpi && res <= kMaxPlausibleDpi) {
     out.dpi = res;
@@ -263,6 +278,55 @@ ImagePage PageImages::decode(int index) const {
     if (out.dpi == 0) out.dpi = options_.dpi;  // a page with too little text to tell
   }
   return out;
+}
+
+bool NaturalLess(const std::string& a, const std::string& b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      size_t iz = i, jz = j;  // leading zeros do not count: p02 and p2 are the same number
+      while (iz + 1 < ie && a[iz] == '0') ++iz;
+      while (jz + 1 < je && b[jz] == '0') ++jz;
+      const std::string_view na(a.data() + iz, ie - iz), nb(b.data() + jz, je - jz);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = ie;
+      j = je;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+  return a < b;  // same in natural order (p2, p02): a fixed order all the same
+}
+
+bool IsPageImageName(const std::filesystem::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff";
+}
+
+std::vector<std::string> PageImageFiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (IsPageImageName(it->path()) && it->is_regular_file(ec))
+      names.push_back(it->path().filename().string());
+  if (ec) throw BadInputError("cannot read folder " + dir + ": " + ec.message());
+  if (names.empty())
+    throw BadInputError("no page images (*.png, *.jpg, *.jpeg, *.tif, *.tiff) in " + dir);
+  std::sort(names.begin(), names.end(), NaturalLess);
+  std::vector<std::string> paths;
+  for (const auto& n : names) paths.push_back((fs::path(dir) / n).string());
+  return paths;
 }
 
 }  // namespace juesuan

@@ -5,9 +5,12 @@
 // orientation applied. Page images have no text layer: they are read with OCR.
 #pragma once
 
+#include <filesystem>
 #include <mutex>
 #include <opencv2/core.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stages/rasterise/raster_params.h"
 
@@ -40,8 +43,24 @@ inline constexpr int kMinPlausibleDpi = 70, kMaxPlausibleDpi = 1200;
 // 200 and 300 dpi: within 8% of the truth). Returns 0 when the page has too little text.
 int EstimateDpi(const cv::Mat& gray);
 
+// The files of a page-image folder (--pages-of DIR) in page order: *.png, *.jpg, *.jpeg, *.tif,
+// *.tiff (any case; subfolders and other files are not pages), sorted in natural order (p2
+// before p10). Throws BadInputError for an unreadable folder or one without page images.
+std::vector<std::string> PageImageFiles(const std::string& dir);
+// Natural order: digit runs compare as numbers ("p2" < "p10"), the rest character by character.
+bool NaturalLess(const std::string& a, const std::string& b);
+bool IsPageImageName(const std::filesystem::path& p);  // by extension, any case
+
+// One image file: its bytes and the name that names it in messages.
+struct ImageFile {
+  std::string bytes, name;
+};
+
 class PageImages {
  public:
+  // Pages from several files, in the order given (a TIFF gives all its frames in turn). Checks
+  // every file's signature and header; throws BadInputError as the one-file constructor.
+  PageImages(std::vector<ImageFile> files, const RasterOptions& options);
   // `bytes` is the whole file, `name` names it in messages. Decodes the first page at once:
   // throws BadInputError for a file that is not a PNG, JPEG or TIFF, is damaged or truncated,
   // or has more pixels than options.limits.max_pixels.
@@ -50,7 +69,7 @@ class PageImages {
   PageImages(const PageImages&) = delete;
   PageImages& operator=(const PageImages&) = delete;
 
-  int page_count() const { return pages_; }
+  int page_count() const { return static_cast<int>(pages_.size()); }
   // Page `index` (0-based), its resolution and where that came from. The first page is
   // returned once from the copy decoded by the constructor. Throws std::runtime_error for a
   // frame that cannot be decoded. Safe to call from several threads for different pages.
@@ -58,10 +77,13 @@ class PageImages {
 
  private:
   ImagePage decode(int index) const;
-  std::string bytes_, name_;
+  struct File {
+    std::string bytes, name;
+    ImageFormat format = ImageFormat::kNone;
+  };
+  std::vector<File> files_;
+  std::vector<std::pair<int, int>> pages_;  // per page: its file, its frame in the file
   RasterOptions options_;
-  ImageFormat format_ = ImageFormat::kNone;
-  int pages_ = 0;
   mutable std::mutex first_lock_;
   mutable ImagePage first_;  // taken by the first call of page(0)
 };
