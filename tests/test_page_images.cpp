@@ -141,7 +141,15 @@ TEST(PageImages, TruncatedPngIsBadInput) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("damaged or truncated PNG"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("cut.png"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;  // one line: no libpng message
   EXPECT_TRUE(r.out.empty());
+
+  const std::string jpeg = Encode(ToPix(ScanPages()[0], 200).get(), IFF_JFIF_JPEG);
+  WriteFile(tmp / "cut.jpg", jpeg.substr(0, jpeg.size() * 2 / 3));
+  r = RunCli({"extract", (tmp / "cut.jpg").string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("damaged or truncated JPEG"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;  // one line: no libjpeg warning
 }
 
 // Without resolution metadata the dpi is estimated from the text, within 15% of the truth.
@@ -211,6 +219,17 @@ TEST(PageImages, OneBitAndAlphaBecomeBlackOnWhite) {
   const cv::Mat a = png.page(0).gray;
   EXPECT_EQ(a.at<uchar>(0, 0), 255);
   EXPECT_LT(a.at<uchar>(4, 3), 10);
+}
+
+// Colour goes through the renderer's red drop-out: grey stays grey, a red seal fades to white.
+TEST(PageImages, ColourDropsRedInkLikeARenderedPage) {
+  PixPtr rgb(pixCreate(10, 10, 32));
+  pixSetAllArbitrary(rgb.get(), 0x4d4d4d00);  // r = g = b = 77
+  pixSetPixel(rgb.get(), 2, 3, 0xff000000);   // pure red
+  PageImages png(Encode(rgb.get(), IFF_PNG), "colour.png", {});
+  const cv::Mat g = png.page(0).gray;
+  EXPECT_EQ(g.at<uchar>(0, 0), 77);
+  EXPECT_EQ(g.at<uchar>(3, 2), 255);
 }
 
 // A JPEG whose EXIF orientation is 6 (turn 90 degrees clockwise to show): the page comes out

@@ -54,6 +54,36 @@ int TiffFrames(const std::string& bytes) {
   return n;
 }
 
+// Whether a PNG or JPEG stops before its end: libpng and libjpeg would print their own message
+// on stderr before failing (or, for JPEG, fill the rest grey), so a cut file is told here and
+// its one line is ours. PNG: the chunks, by their lengths, up to IEND. JPEG: the markers up to
+// the first scan, then an end-of-image marker (FF D9 never occurs inside entropy-coded data).
+bool Truncated(const std::string& s, ImageFormat format) {
+  auto u8 = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  if (format == ImageFormat::kPng) {
+    for (size_t at = 8; at + 12 <= s.size();) {
+      const size_t len = (size_t{u8(at)} << 24) | (size_t{u8(at + 1)} << 16) |
+                         (size_t{u8(at + 2)} << 8) | u8(at + 3);
+      if (len > s.size() || at + 12 + len > s.size()) return true;
+      if (s.compare(at + 4, 4, "IEND") == 0) return false;
+      at += 12 + len;
+    }
+    return true;
+  }
+  if (format != ImageFormat::kJpeg) return false;
+  size_t at = 2;
+  while (at + 4 <= s.size() && u8(at) == 0xFF) {
+    const unsigned marker = u8(at + 1);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (marker == 0xDA) return s.find("\xFF\xD9", at + 2) == std::string::npos;
+    at += 2 + ((size_t{u8(at + 2)} << 8) | u8(at + 3));
+  }
+  return true;
+}
+
 // The EXIF orientation (1..8) of a JPEG, 1 when it has none. Walks the markers up to the first
 // scan; reads IFD0 of an APP1 "Exif" segment.
 int JpegOrientation(const std::string& s) {
@@ -211,6 +241,9 @@ PageImages::PageImages(std::vector<ImageFile> files, const RasterOptions& option
     if (bytes.empty()) throw BadInputError("empty file: " + name);
     const ImageFormat format = SniffImageFormat(bytes);
     if (format == ImageFormat::kNone) throw BadInputError("not a PNG, JPEG or TIFF image: " + name);
+    if (Truncated(bytes, format))
+      throw BadInputError(std::string("damaged or truncated ") + FormatName(format) +
+                          ", it ends before its last part: " + name);
     const int frames = format == ImageFormat::kTiff ? TiffFrames(bytes) : 1;
     if (frames <= 0) throw BadInputError("damaged or truncated TIFF, no readable page: " + name);
     l_int32 f = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
