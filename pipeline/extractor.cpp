@@ -34,14 +34,16 @@ Extractor::~Extractor() = default;
 
 std::string ConfigHash(const ExtractOptions& o) {
   std::string s = std::string("juesuan ") + kVersion + "|dpi " + std::to_string(o.raster.dpi) +
-                  "|scan_dpi " + std::to_string(o.raster.respect_scan_dpi) + "|dpi_given " +
-                  std::to_string(o.raster.dpi_given) + "|max_px " +
+                  "|scan_dpi " + std::to_string(o.raster.respect_scan_dpi) + "|max_px " +
                   std::to_string(o.raster.limits.max_pixels) + "|ocr " +
                   std::to_string(static_cast<int>(o.ocr_mode)) + "|text_dpi " +
                   std::to_string(o.text_layer_dpi) + "|models " + o.ocr.tessdata_dir + "/" +
                   o.ocr.text_model + "+" + o.ocr.digit_model + "|repair " +
                   std::to_string(o.repair) + "|limits " + std::to_string(o.max_pages) + "," +
                   std::to_string(o.max_text_chars) + "," + std::to_string(o.max_grid_cells);
+  // An explicit --dpi is the resolution of page images without metadata. Added only when set,
+  // so that outputs made before page images were read stay up to date.
+  if (o.raster.dpi_given) s += "|dpi_given";
   return Sha256Hex(s).substr(0, 16);
 }
 
