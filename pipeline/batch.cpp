@@ -32,6 +32,7 @@
 #include "stages/emit/json_fields.h"
 #include "stages/emit/json_output.h"
 #include "stages/emit/sqlite_output.h"
+#include "stages/rasterise/page_images.h"
 
 namespace juesuan {
 namespace fs = std::filesystem;
@@ -39,11 +40,24 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool IsPdfName(const fs::path& p) {
+// The names a folder walk takes as documents: PDFs and page images (what a file is, is then
+// told by its content: stages/rasterise/page_images.h).
+bool IsInputName(const fs::path& p) {
   std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  return ext == ".pdf";
+  return ext == ".pdf" || ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" ||
+         ext == ".tiff";
+}
+
+// A named file whose first bytes are a PNG, JPEG or TIFF signature, whatever its name: a page
+// image, not a manifest.
+bool IsPageImage(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string head(8, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+  return SniffImageFormat(head) != ImageFormat::kNone;
 }
 
 // A PDF found, and its name below the command-line argument it came from: the name of its
@@ -72,15 +86,16 @@ struct Found {
 
 void CollectFolder(const fs::path& dir, const fs::path& below, Found& found);
 
-// One folder entry: subfolders are walked (never through a symlink: no cycles), *.pdf files are
-// kept, a *.pdf that cannot be followed (loop, dangling) or is not a file is reported.
+// One folder entry: subfolders are walked (never through a symlink: no cycles), *.pdf and page
+// image files (IsInputName) are kept, one that cannot be followed (loop, dangling) or is not a
+// file is reported.
 void CollectEntry(const fs::directory_entry& entry, const fs::path& below, Found& found) {
   const fs::path relative = below / entry.path().filename();
   std::error_code ec;
   const fs::file_status own = entry.symlink_status(ec);
   if (ec) return found.Problem(entry.path(), relative, "cannot read", ec);
   if (fs::is_directory(own)) return CollectFolder(entry.path(), relative, found);
-  if (!IsPdfName(entry.path())) return;
+  if (!IsInputName(entry.path())) return;
   const fs::file_status target = fs::status(entry.path(), ec);
   if (ec || !fs::exists(target)) {
     const bool link = fs::is_symlink(own);
@@ -159,7 +174,7 @@ void CollectInput(const fs::path& path, Found& found) {
     CollectTree(path, found);
   else if (!fs::is_regular_file(status))
     found.Problem(path, path.filename(), "not a regular file");
-  else if (IsPdfName(path))
+  else if (IsInputName(path) || IsPageImage(path))
     found.pdfs.push_back({path, path.filename()});
   else
     CollectManifest(path, found);

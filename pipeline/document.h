@@ -112,6 +112,9 @@ struct PageTable {
 struct PageResult {
   int number = 0;  // 1-based
   int width = 0, height = 0, dpi = 0;
+  // Where `dpi` came from: "render" (a PDF page rendered at it), or for a page image
+  // "metadata" | "option" (--dpi) | "estimated" (from its text) | "default" (--dpi's default).
+  std::string dpi_source;
   int rotation = 0;       // degrees clockwise applied to make the page upright
   double skew_deg = 0.0;  // skew that was removed
   std::string path;       // "ocr" or "text-layer"

@@ -41,6 +41,9 @@ std::string ConfigHash(const ExtractOptions& o) {
                   o.ocr.text_model + "+" + o.ocr.digit_model + "|repair " +
                   std::to_string(o.repair) + "|limits " + std::to_string(o.max_pages) + "," +
                   std::to_string(o.max_text_chars) + "," + std::to_string(o.max_grid_cells);
+  // An explicit --dpi is the resolution of page images without metadata. Added only when set,
+  // so that outputs made before page images were read stay up to date.
+  if (o.raster.dpi_given) s += "|dpi_given";
   return Sha256Hex(s).substr(0, 16);
 }
 

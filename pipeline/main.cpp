@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -29,7 +30,9 @@ using juesuan::ExitCode;
 constexpr const char* kUsage = R"(juesuan — Chinese 决算 disclosure PDFs to checked, structured JSON
 
 Usage:
-  juesuan extract FILE.pdf [options]        one PDF -> one JSON document (stdout by default)
+  juesuan extract FILE [options]            one PDF, PNG, JPEG or TIFF (told by its content; a
+                                            multi-page TIFF is one document) -> one JSON
+                                            document (stdout by default)
   juesuan batch INPUT... -o OUTDIR [options] many PDFs -> OUTDIR/<path>.json each
   juesuan review FILE.json [--pdf FILE.pdf] [-o review.html]
                                             one output -> a self-contained HTML page of its
@@ -42,8 +45,12 @@ extract options:
   -o, --output FILE     write the JSON to FILE (atomically: temp file + fsync + rename)
                         Ctrl-C / SIGTERM: exit code 130, no output and no temporary file
       --dpi N           render resolution, default 300; image-only scans render at their own
-                        resolution when it is lower (no blind upsampling)
+                        resolution when it is lower (no blind upsampling). A page image's
+                        resolution is its metadata's, else N when --dpi is given, else
+                        estimated from its text (pages[].dpi_source)
       --threads N       worker threads, default: all cores
+      --pages-of DIR    instead of FILE: the page images in DIR (*.png, *.jpg, *.jpeg, *.tif,
+                        *.tiff) as one document, pages in natural order (p2 before p10)
       --debug-dir DIR   write page-NNN.png per page: grid (red), cells (green = confident,
                         orange = unsure, grey = blank), text lines outside tables (magenta)
       --tessdata DIR    directory with chi_sim.traineddata / eng.traineddata
@@ -56,7 +63,8 @@ extract options:
                         missing; one transaction; a rerun replaces the rows of the same sha256)
 
 batch options (plus --dpi, --ocr, --tessdata, --text-model above):
-  INPUT                 a PDF, a directory (searched recursively for *.pdf) or a manifest
+  INPUT                 a PDF or page image, a directory (searched recursively for *.pdf,
+                        *.png, *.jpg, *.jpeg, *.tif, *.tiff, any case) or a manifest
                         (a text file with one path per line; # comments). An INPUT that does
                         not exist is a usage error (exit code 2, nothing written); a bad entry
                         inside a directory or manifest (broken or looping symlink, unreadable
@@ -150,6 +158,7 @@ int ParseCommon(const std::vector<std::string>& args, size_t& i, juesuan::Extrac
   if (a == "--dpi") {
     if (!value(&v) || !ParseInt(v, 50, 1200, &opt.raster.dpi))
       return *err = "--dpi needs a number 50..1200", -1;
+    opt.raster.dpi_given = true;
   } else if (a == "--tessdata") {
     if (!value(&opt.ocr.tessdata_dir)) return -1;
   } else if (a == "--text-model") {
@@ -355,7 +364,7 @@ int Extract(const std::vector<std::string>& args) {
   juesuan::ExtractOptions opt;
   std::string input, err;
   ExtractTargets targets;
-  bool options_ended = false;
+  bool options_ended = false, pages_of = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (!options_ended && a == "--") {
@@ -378,6 +387,10 @@ int Extract(const std::vector<std::string>& args) {
         return Usage("--threads needs a number 1..256");
     } else if (a == "--debug-dir") {
       if (!NextValue(args, i, &opt.debug_dir)) return Usage("missing value for --debug-dir");
+    } else if (a == "--pages-of") {
+      if (!input.empty()) return Usage("extract takes one input file");
+      if (!NextValue(args, i, &input)) return Usage("missing value for --pages-of");
+      pages_of = true;
     } else if (!a.empty() && a[0] == '-') {
       return Usage("unknown option " + a);
     } else if (input.empty()) {
@@ -387,6 +400,15 @@ int Extract(const std::vector<std::string>& args) {
     }
   }
   if (input.empty()) return Usage("extract needs an input PDF");
+  std::error_code ec;
+  // A folder is one document only when asked for (--pages-of); the graph reads any folder so.
+  if (pages_of != std::filesystem::is_directory(input, ec)) {
+    std::cerr << "juesuan: " << input
+              << (pages_of ? ": --pages-of needs a folder of page images\n"
+                           : ": is a folder (--pages-of DIR reads a folder of page images as "
+                             "one document)\n");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
   try {
     return ExtractOne(opt, input, targets);
   } catch (const juesuan::BadInputError& e) {

@@ -18,6 +18,7 @@
 #include "stages/emit/debug_image.h"
 #include "stages/grid/grid_detector.h"
 #include "stages/prepare/page_preparer.h"
+#include "stages/rasterise/page_images.h"
 #include "stages/rasterise/rasteriser.h"
 #include "stages/read/table_reader.h"
 #include "stages/read/text_layer.h"
@@ -43,7 +44,9 @@ double Since(Clock::time_point t) {
 // A document on its way through the graph.
 struct DocState {
   std::string path;
+  // The pages come from one of these: a PDF rendered, or a page-image file decoded.
   std::unique_ptr<Rasteriser> raster;
+  std::unique_ptr<PageImages> images;
   std::mutex text_lock;  // the in-process Poppler document: one thread at a time
   Document doc;
   std::atomic<int> remaining{0};
@@ -108,6 +111,33 @@ void RunDocumentStage(DocState& state, const char* stage, Body&& body) {
   }
 }
 
+// Reads and hashes the input and opens its pages; returns true for page images. A folder (only
+// `extract --pages-of DIR` passes one) is one document of its page images in natural order,
+// hashed over the files' bytes in page order. Otherwise the content decides: a PNG, JPEG or
+// TIFF is a page-image document, anything else goes to Poppler.
+bool OpenPages(DocState& state, const std::string& path, const RasterOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::vector<ImageFile> files;
+    std::string all;
+    for (const auto& file : PageImageFiles(path)) {
+      files.push_back({ReadInput(file), file});
+      all += files.back().bytes;
+    }
+    state.doc.sha256 = Sha256Hex(all);
+    state.images = std::make_unique<PageImages>(std::move(files), options);
+    return true;
+  }
+  std::string bytes = ReadInput(path);  // once: the input may be a pipe
+  state.doc.sha256 = Sha256Hex(bytes);
+  if (SniffImageFormat(bytes) != ImageFormat::kNone) {
+    state.images = std::make_unique<PageImages>(std::move(bytes), path, options);
+    return true;
+  }
+  state.raster = std::make_unique<Rasteriser>(std::move(bytes), path, options);
+  return false;
+}
+
 // Source: walks the documents and their pages. Opening a document (reading it, hashing it,
 // counting its pages) happens here, one document at a time; a document that cannot be opened
 // is reported at once.
@@ -142,15 +172,13 @@ class OpenDocuments {
       ctx_.report({path, std::nullopt, "open", error, bad_input, Since(state->started)});
     };
     try {
-      std::string bytes = ReadInput(path);  // once: the input may be a pipe
-      state->doc.sha256 = Sha256Hex(bytes);
-      state->raster = std::make_unique<Rasteriser>(std::move(bytes), path, ctx_.options.raster);
+      const bool image = OpenPages(*state, path, ctx_.options.raster);
       state->doc.file = path;
       state->doc.config_hash = ctx_.config_hash;
-      state->doc.pages = state->raster->page_count();
+      state->doc.pages = image ? state->images->page_count() : state->raster->page_count();
       if (state->doc.pages > ctx_.options.max_pages)
-        throw BadInputError("PDF has " + std::to_string(state->doc.pages) +
-                            " pages, more than the limit of " +
+        throw BadInputError(std::string(image ? "image" : "PDF") + " has " +
+                            std::to_string(state->doc.pages) + " pages, more than the limit of " +
                             std::to_string(ctx_.options.max_pages) + " (--max-pages)");
       state->doc.page_results.resize(state->doc.pages);
       state->remaining = state->doc.pages;
@@ -175,6 +203,11 @@ class OpenDocuments {
 // Decides how the page is read: its text layer when usable (and not --ocr always), else OCR.
 void ChooseReadPath(const GraphContext& ctx, PageJob& job) {
   const ExtractOptions& options = ctx.options;
+  if (job.doc->images) {
+    job.result.path_reason = "page image: no text layer";
+    job.result.path = "ocr";
+    return;
+  }
   if (options.ocr_mode == OcrMode::kAlways) {
     job.result.path_reason = "OCR forced (--ocr always)";
     job.result.path = "ocr";
@@ -206,6 +239,13 @@ struct Rasterise {
   JobPtr operator()(JobPtr job) const {
     RunPageStage(*job, "rasterise", [&] {
       ChooseReadPath(ctx, *job);
+      if (job->doc->images) {
+        ImagePage page = job->doc->images->page(job->index);
+        job->gray = std::move(page.gray);
+        job->result.dpi = page.dpi;
+        job->result.dpi_source = page.dpi_source;
+        return;
+      }
       const Rasteriser& raster = *job->doc->raster;
       const CancelToken& cancel = job->doc->cancel;
       RenderedPage rp = job->text_layer
@@ -213,6 +253,7 @@ struct Rasterise {
                             : raster.render(job->index, cancel);
       job->gray = std::move(rp.gray);
       job->result.dpi = rp.dpi;
+      job->result.dpi_source = kDpiRender;
       // The characters are placed at the resolution actually rendered: the pixel cap may have
       // lowered it.
       if (job->text_layer)
@@ -327,6 +368,7 @@ struct CollectPage {
     }
     if (--state.remaining == 0) {
       state.raster.reset();
+      state.images.reset();
       std::get<1>(out).try_put(job->doc);
     }
     std::get<0>(out).try_put(tbb::flow::continue_msg());

@@ -121,6 +121,8 @@ PageResult PageFromJson(const json& j) {
   p.path = j.at("path").get<std::string>();
   p.path_reason = j.at("path_reason").get<std::string>();
   p.dpi = Int(j.at("dpi"));
+  if (const auto it = j.find("dpi_source"); it != j.end() && it->is_string())
+    p.dpi_source = it->get<std::string>();
   p.width = Int(j.at("size").at(0));
   p.height = Int(j.at("size").at(1));
   p.rotation = Int(j.at("rotation"));

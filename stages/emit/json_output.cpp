@@ -105,6 +105,7 @@ nlohmann::json ToJson(const Document& doc) {
                      {"path", p.path},
                      {"path_reason", p.path_reason},
                      {"dpi", p.dpi},
+                     {"dpi_source", p.dpi_source},
                      {"size", {p.width, p.height}},
                      {"rotation", p.rotation},
                      {"skew_deg", Round3(p.skew_deg)},

@@ -13,7 +13,10 @@ struct RenderLimits {
 struct RasterOptions {
   int dpi = 300;                 // upper bound; image-only scans render at their own resolution
   bool respect_scan_dpi = true;  // do not upsample a 150-dpi scan to 300
-  RenderLimits limits;           // pixels, memory and time of one page's render
+  // --dpi was given: a page image without plausible resolution metadata is taken at `dpi`
+  // instead of an estimate from its text (stages/rasterise/page_images.h).
+  bool dpi_given = false;
+  RenderLimits limits;  // pixels, memory and time of one page's render
 };
 
 }  // namespace juesuan
