@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) into build-fuzz/.
-#   scripts/fuzz.sh TARGET SECONDS     TARGET: amount | utf8 | text_layer | extract (or fuzz_*)
+#   scripts/fuzz.sh TARGET SECONDS     TARGET: amount | utf8 | text_layer | extract | page_images
 #   scripts/fuzz.sh all SECONDS        every target, one after the other, SECONDS each
 # Each target runs on its working corpus build-fuzz/corpus/TARGET/ (seeded from
 # testdata/fuzz-seeds/TARGET/ and, for extract, the small PDFs of testdata/); the corpus grows
@@ -10,7 +10,7 @@
 # Environment: FUZZ_JOBS (build jobs, default: nproc), FUZZ_BUILD (default: build-fuzz).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-all_targets=(amount utf8 text_layer extract)
+all_targets=(amount utf8 text_layer extract page_images)
 
 usage() {
   echo "usage: scripts/fuzz.sh {all|${all_targets[*]// /|}} SECONDS" >&2
@@ -63,6 +63,8 @@ for t in "${targets[@]}"; do
       find "$here/testdata" -maxdepth 1 -name '*.pdf' -size -64k -exec cp -n {} "$corpus"/ \;
       flags=(-timeout=30 -rss_limit_mb=3072 -max_len=65536 -dict="$here/tests/fuzz/pdf.dict") ;;
     amount) flags+=(-dict="$here/tests/fuzz/amount.dict") ;;
+    # Whole small images (the seeds are 1-12 KB PNG, JPEG and TIFF pages).
+    page_images) flags=(-timeout=10 -rss_limit_mb=2048 -max_len=16384) ;;
   esac
   log=$build/logs/$t.log
   echo "fuzz: $t for ${seconds} s (log: $log)" >&2
