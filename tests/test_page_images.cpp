@@ -179,6 +179,23 @@ TEST(PageImages, DpiIsEstimatedWithoutMetadata) {
   EXPECT_EQ(with_option.page(0).dpi, 240);
 }
 
+// Screenshots and web images say 72 or 96 dpi whatever they show: a 200-dpi page saved with
+// 72 dpi in its pHYs is estimated; a page that really is about 96 dpi keeps its metadata.
+TEST(PageImages, ScreenDefaultResolutionIsCheckedAgainstTheText) {
+  const std::string says72 = Encode(ToPix(ScanPages()[0], 72).get(), IFF_PNG);
+  const ImagePage p = PageImages(says72, "shot.png", {}).page(0);
+  EXPECT_STREQ(p.dpi_source, kDpiEstimated);
+  EXPECT_NEAR(p.dpi, 200, 30);
+  cv::Mat small;
+  cv::resize(ScanPages()[0], small, {}, 0.48, 0.48, cv::INTER_AREA);  // about 96 dpi
+  const std::string says96 = Encode(ToPix(small, 96).get(), IFF_PNG);
+  const ImagePage q = PageImages(says96, "web.png", {}).page(0);
+  EXPECT_STREQ(q.dpi_source, kDpiMetadata);
+  EXPECT_EQ(q.dpi, 96);
+  EXPECT_TRUE(BelievableResolution(150, ScanPages()[0]));  // not a screen default: believed
+  EXPECT_FALSE(BelievableResolution(2400, ScanPages()[0]));
+}
+
 TEST(PageImages, EstimatedDpiThroughTheCli) {
   TempDir tmp;
   WriteFile(tmp / "p1.png", Encode(ToPix(ScanPages()[0], 0).get(), IFF_PNG));

@@ -299,7 +299,7 @@ ImagePage PageImages::decode(int index) const {
   if (file.format == ImageFormat::kJpeg)
     out.gray = ApplyOrientation(out.gray, JpegOrientation(file.bytes));
   const int res = pixGetXRes(pix.get());
-  if (res >= kMinPlausibleDpi && res <= kMaxPlausibleDpi) {
+  if (BelievableResolution(res, out.gray)) {
     out.dpi = res;
     out.dpi_source = kDpiMetadata;
   } else if (options_.dpi_given) {
@@ -311,6 +311,15 @@ ImagePage PageImages::decode(int index) const {
     if (out.dpi == 0) out.dpi = options_.dpi;  // a page with too little text to tell
   }
   return out;
+}
+
+bool BelievableResolution(int res, const cv::Mat& gray) {
+  if (res < kMinPlausibleDpi || res > kMaxPlausibleDpi) return false;
+  if (res != 72 && res != 96) return true;
+  // 72 and 96 are what screenshots and web images carry whatever their content; believed only
+  // when the text says about the same.
+  const int estimate = EstimateDpi(gray);
+  return estimate == 0 || std::abs(estimate - res) * 4 <= res;
 }
 
 bool NaturalLess(const std::string& a, const std::string& b) {

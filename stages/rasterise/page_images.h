@@ -37,6 +37,11 @@ struct ImagePage {
 // Metadata resolutions outside this range are not believed (0, 1, 2400 "dpi" of a fax header).
 inline constexpr int kMinPlausibleDpi = 70, kMaxPlausibleDpi = 1200;
 
+// Whether a file's resolution `res` can be believed for `gray`: inside the plausible range, and
+// for the screen defaults 72 and 96 (screenshots and web images carry them whatever was
+// captured) only when EstimateDpi agrees within 25 % or cannot tell.
+bool BelievableResolution(int res, const cv::Mat& gray);
+
 // The resolution of a page from its text: the height of full Han glyphs (the tallest common
 // height of glyph-sized connected components), taken as 8.3 points (body text of 10.5 pt, a
 // Han glyph's ink about 0.8 em; calibrated on both pages of testdata/scan_tables.pdf at 150,
