@@ -244,6 +244,10 @@ struct Rasterise {
         job->gray = std::move(page.gray);
         job->result.dpi = page.dpi;
         job->result.dpi_source = page.dpi_source;
+        if (page.file_dpi != page.dpi)
+          job->result.warnings.push_back("page image of " + std::to_string(page.file_dpi) +
+                                         " dpi upsampled to " + std::to_string(page.dpi) +
+                                         " dpi for reading; boxes are in the upsampled pixels");
         return;
       }
       const Rasteriser& raster = *job->doc->raster;

@@ -310,6 +310,18 @@ ImagePage PageImages::decode(int index) const {
     out.dpi_source = out.dpi > 0 ? kDpiEstimated : kDpiDefault;
     if (out.dpi == 0) out.dpi = options_.dpi;  // a page with too little text to tell
   }
+  out.file_dpi = out.dpi;
+  if (out.dpi < kMinOcrDpi) {
+    // Never past the pixel limit: a huge low-resolution page is upsampled as far as it allows.
+    const double room =
+        0.999 * std::sqrt(static_cast<double>(options_.limits.max_pixels) /
+                          static_cast<double>(std::max<size_t>(1, out.gray.total())));
+    const double scale = std::min(static_cast<double>(kOcrDpi) / out.dpi, room);
+    if (scale > 1.05) {
+      cv::resize(out.gray, out.gray, {}, scale, scale, cv::INTER_CUBIC);
+      out.dpi = static_cast<int>(std::lround(out.dpi * scale));
+    }
+  }
   return out;
 }
 

@@ -30,9 +30,17 @@ inline constexpr const char* kDpiDefault = "default";      // none of these: --d
 
 struct ImagePage {
   cv::Mat gray;  // CV_8UC1, upright as the file says (EXIF), alpha on white, red dropped out
-  int dpi = 0;
+  int dpi = 0;   // of `gray`: kOcrDpi when the file's own was below kMinOcrDpi (upsampled)
   const char* dpi_source = kDpiEstimated;
+  int file_dpi = 0;  // the file's resolution as decided by dpi_source, before any upsampling
 };
+
+// Pages below kMinOcrDpi (screenshots and web images at 96-150 dpi) are upsampled to kOcrDpi
+// (bicubic) before anything reads them: at 100 and 120 dpi the ruling lines are too thin and
+// close for the grid stage and the glyphs too small for Tesseract (testdata/scan_tables.pdf's
+// pages as 100-dpi PNGs: 39 of 274 cells as the PDF gives them; upsampled to 200 dpi: see
+// the README's "Page images").
+inline constexpr int kMinOcrDpi = 150, kOcrDpi = 200;
 
 // Metadata resolutions outside this range are not believed (0, 1, 2400 "dpi" of a fax header).
 inline constexpr int kMinPlausibleDpi = 70, kMaxPlausibleDpi = 1200;
