@@ -54,14 +54,22 @@ as_db_user "$pgbin/initdb" -D "$tmp/pg" -U juesuan -A trust -E UTF8 --locale=C.U
   >/dev/null
 as_db_user "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/sock/log" -w \
   -o "-k $tmp/sock -p $port -c listen_addresses= -c fsync=off" start >/dev/null
-psql_run() { (cd "$tmp/out" && as_db_user psql -X -q -v ON_ERROR_STOP=1 -h "$tmp/sock" -p "$port" \
-  -U juesuan -d postgres "$@"); }
+# psql in folder DIR (where the records files are, as the README's \copy expects).
+psql_in() { local dir=$1; shift; (cd "$dir" && as_db_user psql -X -q -v ON_ERROR_STOP=1 \
+  -h "$tmp/sock" -p "$port" -U juesuan -d postgres "$@"); }
+psql_run() { psql_in "$tmp/out" "$@"; }
+# The README's lines between "<!-- begin: NAME (" and "<!-- end: NAME -->", verbatim, into OUT;
+# fails unless they hold MUST (a fixed string).
+readme_block() {
+  local name=$1 must=$2 out=$3
+  awk -v b="<!-- begin: $name (" -v e="<!-- end: $name -->" \
+    'index($0, e) {on = 0} on; index($0, b) {on = 1}' "$here/README.md" |
+    grep -v '^ *```' | sed 's/^  //' >"$out"
+  grep -qF "$must" "$out" || { echo "test_postgres: no $name commands in README" >&2; exit 1; }
+  chmod a+r "$out"
+}
 
-# The README's lines, verbatim (run where records.jsonl is, as the README's \copy expects).
-awk '/<!-- begin: postgres-load \(/ {on = 1; next} /<!-- end: postgres-load -->/ {on = 0} on' \
-  "$here/README.md" | grep -v '^ *```' | sed 's/^  //' >"$tmp/load.sql"
-grep -q '\\copy raw FROM' "$tmp/load.sql" || { echo "test_postgres: no load commands in README" >&2; exit 1; }
-chmod a+r "$tmp/load.sql"
+readme_block postgres-load '\copy raw FROM' "$tmp/load.sql"
 psql_run -f "$tmp/load.sql" >"$tmp/readme_query.txt"
 
 # Per document and table: values loaded and the sum of the numbers, against the output JSON.
@@ -100,14 +108,9 @@ print(f"test_postgres: {values} values in {len(want)} tables of "
 EOF
 # The shards: the README's lines, run where the shards' records files are; then every input's
 # values once (no document twice, none missing), with the same counts and sums as its JSON.
-awk '/<!-- begin: postgres-load-shards/ {on = 1; next} /<!-- end: postgres-load-shards/ {on = 0} on' \
-  "$here/README.md" | grep -v '^ *```' | sed 's/^  //' >"$tmp/load_shards.sql"
-grep -q 'FROM PROGRAM' "$tmp/load_shards.sql" || { echo "test_postgres: no shard load in README" >&2; exit 1; }
-chmod a+r "$tmp/load_shards.sql"
-shards_psql() { (cd "$tmp/shards" && as_db_user psql -X -q -v ON_ERROR_STOP=1 -h "$tmp/sock" \
-  -p "$port" -U juesuan -d postgres "$@"); }
-shards_psql -f "$tmp/load_shards.sql"
-shards_psql -At -F '|' -c "SELECT r->>'document', r->>'table', count(*),
+readme_block postgres-load-shards 'FROM PROGRAM' "$tmp/load_shards.sql"
+psql_in "$tmp/shards" -f "$tmp/load_shards.sql"
+psql_in "$tmp/shards" -At -F '|' -c "SELECT r->>'document', r->>'table', count(*),
   count(DISTINCT (r->>'row', r->>'column')),
   coalesce(sum((r->>'value')::numeric) FILTER (WHERE jsonb_typeof(r->'value') = 'number'), 0)
   FROM raw_shards GROUP BY 1, 2" >"$tmp/shards_loaded.txt"

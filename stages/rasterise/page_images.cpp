@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
@@ -299,14 +300,16 @@ ImagePage PageImages::decode(int index) const {
   if (file.format == ImageFormat::kJpeg)
     out.gray = ApplyOrientation(out.gray, JpegOrientation(file.bytes));
   const int res = pixGetXRes(pix.get());
-  if (BelievableResolution(res, out.gray)) {
+  int text_dpi = -1;  // EstimateDpi(out.gray), computed once and only when asked for
+  auto estimate = [&] { return text_dpi < 0 ? (text_dpi = EstimateDpi(out.gray)) : text_dpi; };
+  if (BelievableResolution(res, estimate)) {
     out.dpi = res;
     out.dpi_source = kDpiMetadata;
   } else if (options_.dpi_given) {
     out.dpi = options_.dpi;
     out.dpi_source = kDpiOption;
   } else {
-    out.dpi = EstimateDpi(out.gray);
+    out.dpi = estimate();
     out.dpi_source = out.dpi > 0 ? kDpiEstimated : kDpiDefault;
     if (out.dpi == 0) out.dpi = options_.dpi;  // a page with too little text to tell
   }
@@ -325,13 +328,17 @@ ImagePage PageImages::decode(int index) const {
   return out;
 }
 
-bool BelievableResolution(int res, const cv::Mat& gray) {
+bool BelievableResolution(int res, const std::function<int()>& estimate) {
   if (res < kMinPlausibleDpi || res > kMaxPlausibleDpi) return false;
   if (res != 72 && res != 96) return true;
   // 72 and 96 are what screenshots and web images carry whatever their content; believed only
   // when the text says about the same.
-  const int estimate = EstimateDpi(gray);
-  return estimate == 0 || std::abs(estimate - res) * 4 <= res;
+  const int text = estimate();
+  return text == 0 || std::abs(text - res) * 4 <= res;
+}
+
+bool BelievableResolution(int res, const cv::Mat& gray) {
+  return BelievableResolution(res, [&] { return EstimateDpi(gray); });
 }
 
 bool NaturalLess(const std::string& a, const std::string& b) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <opencv2/core.hpp>
 #include <string>
@@ -48,6 +49,8 @@ inline constexpr int kMinPlausibleDpi = 70, kMaxPlausibleDpi = 1200;
 // Whether a file's resolution `res` can be believed for `gray`: inside the plausible range, and
 // for the screen defaults 72 and 96 (screenshots and web images carry them whatever was
 // captured) only when EstimateDpi agrees within 25 % or cannot tell.
+// `estimate` gives the text's resolution (EstimateDpi) and is called only for 72 and 96.
+bool BelievableResolution(int res, const std::function<int()>& estimate);
 bool BelievableResolution(int res, const cv::Mat& gray);
 
 // The resolution of a page from its text: the height of full Han glyphs (the tallest common
