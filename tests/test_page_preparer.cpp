@@ -84,6 +84,22 @@ cv::Mat TextPage() {
   return page;
 }
 
+// Each OCR read of a sample costs in proportion to its width: a long line is sampled over its
+// first max_sample_aspect line heights (plus the white pad), from its left end.
+TEST(PagePreparer, SampleTextLinesAreCutToTenLineHeights) {
+  PagePreparer::Params params = PagePreparer::Params::ForDpi(kDpi);
+  PagePreparer prep(params);
+  const cv::Mat bin = prep.binarise(TextPage());
+  const auto samples = prep.SampleTextLines(bin, 3);
+  ASSERT_EQ(samples.size(), 3u);
+  for (const cv::Rect& r : samples) {
+    // The padded height is above the line's own, so this holds with the pad on both ends.
+    EXPECT_LE(r.width, params.max_sample_aspect * r.height) << r;
+    EXPECT_LT(r.width, 900) << r;  // each line is some 1,300 px wide
+    EXPECT_LT(r.x, 200) << r;      // the line's left end (text starts at x = 150)
+  }
+}
+
 TEST(PagePreparer, UprightTextPageIsNotTurned) {
   PagePreparer prep(kDpi);
   cv::Mat page = TextPage();

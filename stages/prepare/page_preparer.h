@@ -72,6 +72,10 @@ class PagePreparer {
     int min_sample_h = 0;     // height of a text line
     int max_sample_h = 0;
     int min_sample_aspect = 4;  // a sample is four characters or more: one can read either way
+    // A sample is read over at most this many line heights from its left (some ten characters):
+    // enough to tell upright from turned, and each OCR read costs in proportion to its width (the
+    // widest lines of a page are titles and notes of 40 characters and more).
+    int max_sample_aspect = 10;
     Share sample_pad{1, 4};     // white round a sample, a share of its height: Tesseract wants it
     int min_sample_pad = 2;
     // Confidence summed over the samples: turned lines must read clearly better, not by noise.
