@@ -1,22 +1,14 @@
 #include "stages/repair/code_dictionary.h"
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#ifndef JUESUAN_MODELS_DIR
-#define JUESUAN_MODELS_DIR "models"
-#endif
+#include "stages/common/model_files.h"
 
 namespace juesuan {
 
 CodeDictionary::CodeDictionary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read subject-code dictionary " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Parse(ss.str(), path);
+  Parse(ReadModelFile(path, "subject-code dictionary"), path);
 }
 
 CodeDictionary CodeDictionary::FromString(const std::string& tsv) {
@@ -25,11 +17,7 @@ CodeDictionary CodeDictionary::FromString(const std::string& tsv) {
   return d;
 }
 
-std::string CodeDictionary::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
-    return std::string(env) + "/subject_codes.tsv";
-  return JUESUAN_MODELS_DIR "/subject_codes.tsv";
-}
+std::string CodeDictionary::DefaultPath() { return ModelPath("subject_codes.tsv"); }
 
 void CodeDictionary::Parse(const std::string& text, const std::string& origin) {
   std::istringstream in(text);
