@@ -16,6 +16,7 @@
 #include "stages/common/cancel.h"
 #include "stages/common/errors.h"
 #include "stages/emit/debug_image.h"
+#include "stages/facts/facts.h"
 #include "stages/grid/grid_detector.h"
 #include "stages/prepare/page_preparer.h"
 #include "stages/rasterise/page_images.h"
@@ -418,6 +419,9 @@ struct CheckDocument {
       else
         ClassifyAndCheckAsRead(doc, ctx.catalogue, doc.checks);
     });
+    if (ctx.facts)  // the prose's facts, checked against the checked tables
+      RunDocumentStage(*state, "facts",
+                       [&] { ReadNarrativeFacts(doc, ctx.dictionary, *ctx.facts); });
     return state;
   }
 };
