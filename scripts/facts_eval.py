@@ -2,13 +2,12 @@
 """Recall and precision of juesuan's narrative facts against a hand-made truth list.
 
     python3 scripts/facts_eval.py [--juesuan build/juesuan] [--truth testdata/facts_truth.json]
-                                  [--pred DIR] [--scan]
+                                  [--pred DIR] [--misses]
 
 The truth (testdata/facts_truth.json) lists, per test PDF of testdata/, the facts a person read
 off its pages: kind, subject code (null when the sentence names none) and the numbers by role
-as printed ("307.82"; a decrease as "-109.37"; a 无 statement as amount "0"). Without --pred the
-PDFs are extracted into a temporary folder first (--scan: their scans, `facts_*_scan.pdf`, when
-the truth names one).
+as printed ("307.82"; a decrease as "-109.37"; a 无 statement as amount "0"); a scan's entry says
+"scan": true. Without --pred the PDFs are extracted into a temporary folder first.
 
 A fact is right when a predicted fact has the same kind, subject and numbers (role and text,
 each once); numbers are also scored one by one as (kind, subject, role, text). Prints one row per
@@ -66,7 +65,6 @@ def main():
     ap.add_argument("--juesuan", default=str(HERE / "build" / "juesuan"))
     ap.add_argument("--truth", default=str(HERE / "testdata" / "facts_truth.json"))
     ap.add_argument("--pred", help="folder of outputs named <pdf>.json (default: extract now)")
-    ap.add_argument("--scan", action="store_true", help="score the scans the truth names")
     ap.add_argument("--misses", action="store_true", help="list missed and wrong facts")
     args = ap.parse_args()
     truth = json.loads(pathlib.Path(args.truth).read_text())["documents"]
@@ -75,9 +73,7 @@ def main():
     print("| document | facts (truth) | facts found | right | recall | precision | number recall | number precision |")
     print("|---|---|---|---|---|---|---|---|")
     for name, doc in truth.items():
-        pdf = doc.get("scan") if args.scan else name
-        if not pdf:
-            continue
+        pdf = name
         out = pred_dir / (pdf + ".json")
         if not args.pred:
             subprocess.run([args.juesuan, "extract", str(HERE / "testdata" / pdf), "-o", str(out)],

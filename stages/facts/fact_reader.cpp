@@ -29,16 +29,27 @@ bool IsClauseEnd(char32_t c) {
 // The sentence as the triggers are matched: quotes dropped (“三公”经费 -> 三公经费), brackets,
 // digits and the percent sign made one width. The sentence itself is kept as printed.
 U32 MatchForm(const std::string& sentence) {
+  const U32 in = DecodeUtf8(sentence);
   U32 out;
-  for (char32_t c : DecodeUtf8(sentence)) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    char32_t c = in[i];
     if (c == U'“' || c == U'”' || c == U'"' || c == U'‘' || c == U'’' || c == U' ') continue;
     if (c == U'(') c = U'（';
     if (c == U')') c = U'）';
     if (c == U'％') c = U'%';
     if (c >= U'０' && c <= U'９') c = U'0' + (c - U'０');
     if (c == U'．') c = U'.';
+    // OCR reads the prose's full-width marks as ASCII; a comma between digits groups them.
+    const bool between_digits = i > 0 && i + 1 < in.size() && IsDigit(in[i - 1]) && IsDigit(in[i + 1]);
+    if (c == U',' && !between_digits) c = U'，';
+    if (c == U';') c = U'；';
+    if (c == U':') c = U'：';
     out += c;
   }
+  // Glyphs OCR confuses in the unit of every amount (万元 read as 刀元 or 万兀).
+  for (const U32& misread : {U32(U"刀元"), U32(U"万兀"), U32(U"万无")})
+    for (size_t at = out.find(misread); at != U32::npos; at = out.find(misread, at + 1))
+      out.replace(at, misread.size(), U"万元");
   return out;
 }
 

@@ -76,7 +76,11 @@ void SplitSentences(const std::string& paragraph, int page, int number, float co
   std::u32string current;
   for (size_t i = 0; i < s.size(); ++i) {
     current += s[i];
-    const bool end = s[i] == U'。' || s[i] == U'！' || s[i] == U'？';
+    // OCR reads 。 as "." at times: a point between two digits is a decimal point, after an
+    // ordinal's digit ("1. ") a separator; after a character or "%" it ends the sentence.
+    const bool ocr_stop = s[i] == U'.' && i > 0 && !(s[i - 1] >= U'0' && s[i - 1] <= U'9') &&
+                          i + 1 < s.size() && !(s[i + 1] >= U'0' && s[i + 1] <= U'9');
+    const bool end = s[i] == U'。' || s[i] == U'！' || s[i] == U'？' || ocr_stop;
     if (!end) continue;
     while (i + 1 < s.size() && (s[i + 1] == U'”' || s[i + 1] == U'）' || s[i + 1] == U'」'))
       current += s[++i];
