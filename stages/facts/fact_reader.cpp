@@ -58,6 +58,7 @@ struct Trigger {
   const FactKind* kind = nullptr;
   std::string subject_code, subject_name;
   bool subject_unknown = false;
+  bool reference = false;  // names the base of a share ("占本年支出合计的"): takes its place, no fact
 };
 
 struct Number {
@@ -112,13 +113,15 @@ std::vector<Number> FindNumbers(const U32& s) {
 const CodeEntry* ClassBefore(const U32& s, size_t end, const CodeDictionary& dict, size_t* start) {
   size_t b = end;
   while (b > 0 && IsHanIdeograph(s[b - 1]) && end - b < kMaxSubjectPart) --b;
-  for (size_t from = b; from < end; ++from) {
-    const CodeEntry* e = dict.FindNameUnder(EncodeUtf8(s.substr(from, end - from)), "");
-    if (e && e->system == CodeSystem::kFunction) {
-      *start = from;
-      return e;
+  // "一般公共服务（类）支出": the 类 named without its 支出, which follows the bracket.
+  for (const char* suffix : {"", "支出"})
+    for (size_t from = b; from < end; ++from) {
+      const CodeEntry* e = dict.FindNameUnder(EncodeUtf8(s.substr(from, end - from)) + suffix, "");
+      if (e && e->system == CodeSystem::kFunction) {
+        *start = from;
+        return e;
+      }
     }
-  }
   return nullptr;
 }
 
@@ -177,6 +180,7 @@ std::vector<Trigger> FindSubjects(const U32& s, const FactKind* kind, const Code
     const CodeEntry* cls = ReadClass(s, open, digits, dict, &start);
     if (!cls) continue;
     Trigger t{start, m + lei.size(), kind, cls->code, "", false};
+    if (StartsWithAt(s, t.end, U"支出")) t.end += 2;  // "一般公共服务（类）支出"
     for (char32_t level : {U'款', U'项'}) {
       const auto part = ReadPart(s, t.end, level);
       if (!part) break;
@@ -255,8 +259,9 @@ std::vector<Trigger> FindTriggers(const U32& s, const FactCatalogue& catalogue,
     for (const auto& trigger : kind.triggers) {
       const U32 w = DecodeUtf8(trigger);
       for (size_t at = s.find(w); at != U32::npos; at = s.find(w, at + 1))
-        if (!IsReference(s, at) && !in_use(at))
-          words.push_back({at, at + w.size(), &kind, "", kind.trigger_is_subject ? trigger : "", false});
+        if (!in_use(at))
+          words.push_back({at, at + w.size(), &kind, "", kind.trigger_is_subject ? trigger : "",
+                           false, IsReference(s, at)});
     }
   // The earliest, then the longest, wins; a trigger inside a subject's name is part of it.
   std::sort(words.begin(), words.end(), [](const Trigger& a, const Trigger& b) {
@@ -268,6 +273,7 @@ std::vector<Trigger> FindTriggers(const U32& s, const FactCatalogue& catalogue,
     });
     if (!overlaps) found.push_back(w);
   }
+  std::erase_if(found, [](const Trigger& t) { return t.reference; });
   std::sort(found.begin(), found.end(),
             [](const Trigger& a, const Trigger& b) { return a.start < b.start; });
   return found;
@@ -364,6 +370,12 @@ struct SentenceFacts {
   std::optional<Fact> open;
 };
 
+// A kind carries the roles its catalogue entry lists: "退休2人" in a reason is no number of
+// 收入支出总计.
+bool Carries(const FactKind* kind, const std::string& role) {
+  return !kind || std::find(kind->numbers.begin(), kind->numbers.end(), role) != kind->numbers.end();
+}
+
 FactNumber MakeNumber(const U32& cue, const Number& n) {
   bool down = false;
   const std::string role = RoleOf(cue, n.unit, &down);
@@ -417,6 +429,7 @@ SentenceFacts ReadSentence(const NarrativeSentence& sentence, const FactCatalogu
     size_t& from = k == 0 ? lead_from : cue_from[k - 1];
     const FactNumber number = MakeNumber(s.substr(from, n.start - from), n);
     from = n.end;
+    if (k > 0 && !Carries(triggers[k - 1].kind, number.role)) continue;
     (k == 0 ? out.leading : facts[k - 1].numbers).push_back(number);
   }
   // "与2025年预算持平，…" after a fact's sentence: no change, said of that fact.
