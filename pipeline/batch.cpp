@@ -33,6 +33,7 @@
 #include "stages/emit/json_output.h"
 #include "stages/emit/sqlite_output.h"
 #include "stages/rasterise/page_images.h"
+#include "stages/rasterise/rasteriser.h"
 
 namespace juesuan {
 namespace fs = std::filesystem;
@@ -145,7 +146,21 @@ void CollectListed(const fs::path& path, const fs::path& manifest, Found& found)
                   "listed in " + manifest.string() + " but not a regular file");
 }
 
-// One path per line, relative to the manifest's folder; # starts a comment.
+// A folder of page images (--pages-of DIR): one document, named by the folder's name.
+void CollectPageFolder(const fs::path& dir, Found& found) {
+  fs::path relative = dir.lexically_normal().filename();
+  if (relative.empty()) relative = dir.lexically_normal().parent_path().filename();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return found.Problem(dir, relative, "--pages-of needs a folder of page images",
+                         ec ? ec : std::make_error_code(std::errc::not_a_directory));
+  found.pdfs.push_back({dir, relative});
+}
+
+constexpr std::string_view kPagesOf = "--pages-of ";
+
+// One path per line, relative to the manifest's folder; # starts a comment. A line
+// "--pages-of DIR" lists a folder of page images that is one document.
 void CollectManifest(const fs::path& manifest, Found& found) {
   std::ifstream in(manifest);
   if (!in)
@@ -155,9 +170,13 @@ void CollectManifest(const fs::path& manifest, Found& found) {
   while (std::getline(in, line)) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    fs::path listed(line);
+    const bool pages_of = line.starts_with(kPagesOf);
+    fs::path listed(pages_of ? line.substr(kPagesOf.size()) : line);
     if (listed.is_relative()) listed = manifest.parent_path() / listed;
-    CollectListed(listed, manifest, found);
+    if (pages_of)
+      CollectPageFolder(listed, found);
+    else
+      CollectListed(listed, manifest, found);
   }
   if (in.bad()) found.Problem(manifest, manifest.filename(), "cannot read manifest to the end");
 }
@@ -559,9 +578,30 @@ std::string RecordLines(const nlohmann::json& doc, const std::string& relative) 
   return lines;
 }
 
+std::string InputSha256(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return Sha256File(path);
+  try {
+    std::string all;
+    for (const auto& file : PageImageFiles(path)) all += ReadInput(file);
+    return Sha256Hex(all);
+  } catch (const std::exception&) {
+    return "";  // not up to date: the extraction reports what is wrong with the folder
+  }
+}
+
 ResolvedInputs ResolveInputs(const BatchOptions& options) {
   Found found;
   for (const auto& in : options.inputs) CollectInput(fs::path(in), found);
+  for (const auto& dir : options.page_folders) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+      throw UsageError("input not found: " + dir + " (" +
+                       (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory))
+                           .message() +
+                       ")");
+    CollectPageFolder(fs::path(dir), found);
+  }
   ResolvedInputs resolved;
   std::set<fs::path> seen;                 // canonical paths taken
   std::map<std::string, fs::path> owners;  // relative name -> the input that has it
@@ -630,7 +670,7 @@ class BatchRun {
     for (size_t i = 0; i < inputs_.size(); ++i) {
       const BatchInput& in = inputs_[i];
       nlohmann::json existing;
-      const std::string sha = options_.force ? "" : Sha256File(in.path);
+      const std::string sha = options_.force ? "" : InputSha256(in.path);
       if (!options_.force && UpToDate(in.output, sha, config_hash_, &existing)) {
         ++skipped_;
         if (records_) records_->Ready(i, existing);

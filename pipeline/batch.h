@@ -18,6 +18,8 @@ struct BatchOptions {
   ExtractOptions extract;
   std::vector<std::string>
       inputs;  // files, directories (recursive *.pdf), manifests (a path per line)
+  // Folders of page images, each one document (--pages-of DIR), after the inputs.
+  std::vector<std::string> page_folders;
   std::string out_dir;
   bool force = false;  // redo inputs whose output is up to date
   bool quiet = false;
@@ -55,6 +57,11 @@ struct ResolvedInputs {
 // command line that does not exist (nothing to do: a typo or a missing mount); never throws a
 // filesystem error.
 ResolvedInputs ResolveInputs(const BatchOptions& options);
+
+// The sha256 an output records for an input: of the file's bytes, or for a folder of page
+// images of its page files' bytes concatenated in page order (as the extraction takes it).
+// "" when it cannot be read.
+std::string InputSha256(const std::string& path);
 
 // One document's output JSON (schema 2.0) as the lines of the records file, one per value of
 // every record, with the same keys in the same order (README lists them). A field the output

@@ -1,5 +1,7 @@
 #include "pipeline/document_stages.h"
 
+#include <algorithm>
+
 #include "stages/check/checker.h"
 #include "stages/check/flags.h"
 #include "stages/common/table_view.h"
@@ -10,7 +12,12 @@ namespace juesuan {
 
 void RepairTables(Document& doc, const CodeDictionary& dict, const TableCatalogue& catalogue,
                   std::vector<Repair>& repairs) {
-  Repairer repairer(dict, catalogue);
+  // The document's year picks the dictionary's edition: codes retired or renamed since are
+  // right in an older document.
+  std::optional<int> year;
+  if (doc.year.size() == 4 && std::all_of(doc.year.begin(), doc.year.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    year = std::stoi(doc.year);
+  Repairer repairer(dict, catalogue, year);
   for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i) {
     Table& t = doc.tables[i];
     t.kind = ClassifyTable(t, catalogue);

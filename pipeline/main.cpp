@@ -68,7 +68,10 @@ batch options (plus --dpi, --ocr, --tessdata, --text-model above):
                         (a text file with one path per line; # comments). An INPUT that does
                         not exist is a usage error (exit code 2, nothing written); a bad entry
                         inside a directory or manifest (broken or looping symlink, unreadable
-                        folder, missing file) is listed in _errors.jsonl (stage "input")
+                        folder, missing file) is listed in _errors.jsonl (stage "input").
+                        A manifest line "--pages-of DIR" is a folder of page images
+  --pages-of DIR        a folder of page images that is one document (natural page order),
+                        output DIR/<folder name>.json; repeatable; taken after the INPUTs
   -o, --output DIR      output directory; outputs mirror the input tree below the inputs'
                         common folder: DIR/<relative path>.pdf.json
       --jobs N          worker threads (pages of different documents run in parallel)
@@ -244,6 +247,9 @@ int Batch(const std::vector<std::string>& args) {
         return Usage("missing value for --records-jsonl");
     } else if (a == "--review-dir") {
       if (!NextValue(args, i, &opt.review_dir)) return Usage("missing value for --review-dir");
+    } else if (a == "--pages-of") {
+      if (!NextValue(args, i, &v)) return Usage("missing value for --pages-of");
+      opt.page_folders.push_back(v);
     } else if (a == "--sqlite") {
       if (!NextValue(args, i, &opt.sqlite)) return Usage("missing value for --sqlite");
     } else if (a == "--shard") {
@@ -257,7 +263,8 @@ int Batch(const std::vector<std::string>& args) {
       opt.inputs.push_back(a);
     }
   }
-  if (opt.inputs.empty()) return Usage("batch needs at least one input");
+  if (opt.inputs.empty() && opt.page_folders.empty())
+    return Usage("batch needs at least one input");
   if (opt.out_dir.empty()) return Usage("batch needs -o OUTDIR");
   try {
     ApplyShard(shard, shard_count, opt);

@@ -140,6 +140,20 @@ TEST(Checker, BudgetTablesHaveKindsOfTheirOwn) {
        {"合计", "因公出国(境)费", "公务接待费", "购置费", "运行费"},
        "budget_three_public"},
       {"财政项目支出绩效目标填报表", {"项目名称", "绩效目标", "指标"}, "performance_targets"},
+      // Other provinces' and institutions' titles of the same kinds.
+      {"2025年部门“三公”经费、会议费、培训费支出预算表",
+       {"合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "会议费", "培训费"},
+       "budget_three_public"},
+      {"2024年高等学校收支决算总表", {"收入", "支出", "项目", "行次", "决算数"},
+       "income_expenditure_summary"},
+      {"2024年财政拨款收支决算总表",
+       {"收入", "支出", "行次", "一般公共预算财政拨款", "政府性基金预算财政拨款"},
+       "fiscal_summary"},
+      // Tables of the 预算 set that the 支出预算表 words would otherwise take.
+      {"2025年机关运行经费支出预算表",
+       {"经济分类科目编码", "经济分类科目名称", "合计"},
+       "budget_operating_costs"},
+      {"2025年政府采购预算表", {"采购项目", "采购品目", "数量", "合计"}, "budget_procurement"},
       // The 决算 kind with the same columns stays itself.
       {"国有资本经营预算财政拨款支出决算表",
        {"科目代码", "科目名称", "本年支出", "合计", "基本支出", "项目支出"},
@@ -380,6 +394,29 @@ TEST(Quality, JsonShape) {
       EXPECT_EQ(c["cells"].size(), 7u);
     }
   EXPECT_TRUE(seen);
+}
+
+// A 机关运行经费支出预算表 is its own kind, keyed by economic code, and its codes are checked
+// like any coded table's (a 类 is the sum of its 款).
+TEST(Checker, OperatingCostsBudgetIsCheckedByItsCodes) {
+  Table t = testing::MakeTable("", "2025年机关运行经费支出预算表",
+                               {{"经济分类科目编码", "经济分类科目名称", "合计"},
+                                {"", "合计", "10.00"},
+                                {"302", "商品和服务支出", "10.00"},
+                                {"30201", "办公费", "6.00"},
+                                {"30211", "差旅费", "3.00"}},
+                               1);
+  Document d = Doc({t});
+  ASSERT_EQ(d.tables[0].kind, "budget_operating_costs");
+  BuildColumnsAndRecords(d.tables[0], testing::Catalogue());
+  ASSERT_EQ(d.tables[0].records.size(), 4u);
+  EXPECT_EQ(d.tables[0].records[1].code, "302");
+  std::vector<std::string> hier;
+  for (const auto& c : Checker(testing::Catalogue()).check(d))
+    if (c.id.find(".hier[") != std::string::npos) hier.push_back(c.id + " " + c.status);
+  ASSERT_EQ(hier.size(), 1u);
+  EXPECT_NE(hier[0].find("[302]"), std::string::npos) << hier[0];
+  EXPECT_NE(hier[0].find(" fail"), std::string::npos) << hier[0];  // 10.00 ≠ 6.00 + 3.00
 }
 
 }  // namespace

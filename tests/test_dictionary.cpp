@@ -140,5 +140,58 @@ TEST(TableClassifier, CanonicalColumnIds) {
   for (const auto& id : CanonicalColumnIds(unknown, testing::Catalogue())) EXPECT_EQ(id, "");
 }
 
+// Editions: a code renamed between editions has a row per name; the document's year picks one.
+TEST(CodeDictionary, EditionOfTheDocumentYear) {
+  auto d = CodeDictionary::FromString(
+      "system\tcode\tname\tlevel\tparent\teditions\tcertainty\n"
+      "function\t210\t卫生健康支出\t类\t\t2019-2025\tsure\n"
+      "function\t210\t医疗卫生与计划生育支出\t类\t\t2017-2018\tsure\n"
+      "function\t20115\t工商行政管理事务\t款\t201\t2017-2018\tsure\n"
+      "function\t20138\t市场监督管理事务\t款\t201\t2019-2025\tsure\n");
+  EXPECT_EQ(d.Edition(2018).Find("210")->name, "医疗卫生与计划生育支出");
+  EXPECT_EQ(d.Edition(2019).Find("210")->name, "卫生健康支出");
+  EXPECT_EQ(d.Edition(2031).Find("210")->name, "卫生健康支出");         // after the last: latest
+  EXPECT_EQ(d.Edition(2012).Find("210")->name, "医疗卫生与计划生育支出");  // before: earliest
+  EXPECT_EQ(d.Edition(2018).Find("20138"), nullptr);
+  EXPECT_EQ(d.Edition(2024).Find("20115"), nullptr);
+  EXPECT_EQ(d.Edition(2018).size(), 2u);
+  // No year: every edition, Find gives the latest entry, AllEditions all of them.
+  EXPECT_EQ(d.Edition(std::nullopt).size(), 4u);
+  EXPECT_EQ(d.Find("210")->name, "卫生健康支出");
+  ASSERT_EQ(d.AllEditions("210").size(), 2u);
+  EXPECT_EQ(d.AllEditions("210")[1]->name, "医疗卫生与计划生育支出");
+  EXPECT_EQ(d.AllEditions("210")[1]->first_year, 2017);
+  EXPECT_EQ(d.AllEditions("210")[1]->last_year, 2018);
+  EXPECT_EQ(d.FindByName("医疗卫生与计划生育支出").size(), 1u);
+  // Overlapping spans of one code and spans that are not years are refused.
+  const std::string head = "system\tcode\tname\tlevel\tparent\teditions\tcertainty\n";
+  EXPECT_THROW(CodeDictionary::FromString(head + "function\t210\ta\t类\t\t2017-2019\tsure\n" +
+                                          "function\t210\tb\t类\t\t2019-2025\tsure\n"),
+               std::runtime_error);
+  EXPECT_THROW(CodeDictionary::FromString(head + "function\t210\ta\t类\t\t2019-2017\tsure\n"),
+               std::runtime_error);
+  EXPECT_THROW(CodeDictionary::FromString(head + "function\t210\ta\t类\t\tall\tsure\n"),
+               std::runtime_error);
+}
+
+// The shipped dictionary: the changes of the 2018 and 2019 editions are there, and every code
+// has one entry in every year from 2017 on at most.
+TEST(CodeDictionary, ShippedEditionsCoverTheChanges) {
+  const CodeDictionary& d = Dict();
+  EXPECT_EQ(d.Edition(2017).Find("30311")->name, "住房公积金");
+  EXPECT_EQ(d.Edition(2018).Find("30311")->name, "代缴社会保险费");
+  EXPECT_EQ(d.Edition(2017).Find("30113"), nullptr);
+  EXPECT_EQ(d.Edition(2018).Find("220")->name, "国土海洋气象等支出");
+  EXPECT_EQ(d.Edition(2020).Find("21305")->name, "扶贫");
+  EXPECT_EQ(d.Edition(2022).Find("21305")->name, "巩固脱贫攻坚成果衔接乡村振兴");
+  EXPECT_EQ(d.Edition(2018).Find("224"), nullptr);
+  EXPECT_NE(d.Edition(2018).Find("20115"), nullptr);
+  EXPECT_EQ(d.Edition(2024).Find("20115"), nullptr);
+  EXPECT_EQ(d.Edition(2017).Find("50101"), nullptr);  // 政府预算支出经济分类 began in 2018
+  // Most of the list is the same in every edition.
+  EXPECT_GT(d.Edition(2017).size(), 1600u);
+  EXPECT_GT(d.Edition(2025).size(), 1800u);
+}
+
 }  // namespace
 }  // namespace juesuan

@@ -254,5 +254,31 @@ TEST(GridDetector, TextLinesOutsideGrids) {
   EXPECT_NEAR(lines[1].x, 300, 10);
 }
 
+// A column rule the scan erased over a whole cell edge is restored where the rows beside it
+// prove it: in a body row (rules above and below), and in the first row of a grid when the two
+// rows below are plain body rows (the top row of a continuation page: 210 | 11 | 01). A merged
+// cell with text on one side only stays merged. (Glyphs as thin as a rule, such as "1", are not
+// counted as text on either side.)
+TEST(GridDetector, ErasedColumnRuleIsRestoredWhereTheRowsBesideProveIt) {
+  const std::vector<int> ys = {400, 500, 600, 700, 800, 900, 1000};
+  cv::Mat page = BlankPage();
+  DrawTable(page, kXs, ys, Layout(6, 4, {}));
+  auto erase_and_write = [&](int r, const char* left, const char* right) {
+    page(cv::Rect(kXs[2] - 6, ys[r] + 5, 13, ys[r + 1] - ys[r] - 10)).setTo(255);
+    if (*left)
+      cv::putText(page, left, {kXs[2] - 120, ys[r] + 65}, cv::FONT_HERSHEY_SIMPLEX, 1.4, 0, 3);
+    if (*right)
+      cv::putText(page, right, {kXs[2] + 40, ys[r] + 65}, cv::FONT_HERSHEY_SIMPLEX, 1.4, 0, 3);
+  };
+  erase_and_write(0, "25", "03");  // first row: restored (rows 1 and 2 are plain)
+  erase_and_write(3, "25", "03");  // body row: restored
+  erase_and_write(5, "", "60");    // text on one side: merged
+  auto grids = Detect(page);
+  ASSERT_EQ(grids.size(), 1u);
+  ASSERT_EQ(grids[0].n_rows(), 6);
+  ASSERT_EQ(grids[0].n_cols(), 4);
+  EXPECT_EQ(Spans(grids[0]), Spans(Layout(6, 4, {{5, 1, 1, 2}})));
+}
+
 }  // namespace
 }  // namespace juesuan

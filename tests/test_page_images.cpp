@@ -376,5 +376,56 @@ TEST(PageImages, PagesOfAFolderAreOneDocument) {
   EXPECT_NE(r.err.find("no page images"), std::string::npos) << r.err;
 }
 
+// In a batch, a folder of page images named by --pages-of (or by a manifest line
+// "--pages-of DIR") is one document, output <folder name>.json, resumed like any input.
+TEST(PageImages, BatchReadsFoldersOfPagesAsDocuments) {
+  TempDir tmp;
+  fs::create_directories(tmp / "scans/doc17");
+  fs::create_directories(tmp / "listed/blank_pages");
+  fs::create_directories(tmp / "empty");
+  const std::string first = Encode(ToPix(ScanPages()[0], 200).get(), IFF_PNG);
+  const std::string second = Encode(ToPix(ScanPages()[1], 200).get(), IFF_PNG);
+  WriteFile(tmp / "scans/doc17/x_p10.png", second);
+  WriteFile(tmp / "scans/doc17/x_p2.png", first);
+  const std::string blank =
+      Encode(ToPix(cv::Mat(300, 400, CV_8UC1, cv::Scalar(255)), 150).get(), IFF_PNG);
+  WriteFile(tmp / "listed/blank_pages/p1.png", blank);
+  WriteFile(tmp / "listed/blank_pages/p2.png", blank);
+  WriteFile(tmp / "listed/list.txt", "# page folders\n--pages-of blank_pages\n--pages-of ../empty\n");
+  const std::vector<std::string> args = {"batch", (tmp / "listed/list.txt").string(),
+                                         "--pages-of", (tmp / "scans/doc17/").string(),
+                                         "-o", (tmp / "out").string(), "--quiet"};
+  auto r = RunCli(args);
+  EXPECT_EQ(r.exit_code, 4) << r.err;  // the empty folder
+  ASSERT_TRUE(fs::exists(tmp / "out/doc17.json"));
+  const json doc = json::parse(ReadAll(tmp / "out/doc17.json"));
+  EXPECT_EQ(doc["source"]["pages"], 2);
+  EXPECT_EQ(doc["source"]["sha256"], Sha256Hex(first + second));
+  const json pdf = CachedExtraction("scan_tables.pdf");
+  ASSERT_EQ(doc["tables"].size(), pdf["tables"].size());
+  EXPECT_EQ(TableText(doc["tables"][0]), TableText(pdf["tables"][0]));
+  ASSERT_TRUE(fs::exists(tmp / "out/blank_pages.json"));
+  EXPECT_EQ(json::parse(ReadAll(tmp / "out/blank_pages.json"))["source"]["pages"], 2);
+  const std::string errors = ReadAll(tmp / "out/_errors.jsonl");
+  EXPECT_NE(errors.find("no page images"), std::string::npos) << errors;
+  EXPECT_EQ(json::parse(ReadAll(tmp / "out/_summary.json"))["done"], 2);
+
+  r = RunCli(args);  // resume: both documents up to date (sha256 over their pages)
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(json::parse(ReadAll(tmp / "out/_summary.json"))["skipped"], 2);
+  // A changed page makes its folder's document due again.
+  WriteFile(tmp / "listed/blank_pages/p3.png", blank);
+  r = RunCli(args);
+  const json summary = json::parse(ReadAll(tmp / "out/_summary.json"));
+  EXPECT_EQ(summary["skipped"], 1);
+  EXPECT_EQ(summary["done"], 1);
+  EXPECT_EQ(json::parse(ReadAll(tmp / "out/blank_pages.json"))["source"]["pages"], 3);
+  // A --pages-of that does not exist is a usage error, like a missing INPUT.
+  EXPECT_EQ(RunCli({"batch", "--pages-of", (tmp / "nowhere").string(), "-o",
+                    (tmp / "out2").string(), "--quiet"})
+                .exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace juesuan

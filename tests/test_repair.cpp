@@ -700,5 +700,79 @@ TEST(Quality, AVerticalBarInAnOcrReadingIsFlagged) {
   EXPECT_EQ(std::find(exact.begin(), exact.end(), "rule_in_text"), exact.end());
 }
 
+// The document's year picks the dictionary's edition: a code of that year's list printed with
+// its name then is right, and a code of another edition is kept and flagged, never turned into
+// a code of the document's year.
+Table EconomicTable(const std::string& year, std::vector<std::vector<std::string>> body) {
+  std::vector<std::vector<std::string>> rows{{"经济分类科目编码", "科目名称", "决算数"}};
+  rows.insert(rows.end(), body.begin(), body.end());
+  return testing::MakeTable("06", year + "年一般公共预算财政拨款基本支出决算明细表", rows, 1);
+}
+
+TEST(Repairer, KeepsCodesOfTheDocumentYearsEdition) {
+  const std::vector<std::vector<std::string>> body{{"303", "对个人和家庭的补助", "5.00"},
+                                                   {"30302", "退休费", "2.00"},
+                                                   {"30311", "住房公积金", "3.00"}};
+  // 2017: 30311 was 住房公积金 (it moved to 30113 in the 2018 reform): nothing to repair.
+  Table old = EconomicTable("2017", body);
+  old.kind = ClassifyTable(old, testing::Catalogue());
+  std::vector<std::string> warnings;
+  auto repairs = Repairer(Dict(), testing::Catalogue(), 2017).repair(old, 0, &warnings);
+  for (const auto& r : repairs) EXPECT_NE(r.field, "code") << r.before << " -> " << r.after;
+  EXPECT_EQ(testing::CellRC(old, 3, 0)->text, "30311");
+  EXPECT_EQ(testing::CellRC(old, 3, 1)->text, "住房公积金");
+  EXPECT_TRUE(testing::CellRC(old, 3, 0)->flags.empty());
+  // 2024: 30311 is 代缴社会保险费; the name printed is the 2017 one. The code is kept as read
+  // and flagged (an older list, or a misprint: a person decides), not rewritten to 30113.
+  Table now = EconomicTable("2024", body);
+  now.kind = ClassifyTable(now, testing::Catalogue());
+  warnings.clear();
+  repairs = Repairer(Dict(), testing::Catalogue(), 2024).repair(now, 0, &warnings);
+  for (const auto& r : repairs) EXPECT_NE(r.field, "code") << r.before << " -> " << r.after;
+  EXPECT_EQ(testing::CellRC(now, 3, 0)->text, "30311");
+  EXPECT_EQ(testing::CellRC(now, 3, 1)->text, "住房公积金");
+  EXPECT_TRUE(testing::CellRC(now, 3, 0)->flags.empty());
+  EXPECT_EQ(testing::CellRC(now, 3, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("30311's name in the 2017 editions"), std::string::npos) << warnings[0];
+  // A renamed 类 printed with its older name in an older document is right; with no year at all
+  // either name is.
+  for (std::optional<int> year : {std::optional<int>(2018), std::optional<int>()}) {
+    Table f = testing::MakeTable("04", "一般公共预算财政拨款支出决算表",
+                                 {{"科目编码", "科目名称", "合计"},
+                                  {"220", "国土海洋气象等支出", "9.00"},
+                                  {"22001", "国土资源事务", "9.00"}},
+                                 1);
+    f.kind = ClassifyTable(f, testing::Catalogue());
+    warnings.clear();
+    repairs = Repairer(Dict(), testing::Catalogue(), year).repair(f, 0, &warnings);
+    EXPECT_TRUE(repairs.empty()) << repairs[0].after;
+    EXPECT_TRUE(warnings.empty()) << warnings[0];
+    EXPECT_EQ(testing::CellRC(f, 1, 1)->text, "国土海洋气象等支出");
+  }
+}
+
+TEST(Repairer, RetiredFunctionCodeIsFlaggedNotRepaired) {
+  Table t = testing::MakeTable("04", "2024年一般公共预算财政拨款支出决算表",
+                               {{"科目编码", "科目名称", "合计"},
+                                {"201", "一般公共服务支出", "9.00"},
+                                {"20115", "工商行政管理事务", "9.00"},
+                                {"2011501", "行政运行", "9.00"}},
+                               1);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  std::vector<std::string> warnings;
+  auto repairs = Repairer(Dict(), testing::Catalogue(), 2024).repair(t, 0, &warnings);
+  for (const auto& r : repairs) EXPECT_NE(r.field, "code") << r.before << " -> " << r.after;
+  EXPECT_EQ(testing::CellRC(t, 2, 0)->text, "20115");
+  EXPECT_EQ(testing::CellRC(t, 2, 0)->flags, std::vector<std::string>{"code_other_edition"});
+  // In a 2018 document the same rows are the list of the year.
+  Table u = t;
+  for (auto& c : u.cells) c.flags.clear();
+  u.title = "2018年一般公共预算财政拨款支出决算表";
+  repairs = Repairer(Dict(), testing::Catalogue(), 2018).repair(u, 0, &warnings);
+  EXPECT_TRUE(repairs.empty());
+  EXPECT_TRUE(testing::CellRC(u, 2, 0)->flags.empty());
+}
+
 }  // namespace
 }  // namespace juesuan

@@ -442,13 +442,41 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
   // A second look at missing column separators: one that is present in the rows above and
   // below, with text on both sides and none across it, was erased by the scan (a merged body
   // cell has text across, or on one side only).
-  for (int r = 1; r + 1 < R; ++r)
+  // The first and last rows of a grid have no row on one side. There the two rows on the other
+  // side must be plain body rows (every separator drawn, no merged cell), and the separator the
+  // only one missing in its row, which merges with no row: the top body row of a continuation
+  // page (210 | 11 | 01) lost its rule; a header row that spreads "收    入" over merged
+  // columns misses several, or spans rows.
+  auto missing_in_row = [&](int r) {
+    int n = 0;
+    for (int c = 0; c + 1 < C; ++c) n += !s.v[r * C + c];
+    return n;
+  };
+  auto rule_below_complete = [&](int r) {  // between rows r and r + 1
+    for (int c = 0; c < C; ++c)
+      if (!s.h[r * C + c]) return false;
+    return true;
+  };
+  auto plain_pair = [&](int r0) {  // rows r0 and r0 + 1, and the rule between them
+    return r0 >= 0 && r0 + 1 < R && missing_in_row(r0) == 0 && missing_in_row(r0 + 1) == 0 &&
+           rule_below_complete(r0);
+  };
+  auto edge_row_ok = [&](int r) {
+    if (R < 4 || missing_in_row(r) != 1) return false;
+    return r == 0 ? rule_below_complete(0) && plain_pair(1)
+                  : rule_below_complete(r - 1) && plain_pair(r - 2);
+  };
+  for (int r = 0; r < R; ++r) {
+    const bool edge = r == 0 || r + 1 == R;
+    if (edge && !edge_row_ok(r)) continue;
     for (int c = 0; c + 1 < C; ++c) {
-      if (s.v[r * C + c] || !s.v[(r - 1) * C + c] || !s.v[(r + 1) * C + c]) continue;
+      if (s.v[r * C + c]) continue;
+      if (!edge && (!s.v[(r - 1) * C + c] || !s.v[(r + 1) * C + c])) continue;
       TextAcross t = TextAround(bin, true, g.xs[c + 1], g.ys[r] + m, g.ys[r + 1] - m, g.xs[c] + m,
                                 g.xs[c + 2] - m, p.max_thick);
       if (!t.crossing && t.before && t.after) s.v[r * C + c] = 1;
     }
+  }
   return s;
 }
 

@@ -1,11 +1,29 @@
 #include "stages/repair/code_dictionary.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
 #include "stages/common/model_files.h"
 
 namespace juesuan {
+
+namespace {
+
+// "2017-2025" -> 2017, 2025; "2025" -> 2025, 2025.
+bool ParseYears(const std::string& s, int& first, int& last) {
+  auto year = [](const std::string& y, int& out) {
+    if (y.size() != 4 || !std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    out = std::stoi(y);
+    return true;
+  };
+  const size_t dash = s.find('-');
+  if (dash == std::string::npos) return year(s, first) && year(s, last);
+  return year(s.substr(0, dash), first) && year(s.substr(dash + 1), last) && first <= last;
+}
+
+}  // namespace
 
 CodeDictionary::CodeDictionary(const std::string& path) {
   Parse(ReadModelFile(path, "subject-code dictionary"), path);
@@ -24,6 +42,7 @@ void CodeDictionary::Parse(const std::string& text, const std::string& origin) {
   std::string line;
   int n = 0;
   bool header = false;
+  std::unordered_map<std::string, std::vector<size_t>> rows_of;  // code -> its rows so far
   while (std::getline(in, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -54,15 +73,66 @@ void CodeDictionary::Parse(const std::string& text, const std::string& origin) {
     e.level = f[3];
     e.parent = f[4];
     e.editions = f[5];
+    if (!ParseYears(e.editions, e.first_year, e.last_year))
+      throw std::runtime_error(origin + ":" + std::to_string(n) + ": editions '" + e.editions +
+                               "' is not a year or a span of years (2017-2025)");
     e.sure = f[6] != "unsure";
-    if (by_code_.count(e.code)) continue;  // first wins
-    by_code_[e.code] = entries_.size();
+    for (size_t i : rows_of[e.code])
+      if (const CodeEntry& o = entries_[i];
+          o.first_year <= e.last_year && e.first_year <= o.last_year)
+        throw std::runtime_error(origin + ":" + std::to_string(n) + ": code " + e.code +
+                                 " is listed twice for the years " + o.editions + " and " +
+                                 e.editions);
+    rows_of[e.code].push_back(entries_.size());
     entries_.push_back(std::move(e));
   }
+  Index();
+  BuildEditions();
+}
+
+void CodeDictionary::Index() {
   for (size_t i = 0; i < entries_.size(); ++i) {
-    children_[entries_[i].parent].push_back(i);
-    by_name_[entries_[i].name].push_back(i);
+    const CodeEntry& e = entries_[i];
+    auto [it, added] = by_code_.emplace(e.code, i);
+    if (!added && entries_[it->second].last_year < e.last_year) it->second = i;
+    all_by_code_[e.code].push_back(i);
+    children_[e.parent].push_back(i);
+    by_name_[e.name].push_back(i);
   }
+  for (auto& [code, list] : all_by_code_)
+    std::sort(list.begin(), list.end(),
+              [&](size_t a, size_t b) { return entries_[a].last_year > entries_[b].last_year; });
+}
+
+// One dictionary per year from the first edition to the last; few years, small lists.
+void CodeDictionary::BuildEditions() {
+  if (entries_.empty()) return;
+  int first = entries_[0].first_year, last = entries_[0].last_year;
+  for (const CodeEntry& e : entries_) {
+    first = std::min(first, e.first_year);
+    last = std::max(last, e.last_year);
+  }
+  first_edition_ = first;
+  for (int year = first; year <= last; ++year) {
+    auto edition = std::make_shared<CodeDictionary>();
+    for (const CodeEntry& e : entries_)
+      if (e.ValidIn(year)) edition->entries_.push_back(e);
+    edition->Index();
+    editions_.push_back(std::move(edition));
+  }
+}
+
+const CodeDictionary& CodeDictionary::Edition(std::optional<int> year) const {
+  if (!year || editions_.empty()) return *this;
+  const int i = std::clamp(*year - first_edition_, 0, static_cast<int>(editions_.size()) - 1);
+  return *editions_[i];
+}
+
+std::vector<const CodeEntry*> CodeDictionary::AllEditions(const std::string& code) const {
+  std::vector<const CodeEntry*> out;
+  if (auto it = all_by_code_.find(code); it != all_by_code_.end())
+    for (size_t i : it->second) out.push_back(&entries_[i]);
+  return out;
 }
 
 const CodeEntry* CodeDictionary::Find(const std::string& code) const {

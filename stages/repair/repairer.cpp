@@ -265,6 +265,12 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read,
   CodeReading in{read, StripSpaces(name), prev, next, economic};
   in.cur = dict_.Find(read);
   in.cur_ok = in.Allowed(in.cur);
+  // A code of another edition, printed with that edition's name (or no name), is what the
+  // document printed: an older list, not a misread of a code of this year's list.
+  if (!in.cur_ok) {
+    const CodeEntry* other = OtherEdition(read, name);
+    if (other && in.Allowed(other)) return std::nullopt;
+  }
   in.context_ok = !in.cur_ok || in.ParentFits(in.cur);
   if (in.cur_ok && in.context_ok && (in.pname.empty() || in.NameDistance(in.cur) <= 0.34))
     return std::nullopt;
@@ -273,6 +279,15 @@ std::optional<Repairer::CodeFix> Repairer::RepairCode(const std::string& read,
   if (auto fix = CodeByPrintedName(in, cands)) return fix;
   if (in.cur_ok) return std::nullopt;
   return CodeByNeighbours(in, cands);
+}
+
+const CodeEntry* Repairer::OtherEdition(const std::string& code,
+                                        const std::string& printed_name) const {
+  if (&all_editions_ == &dict_) return nullptr;
+  const std::string p = StripSpaces(printed_name);
+  for (const CodeEntry* e : all_editions_.AllEditions(code))
+    if (p.empty() || NormalisedConfusionDistance(p, e->name) <= 0.34) return e;
+  return nullptr;
 }
 
 std::optional<std::string> Repairer::RepairName(const std::string& code, const std::string& printed,
@@ -284,6 +299,16 @@ std::optional<std::string> Repairer::RepairName(const std::string& code, const s
   if (p.empty() || p == e->name || FoldEqual(p, e->name)) return std::nullopt;
   double d = ConfusionDistance(printed, e->name);
   if (distance) *distance = d;
+  // The name of this code in another edition (220 国土海洋气象等支出 until 2018), or nearer to
+  // it than to this one: what the document printed, not a misreading of this edition's name.
+  // With no year to choose an edition, every edition's name is right.
+  const bool any_edition = &all_editions_ == &dict_;
+  for (const CodeEntry* other : all_editions_.AllEditions(code))
+    if (other->name != e->name && (FoldEqual(p, other->name) ||
+                                   ConfusionDistance(printed, other->name) < d)) {
+      if (far) *far = !(any_edition && FoldEqual(p, other->name));
+      return std::nullopt;
+    }
   double n = static_cast<double>(std::max(U32Length(p), U32Length(e->name)));
   double limit = e->sure ? std::max(params_.name_distance, params_.name_distance_per_char * n)
                          : params_.name_distance;
@@ -774,6 +799,13 @@ void TablePass::CodeRow(const CodeColumn& g, Cell& code_cell, std::string& clean
   const std::string code = clean + parts;
   const CodeEntry* e = dict_.Find(code);
   if (!InSystem(e, economic_)) {
+    if (const CodeEntry* other = repairer_.OtherEdition(code, name); InSystem(other, economic_)) {
+      Warn(code_cell, "code_other_edition",
+           "code " + code + " is " + other->name + " in the " + other->editions +
+               " editions of the dictionary, not in the list of the document's year; kept as "
+               "read");
+      return;
+    }
     Warn(code_cell, "not_in_dictionary",
          "code " + code + " is not in the " + std::string(economic_ ? "economic" : "function") +
              " classification dictionary; kept as read");
@@ -898,9 +930,13 @@ bool TablePass::NameCell(Cell& name_cell, const std::string& code, const CodeEnt
            std::min(max_confidence,
                     !e.sure || length_differs ? 0.7 : (d <= params_.name_distance ? 0.95 : 0.85)));
   } else if (far) {
+    std::string older;
+    for (const CodeEntry* other : repairer_.AllEditionsOf(code))
+      if (other->name != e.name && FoldEqual(StripSpaces(name_cell.text), other->name))
+        older = " (it is " + code + "'s name in the " + other->editions + " editions)";
     Warn(name_cell, "dictionary_mismatch",
          "name '" + name_cell.text + "' differs from the dictionary name of " + code + " '" +
-             e.name + "'; kept as read");
+             e.name + "' for the document's year" + older + "; kept as read");
   } else if (max_confidence >= 1.0 && e.sure) {
     // The code and the name, read apart, agree with the dictionary: each proves the other.
     Confirmed(name_cell);

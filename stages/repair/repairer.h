@@ -61,10 +61,16 @@ class Repairer {
     double name_distance = 0.65, name_distance_per_char = 0.25, name_max_ratio = 0.34;
   };
 
+  // `year`: the document's year. Codes and names are judged against that year's edition of the
+  // dictionary; a code of another edition is kept as read and flagged, never "repaired" into
+  // a code of this year's list. No year: every edition at once.
   Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue)
       : Repairer(dict, catalogue, Params{}) {}
-  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue, const Params& params)
-      : dict_(dict), catalogue_(catalogue), params_(params) {}
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue, std::optional<int> year)
+      : Repairer(dict, catalogue, Params{}, year) {}
+  Repairer(const CodeDictionary& dict, const TableCatalogue& catalogue, const Params& params,
+           std::optional<int> year = std::nullopt)
+      : dict_(dict.Edition(year)), all_editions_(dict), catalogue_(catalogue), params_(params) {}
 
   // Repairs `t` in place (t.kind should already be set; "unknown" is fine). `table_index` is
   // recorded in the repairs; warnings (unknown codes/names, unreadable amounts) are appended to
@@ -73,6 +79,13 @@ class Repairer {
                              std::vector<std::string>* warnings = nullptr) const;
 
   // --- parts, public for tests ---
+  // An entry of `code` in another edition than the document's whose name the printed one
+  // matches (or nothing is printed); nullptr when none.
+  const CodeEntry* OtherEdition(const std::string& code, const std::string& printed_name) const;
+  std::vector<const CodeEntry*> AllEditionsOf(const std::string& code) const {
+    return all_editions_.AllEditions(code);
+  }
+
   struct CodeFix {
     std::string code, reason;
     double confidence = 0;
@@ -106,7 +119,8 @@ class Repairer {
                                               CodeSystem system = CodeSystem::kFunction) const;
 
  private:
-  const CodeDictionary& dict_;
+  const CodeDictionary& dict_;          // the document year's edition
+  const CodeDictionary& all_editions_;  // every edition
   const TableCatalogue& catalogue_;
   Params params_;
 };
