@@ -556,6 +556,25 @@ std::string RecordLines(const nlohmann::json& doc, const std::string& relative) 
                                                  {"flags", Field(v, "flags")}});
       }
   }
+  // The prose's facts: one line per number, with the same document keys and a "fact" key that
+  // value lines do not have (README "Narrative facts").
+  for (const auto& f : Elements(Field(doc, "facts")))
+    for (const auto& n : Elements(Field(f, "numbers")))
+      lines += JsonLine(nlohmann::ordered_json{{"sha256", sha256},
+                                               {"document", relative},
+                                               {"department", Field(disclosure, "department")},
+                                               {"year", Field(disclosure, "year")},
+                                               {"unit", Field(n, "unit")},
+                                               {"fact", Field(f, "index")},
+                                               {"fact_kind", Field(f, "kind")},
+                                               {"subject_code", Field(Field(f, "subject"), "code")},
+                                               {"subject_name", Field(Field(f, "subject"), "name")},
+                                               {"page", Field(f, "page")},
+                                               {"role", Field(n, "role")},
+                                               {"value", Field(n, "value")},
+                                               {"text", Field(n, "text")},
+                                               {"flags", Field(f, "flags")},
+                                               {"sentence", Field(f, "sentence")}});
   return lines;
 }
 

@@ -126,6 +126,28 @@ struct PageResult {
   std::vector<std::pair<std::string, double>> stage_seconds;  // rasterise, prepare, find grids, ocr
 };
 
+// One number of a narrative fact, as printed ("307.82" 万元 as the fact's `amount`).
+struct FactNumber {
+  // amount | budget_initial | budget_full | final | rate_initial | rate_full | rate | share |
+  // prior (last year's) | change | change_pct | count | score (see models/fact_kinds.json)
+  std::string role;
+  std::string text;  // the digits as printed; "0" for a 无 / 未发生 / 持平 statement
+  std::string unit;  // 万元 | 元 | 亿元 | % | 个 | 辆 | 台（套） | 人次 | 分 …
+};
+
+// One statement of the prose (情况说明): what it is about and the numbers it gives.
+struct Fact {
+  std::string kind;  // a kind of models/fact_kinds.json
+  std::string subject_code;  // the 科目 the sentence names ("2010350"), else ""
+  std::string subject_name;  // as printed ("一般公共服务支出（类）…事业运行（项）"), else ""
+  std::vector<FactNumber> numbers;
+  int page = 0;          // where the sentence begins
+  std::string sentence;  // the sentence(s) as printed, spaces next to Han removed
+  // stated_none (无 / 未发生: value 0), unchanged (持平), subject_not_in_dictionary,
+  // check_failed, low_confidence (OCR)
+  std::vector<std::string> flags;
+};
+
 struct Document {
   std::string file;
   std::string sha256;
@@ -142,6 +164,7 @@ struct Document {
   std::vector<Table> tables;
   std::vector<Repair> repairs;  // every change made after reading, with before/after/why
   std::vector<Check> checks;    // every arithmetic check, with its status
+  std::vector<Fact> facts;      // the narrative facts, in reading order (stages/facts)
   std::vector<std::string> warnings;
 };
 

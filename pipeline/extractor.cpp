@@ -17,7 +17,8 @@ struct Extractor::Impl {
       : options(std::move(o)),
         engines(options.ocr),
         dictionary(CodeDictionary::DefaultPath()),
-        catalogue(TableCatalogue::DefaultPath()) {
+        catalogue(TableCatalogue::DefaultPath()),
+        facts(FactCatalogue::DefaultPath()) {
     // Fail early (and with a clear message) when a model or the page renderer is missing.
     engines.local();
     RenderWorkerPath();
@@ -26,6 +27,7 @@ struct Extractor::Impl {
   OcrEngines engines;
   const CodeDictionary dictionary;
   const TableCatalogue catalogue;
+  const FactCatalogue facts;
 };
 
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -68,6 +70,7 @@ void Extractor::extract_many(const std::vector<std::string>& paths,
   GraphContext context{
       options, impl_->dictionary, impl_->catalogue, impl_->engines, ConfigHash(options),
       stop,    on_finished,       on_page};
+  context.facts = &impl_->facts;
   RunExtractGraph(paths, context, threads);
 }
 

@@ -462,11 +462,11 @@ int Review(const std::vector<std::string>& args) {
 
 // Reports each file as soon as it is checked; the exit code is the worst verdict.
 int ValidateFiles(const std::vector<std::string>& files, bool as_json,
-                  const juesuan::TableCatalogue& catalogue) {
+                  const juesuan::TableCatalogue& catalogue, const juesuan::FactCatalogue& facts) {
   juesuan::Verdict worst = juesuan::Verdict::kValid;
   nlohmann::json reports = nlohmann::json::array();
   for (const auto& file : files) {
-    const juesuan::ValidationReport report = juesuan::ValidateFile(file, catalogue);
+    const juesuan::ValidationReport report = juesuan::ValidateFile(file, catalogue, &facts);
     worst = std::max(worst, report.verdict);
     if (as_json) {
       reports.push_back(juesuan::ReportJson(report));
@@ -503,7 +503,8 @@ int Validate(const std::vector<std::string>& args) {
   if (files.empty()) return Usage("validate needs at least one JSON file");
   try {
     const juesuan::TableCatalogue catalogue(juesuan::TableCatalogue::DefaultPath());
-    return ValidateFiles(files, as_json, catalogue);
+    const juesuan::FactCatalogue facts(juesuan::FactCatalogue::DefaultPath());
+    return ValidateFiles(files, as_json, catalogue, facts);
   } catch (const std::exception& e) {
     std::cerr << "juesuan: internal error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kInternal);

@@ -16,6 +16,7 @@
 #include "stages/common/cancel.h"
 #include "stages/common/errors.h"
 #include "stages/emit/debug_image.h"
+#include "stages/facts/facts.h"
 #include "stages/grid/grid_detector.h"
 #include "stages/prepare/page_preparer.h"
 #include "stages/rasterise/page_images.h"
@@ -340,11 +341,10 @@ struct ReadCells {
       TableReader reader(ocr, p.result.dpi);
       for (const auto& grid : p.grids)
         p.result.tables.push_back({grid, reader.read_grid(p.gray, p.binary, grid, p.index + 1)});
-      // Loose text is read only around tables (titles, units, notes); narrative pages are
-      // skipped.
-      if (!p.grids.empty())
-        p.result.lines = reader.read_lines(
-            p.gray, GridDetector(p.result.dpi).text_lines_outside(p.binary, p.grids));
+      // Loose text: titles, units and notes around tables, and the prose of narrative pages
+      // (stages/facts reads its facts), line by line in reading order.
+      p.result.lines = reader.read_lines(
+          p.gray, GridDetector(p.result.dpi).text_lines_outside(p.binary, p.grids));
     });
     const std::string& dir = ctx.options.debug_dir;
     if (!dir.empty() && !p.gray.empty() && !p.failed)
@@ -418,6 +418,9 @@ struct CheckDocument {
       else
         ClassifyAndCheckAsRead(doc, ctx.catalogue, doc.checks);
     });
+    if (ctx.facts)  // the prose's facts, checked against the checked tables
+      RunDocumentStage(*state, "facts",
+                       [&] { ReadNarrativeFacts(doc, ctx.dictionary, *ctx.facts); });
     return state;
   }
 };

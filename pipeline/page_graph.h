@@ -19,6 +19,7 @@
 
 #include "pipeline/extractor.h"
 #include "stages/classify/table_classifier.h"
+#include "stages/facts/fact_catalogue.h"
 #include "stages/read/cell_ocr.h"
 #include "stages/repair/code_dictionary.h"
 
@@ -49,6 +50,7 @@ struct GraphContext {
   // and turns a throw into a failed Outcome of that input).
   std::function<void(Outcome&&)> report;
   std::function<void()> on_page;  // optional, after every page
+  const FactCatalogue* facts = nullptr;  // the narrative facts' catalogue; none: no facts read
 };
 
 // Runs `paths` through the graph on `threads` threads; returns when every started document is

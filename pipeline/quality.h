@@ -29,6 +29,14 @@ struct CheckCell {
   int coef = 1;
 };
 
+// One number of a narrative fact that takes part in a check (role: the FactNumber's role).
+struct CheckFact {
+  int fact = -1;  // index into Document::facts
+  std::string role;
+  int side = 1;
+  int coef = 1;
+};
+
 // One arithmetic identity evaluated on the document. Amounts are exact integer cents (0.01 of
 // the table unit); difference = actual - expected.
 struct Check {
@@ -38,6 +46,7 @@ struct Check {
   std::vector<int> tables;                // indices into Document::tables
   std::vector<std::string> table_labels;  // printed numbers ("02") or "#<index>"
   std::vector<CheckCell> cells;
+  std::vector<CheckFact> facts;  // narrative operands (stages/facts); empty for table checks
   int64_t expected = 0, actual = 0, difference = 0;  // cents
   int64_t tolerance = 0;                             // cents allowed for independent rounding
   std::string status;                                // "pass", "fail", "warning"

@@ -10,6 +10,7 @@
 #include "stages/common/amount.h"
 #include "stages/emit/json_input.h"
 #include "stages/emit/json_output.h"
+#include "stages/facts/facts.h"
 #include "stages/records/records.h"
 
 namespace juesuan {
@@ -93,9 +94,10 @@ std::vector<RecordMismatch> CompareRecords(Document& doc, const json& file,
 
 // The checks whose entry differs between the file and the re-run, in the re-run's order, then
 // those the re-run no longer makes.
-std::vector<CheckChange> ChangedChecks(const json& in_file, const json& now) {
+std::vector<CheckChange> ChangedChecks(const json& in_file, const json& now, bool with_facts) {
   std::map<std::string, const json*> file_by_id;
-  for (const auto& c : in_file) file_by_id[c["id"].get<std::string>()] = &c;
+  for (const auto& c : in_file)
+    if (with_facts || !c.contains("facts")) file_by_id[c["id"].get<std::string>()] = &c;
   std::vector<CheckChange> out;
   for (const auto& c : now) {
     const std::string id = c["id"].get<std::string>();
@@ -120,7 +122,8 @@ bool AnyFails(const std::vector<Check>& checks) {
 
 }  // namespace
 
-ValidationReport ValidateJson(const json& doc, const TableCatalogue& catalogue) {
+ValidationReport ValidateJson(const json& doc, const TableCatalogue& catalogue,
+                              const FactCatalogue* facts) {
   ValidationReport report;
   report.schema_errors = SchemaErrors(doc);
   Document parsed;
@@ -138,13 +141,19 @@ ValidationReport ValidateJson(const json& doc, const TableCatalogue& catalogue) 
   report.record_mismatches = CompareRecords(parsed, doc, catalogue);
   // The cells as they stand: no repair, the same checker as the extraction's last check.
   report.checks = Checker(catalogue).check(parsed);
-  report.changed_checks = ChangedChecks(doc["checks"], QualityJson({}, report.checks)["checks"]);
+  if (facts) {
+    std::vector<Check> fact_checks = CheckNarrativeFacts(parsed, *facts);
+    report.checks.insert(report.checks.end(), fact_checks.begin(), fact_checks.end());
+  }
+  report.changed_checks =
+      ChangedChecks(doc["checks"], QualityJson({}, report.checks)["checks"], facts != nullptr);
   if (AnyFails(report.checks) || !report.record_mismatches.empty())
     report.verdict = Verdict::kChecksFailed;
   return report;
 }
 
-ValidationReport ValidateFile(const std::string& path, const TableCatalogue& catalogue) {
+ValidationReport ValidateFile(const std::string& path, const TableCatalogue& catalogue,
+                              const FactCatalogue* facts) {
   ValidationReport report;
   std::ifstream in(path, std::ios::binary);
   json doc;
@@ -162,7 +171,7 @@ ValidationReport ValidateFile(const std::string& path, const TableCatalogue& cat
     report.verdict = Verdict::kUnreadable;
     return report;
   }
-  report = ValidateJson(doc, catalogue);
+  report = ValidateJson(doc, catalogue, facts);
   report.file = path;
   return report;
 }

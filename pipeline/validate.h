@@ -24,6 +24,7 @@
 #include "stages/classify/table_classifier.h"
 #include "stages/common/errors.h"
 #include "stages/emit/json_schema.h"
+#include "stages/facts/fact_catalogue.h"
 
 namespace juesuan {
 
@@ -55,10 +56,14 @@ struct ValidationReport {
   std::vector<CheckChange> changed_checks;  // informational: a correction changes results
 };
 
-// Checks one file; never throws for anything the file holds.
-ValidationReport ValidateFile(const std::string& path, const TableCatalogue& catalogue);
+// Checks one file; never throws for anything the file holds. With the fact catalogue, the checks
+// of the narrative facts are re-run too; without it, the file's fact checks (those with `facts`
+// operands) are neither re-run nor compared.
+ValidationReport ValidateFile(const std::string& path, const TableCatalogue& catalogue,
+                              const FactCatalogue* facts = nullptr);
 // The same on a parsed document (report.file stays empty).
-ValidationReport ValidateJson(const nlohmann::json& doc, const TableCatalogue& catalogue);
+ValidationReport ValidateJson(const nlohmann::json& doc, const TableCatalogue& catalogue,
+                              const FactCatalogue* facts = nullptr);
 
 // valid 0 (kOk), checks failed 6, not valid against the schema 7, unreadable 3 (kBadInput).
 ExitCode ExitCodeOf(Verdict verdict);

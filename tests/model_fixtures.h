@@ -4,6 +4,7 @@
 #pragma once
 
 #include "stages/classify/table_classifier.h"
+#include "stages/facts/fact_catalogue.h"
 #include "stages/repair/code_dictionary.h"
 
 namespace juesuan::testing {
@@ -16,6 +17,11 @@ inline const TableCatalogue& Catalogue() {
 inline const CodeDictionary& Dictionary() {
   static const CodeDictionary dictionary(CodeDictionary::DefaultPath());
   return dictionary;
+}
+
+inline const FactCatalogue& FactKinds() {
+  static const FactCatalogue catalogue(FactCatalogue::DefaultPath());
+  return catalogue;
 }
 
 }  // namespace juesuan::testing

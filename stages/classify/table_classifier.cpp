@@ -1,12 +1,12 @@
 #include "stages/classify/table_classifier.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "stages/common/model_files.h"
 #include "stages/common/table_view.h"
 #include "stages/common/text_match.h"
 
@@ -96,11 +96,7 @@ TableCatalogue::TableCatalogue(const std::string& path) {
   }
 }
 
-std::string TableCatalogue::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
-    return std::string(env) + "/table_kinds.json";
-  return JUESUAN_MODELS_DIR "/table_kinds.json";
-}
+std::string TableCatalogue::DefaultPath() { return ModelPath("table_kinds.json"); }
 
 const TableKind* TableCatalogue::Find(const std::string& id) const {
   for (const auto& k : kinds_)

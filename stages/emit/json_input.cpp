@@ -165,7 +165,25 @@ Check CheckFromJson(const json& j) {
   c.tolerance = CentsFromJson(j.at("tolerance"));
   c.conditional = j.at("conditional").get<bool>();
   c.status = j.at("status").get<std::string>();
+  if (const auto it = j.find("facts"); it != j.end())
+    for (const auto& f : *it)
+      c.facts.push_back({Int(f.at("fact")), f.at("role").get<std::string>(),
+                         f.at("side") == "actual" ? 1 : -1, Int(f.at("coef"))});
   return c;
+}
+
+Fact FactFromJson(const json& j) {
+  Fact f;
+  f.kind = j.at("kind").get<std::string>();
+  f.subject_code = StringOrEmpty(j.at("subject").at("code"));
+  f.subject_name = StringOrEmpty(j.at("subject").at("name"));
+  for (const auto& n : j.at("numbers"))
+    f.numbers.push_back({n.at("role").get<std::string>(), n.at("text").get<std::string>(),
+                         n.at("unit").get<std::string>()});
+  f.page = Int(j.at("page"));
+  f.sentence = j.at("sentence").get<std::string>();
+  f.flags = j.at("flags").get<std::vector<std::string>>();
+  return f;
 }
 
 std::optional<Document::Provenance> ProvenanceFromJson(const json& j) {
@@ -196,6 +214,8 @@ Document FromJson(const json& j) {
   for (const auto& t : j.at("tables")) doc.tables.push_back(TableFromJson(t));
   for (const auto& r : j.at("repairs")) doc.repairs.push_back(RepairFromJson(r));
   for (const auto& c : j.at("checks")) doc.checks.push_back(CheckFromJson(c));
+  if (const auto it = j.find("facts"); it != j.end())  // absent in outputs made before facts
+    for (const auto& f : *it) doc.facts.push_back(FactFromJson(f));
   doc.warnings = j.at("warnings").get<std::vector<std::string>>();
   return doc;
 }

@@ -59,6 +59,24 @@ nlohmann::json ProvenanceJson(const std::optional<Document::Provenance>& p) {
 
 double Round3(double v) { return std::round(v * 1000) / 1000; }
 
+nlohmann::json FactsJson(const std::vector<Fact>& facts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : facts) {
+    nlohmann::json numbers = nlohmann::json::array();
+    for (const auto& n : f.numbers)
+      numbers.push_back(
+          {{"role", n.role}, {"value", ValueJson(n.text)}, {"text", n.text}, {"unit", n.unit}});
+    out.push_back({{"index", out.size()},
+                   {"kind", f.kind},
+                   {"subject", {{"code", OrNull(f.subject_code)}, {"name", OrNull(f.subject_name)}}},
+                   {"numbers", numbers},
+                   {"page", f.page},
+                   {"sentence", f.sentence},
+                   {"flags", f.flags}});
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json ToJson(const Document& doc) {
@@ -132,6 +150,7 @@ nlohmann::json ToJson(const Document& doc) {
       {"repairs", quality["repairs"]},
       {"checks", quality["checks"]},
       {"checks_summary", quality["checks_summary"]},
+      {"facts", FactsJson(doc.facts)},
       {"warnings", doc.warnings}};
 }
 
@@ -161,7 +180,7 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
                        {"c", cc.c},
                        {"side", cc.side > 0 ? "actual" : "expected"},
                        {"coef", cc.coef}});
-    cs.push_back({{"id", c.id},
+    json check = {{"id", c.id},
                   {"rule", c.rule},
                   {"detail", c.detail},
                   {"tables", c.table_labels},
@@ -172,7 +191,16 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
                   {"difference", CentsJson(c.difference)},
                   {"tolerance", CentsJson(c.tolerance)},
                   {"conditional", c.conditional},
-                  {"status", c.status}});
+                  {"status", c.status}};
+    if (!c.facts.empty()) {  // a check of the prose (stages/facts)
+      json& facts = check["facts"] = json::array();
+      for (const auto& f : c.facts)
+        facts.push_back({{"fact", f.fact},
+                         {"role", f.role},
+                         {"side", f.side > 0 ? "actual" : "expected"},
+                         {"coef", f.coef}});
+    }
+    cs.push_back(std::move(check));
     pass += c.status == "pass";
     fail += c.status == "fail";
     warning += c.status == "warning";

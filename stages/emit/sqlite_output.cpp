@@ -128,6 +128,37 @@ CREATE TABLE IF NOT EXISTS repairs (
   reason TEXT,
   confidence REAL,
   UNIQUE (document_id, repair_index));
+CREATE TABLE IF NOT EXISTS facts (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  fact_index INTEGER NOT NULL,
+  kind TEXT,
+  subject_code TEXT,
+  subject_name TEXT,
+  page INTEGER,
+  sentence TEXT,
+  flags TEXT NOT NULL,
+  UNIQUE (document_id, fact_index));
+CREATE INDEX IF NOT EXISTS facts_kind ON facts (kind, subject_code);
+CREATE TABLE IF NOT EXISTS fact_numbers (
+  id INTEGER PRIMARY KEY,
+  fact_id INTEGER NOT NULL REFERENCES facts (id) ON DELETE CASCADE,
+  number_index INTEGER NOT NULL,
+  role TEXT,
+  text TEXT NOT NULL,
+  unit TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ('blank', 'dash', 'number', 'invalid')),
+  cents INTEGER CHECK ((kind = 'number') = (cents IS NOT NULL)),
+  UNIQUE (fact_id, number_index));
+CREATE TABLE IF NOT EXISTS check_fact_operands (
+  id INTEGER PRIMARY KEY,
+  check_ref INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+  operand_index INTEGER NOT NULL,
+  fact_index INTEGER,
+  role TEXT,
+  side TEXT,
+  coef INTEGER,
+  UNIQUE (check_ref, operand_index));
 CREATE VIEW IF NOT EXISTS values_long AS
 SELECT d.sha256, d.name AS document, d.department, d.year, coalesce(t.unit, d.unit) AS unit,
        t.table_index AS "table", t.number AS table_number, t.kind AS table_kind,
@@ -394,6 +425,38 @@ void InsertChecks(SqliteConnection& c, sqlite3_int64 document, const nlohmann::j
           " VALUES (?, ?, ?, ?, ?, ?, ?)",
           {check, operand++, Field(cell, "table"), Field(cell, "r"), Field(cell, "c"),
            Field(cell, "side"), Field(cell, "coef")});
+    operand = 0;
+    for (const auto& f : Elements(Field(k, "facts")))
+      c.Insert(
+          "INSERT INTO check_fact_operands (check_ref, operand_index, fact_index, role, side, coef)"
+          " VALUES (?, ?, ?, ?, ?, ?)",
+          {check, operand++, Field(f, "fact"), Field(f, "role"), Field(f, "side"),
+           Field(f, "coef")});
+  }
+}
+
+// The narrative facts and their numbers (cents of the printed unit, by ParseAmount).
+void InsertFacts(SqliteConnection& c, sqlite3_int64 document, const nlohmann::json& out) {
+  int64_t index = 0;
+  for (const auto& f : Elements(Field(out, "facts"))) {
+    const nlohmann::json& subject = Field(f, "subject");
+    const nlohmann::json& flags = Field(f, "flags");
+    const sqlite3_int64 fact = c.Insert(
+        "INSERT INTO facts (document_id, fact_index, kind, subject_code, subject_name, page,"
+        " sentence, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {document, index++, Field(f, "kind"), Field(subject, "code"), Field(subject, "name"),
+         Field(f, "page"), Field(f, "sentence"),
+         flags.is_array() ? flags : nlohmann::json::array()});
+    int64_t number = 0;
+    for (const auto& n : Elements(Field(f, "numbers"))) {
+      const std::string text = TextOf(Field(n, "text"));
+      const Amount amount = ParseAmount(text);
+      c.Insert(
+          "INSERT INTO fact_numbers (fact_id, number_index, role, text, unit, kind, cents)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {fact, number++, Field(n, "role"), text, Field(n, "unit"), KindName(amount.kind),
+           amount.is_number() ? nlohmann::json(amount.cents) : nlohmann::json()});
+    }
   }
 }
 
@@ -434,6 +497,7 @@ void SqliteOutput::Write(const nlohmann::json& output, const std::string& name) 
   InsertTables(*db_, document, output);
   InsertChecks(*db_, document, output);
   InsertRepairs(*db_, document, output);
+  InsertFacts(*db_, document, output);
   transaction.Commit();
 }
 

@@ -1,14 +1,10 @@
 #include "stages/repair/code_dictionary.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#ifndef JUESUAN_MODELS_DIR
-#define JUESUAN_MODELS_DIR "models"
-#endif
+#include "stages/common/model_files.h"
 
 namespace juesuan {
 
@@ -30,11 +26,7 @@ bool ParseYears(const std::string& s, int& first, int& last) {
 }  // namespace
 
 CodeDictionary::CodeDictionary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read subject-code dictionary " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Parse(ss.str(), path);
+  Parse(ReadModelFile(path, "subject-code dictionary"), path);
 }
 
 CodeDictionary CodeDictionary::FromString(const std::string& tsv) {
@@ -43,11 +35,7 @@ CodeDictionary CodeDictionary::FromString(const std::string& tsv) {
   return d;
 }
 
-std::string CodeDictionary::DefaultPath() {
-  if (const char* env = std::getenv("JUESUAN_MODELS_DIR"); env && *env)
-    return std::string(env) + "/subject_codes.tsv";
-  return JUESUAN_MODELS_DIR "/subject_codes.tsv";
-}
+std::string CodeDictionary::DefaultPath() { return ModelPath("subject_codes.tsv"); }
 
 void CodeDictionary::Parse(const std::string& text, const std::string& origin) {
   std::istringstream in(text);
