@@ -360,7 +360,11 @@ bool KeepSupportedColumns(const std::vector<Segment>& separators, const Params& 
   for (size_t k = 1; k < g.ys.size(); ++k) pitch.push_back(g.ys[k] - g.ys[k - 1]);
   std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
   const int row_pitch = pitch[pitch.size() / 2];
-  const int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
+  int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
+  // A border that runs through the whole table, two rows or more, is no lone stroke either: a
+  // body ruled only by its frame, header and columns is one tall row (implicit rows), taller
+  // than the rest of the table together.
+  if (!one_row) need = std::min(need, p.whole_height.of(g.ys.back() - g.ys.front()));
   std::vector<int> xs;
   for (int x : g.xs) {
     int support = 0;
@@ -404,6 +408,11 @@ bool BuildLattice(const Rules& rules, const Params& p, Grid& g) {
   return g.n_rows() >= 1 && g.n_cols() >= 1;
 }
 
+// Whether lattice line ys[k] was inferred from the text (InferRows) rather than ruled.
+bool Inferred(const Grid& g, int k) {
+  return k < static_cast<int>(g.ys_inferred.size()) && g.ys_inferred[static_cast<size_t>(k)];
+}
+
 // Which borders of the lattice cells are drawn: v[r * C + c] between cells (r, c) and (r, c + 1),
 // h[r * C + c] between (r, c) and (r + 1, c).
 struct Separators {
@@ -436,8 +445,10 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
     for (int c = 0; c < C; ++c) {
       if (c + 1 < C)
         s.v[r * C + c] = separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
+      // A line inferred from the text (InferRows) is no rule, but divides the rows all the same.
       if (r + 1 < R)
-        s.h[r * C + c] = separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
+        s.h[r * C + c] = Inferred(g, r + 1) || separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1],
+                                                         g.ys[r], g.ys[r + 2]);
     }
   // A second look at missing column separators: one that is present in the rows above and
   // below, with text on both sides and none across it, was erased by the scan (a merged body
@@ -450,6 +461,92 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
       if (!t.crossing && t.before && t.after) s.v[r * C + c] = 1;
     }
   return s;
+}
+
+// Ink of `bin` inside `area` with the horizontal runs of rule length (a rule or underline
+// across part of the area) removed: text only.
+cv::Mat TextInk(const cv::Mat& bin, const cv::Rect& area, const Params& p) {
+  cv::Mat ink = bin(area).clone(), rules;
+  cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {p.min_h_rule, 1}));
+  return ink & ~rules;
+}
+
+// A text line across the cells of one band: its extent down the page and in how many cells of
+// the band it has ink.
+struct BandLine {
+  int y0 = 0, y1 = 0;
+  int cells = 0;
+};
+
+// The text lines of the band between lattice lines ys[r] and ys[r + 1]: extents of the rows of
+// ink (the union over the band's cells, clear of their rules) at least min_line_h high; each
+// counts the cells (lattice columns joined where `s` has no separator) that have ink in it.
+std::vector<BandLine> BandLines(const cv::Mat& bin, const Grid& g, const Separators& s, int r,
+                                const Params& p) {
+  const int m = p.end_margin, C = g.n_cols();
+  const int y0 = g.ys[r] + m, y1 = g.ys[r + 1] - m;
+  if (y1 - y0 < 3 * p.min_line_h) return {};
+  std::vector<cv::Mat> profiles;  // per cell: ink pixels per row of the band
+  for (int c0 = 0; c0 < C;) {
+    int c1 = c0;
+    while (c1 + 1 < C && !s.v[r * C + c1]) ++c1;
+    const cv::Rect area(g.xs[c0] + m, y0, g.xs[c1 + 1] - g.xs[c0] - 2 * m, y1 - y0);
+    c0 = c1 + 1;
+    if (area.width <= 0 || (area & cv::Rect(0, 0, bin.cols, bin.rows)) != area) continue;
+    cv::Mat profile;
+    cv::reduce(TextInk(bin, area, p) / 255, profile, 1, cv::REDUCE_SUM, CV_32S);
+    profiles.push_back(profile);
+  }
+  std::vector<BandLine> lines;
+  int start = -1;
+  for (int y = 0; y <= y1 - y0; ++y) {
+    bool inked = false;
+    for (const auto& prof : profiles) inked = inked || (y < prof.rows && prof.at<int>(y) > 0);
+    if (inked && start < 0) start = y;
+    if (inked || start < 0) continue;
+    if (y - start >= p.min_line_h) {
+      BandLine line{y0 + start, y0 + y, 0};
+      for (const auto& prof : profiles)
+        line.cells += cv::sum(prof.rowRange(start, y))[0] > 0 ? 1 : 0;
+      lines.push_back(line);
+    }
+    start = -1;
+  }
+  return lines;
+}
+
+// Step 3b: implicit rows. A body ruled only by its frame, its header and its columns (or ruled
+// between sections, not between rows) is one tall lattice row holding many text lines; it is
+// split at the gaps between them. A band is split only when it holds three text lines or more
+// and at least two thirds of them have ink in two cells or more: a ruled row with a wrapped
+// label (its amounts centred beside it, so the lines run together) or a paragraph in one cell
+// is left alone, and so is the first row of a ruled table (its header, often wrapped in every
+// column). Marks the new boundaries in g.ys_inferred; false when no band was split.
+bool InferRows(const cv::Mat& bin, Grid& g, const Separators& s, const Params& p) {
+  std::vector<int> ys;
+  std::vector<bool> inferred;
+  bool any = false;
+  for (int r = 0; r < g.n_rows(); ++r) {
+    ys.push_back(g.ys[r]);
+    inferred.push_back(false);
+    if (r == 0 && g.n_rows() > 1) continue;
+    const std::vector<BandLine> lines = BandLines(bin, g, s, r, p);
+    const auto shared = std::count_if(lines.begin(), lines.end(),
+                                      [](const BandLine& l) { return l.cells >= 2; });
+    if (lines.size() < 3 || 3 * static_cast<size_t>(shared) < 2 * lines.size()) continue;
+    for (size_t k = 1; k < lines.size(); ++k) {
+      ys.push_back((lines[k - 1].y1 + lines[k].y0) / 2);
+      inferred.push_back(true);
+    }
+    any = true;
+  }
+  if (!any) return false;
+  ys.push_back(g.ys.back());
+  inferred.push_back(false);
+  g.ys.swap(ys);
+  g.ys_inferred.swap(inferred);
+  return true;
 }
 
 // Step 5: the cells of the lattice (g.cells), lattice cells without a separator between them
@@ -478,7 +575,8 @@ void MergeCells(const Separators& s, Grid& g) {
           break;
         }
       GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
-                    Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]}};
+                    Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]},
+                    Inferred(g, r) || Inferred(g, r1 + 1)};
       for (int rr = r; rr <= r1; ++rr)
         for (int cc = c; cc <= c1; ++cc)
           if (owner[rr * C + cc] < 0) owner[rr * C + cc] = static_cast<int>(g.cells.size());
@@ -546,7 +644,9 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     const Rules rules = ValidateRules(rulings, labels, i, region, p_);
     Grid g;
     if (!BuildLattice(rules, p_, g)) continue;
-    MergeCells(FindSeparators(bin, g, rules, p_), g);
+    Separators separators = FindSeparators(bin, g, rules, p_);
+    if (InferRows(bin, g, separators, p_)) separators = FindSeparators(bin, g, rules, p_);
+    MergeCells(separators, g);
     g.bbox =
         Box{g.xs.front(), g.ys.front(), g.xs.back() - g.xs.front(), g.ys.back() - g.ys.front()};
     grids.push_back(std::move(g));
