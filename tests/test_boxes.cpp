@@ -8,6 +8,7 @@
 #include <array>
 #include <map>
 #include <functional>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
@@ -287,6 +288,46 @@ TEST(ImplicitRows, PdfPageReadWithOcr) { ExpectImplicitRowsPdf(ExtractImplicitRo
 
 TEST(ImplicitRows, PdfPageReadFromItsTextLayer) {
   ExpectImplicitRowsPdf(ExtractImplicitRows("never"), "text-layer");
+}
+
+// A page image at 100 dpi is upsampled to 200 for reading; its content boxes are in the file's
+// own pixels, around the text drawn there.
+TEST(ContentBox, UpsampledPageImageBoxesAreInTheFilesPixels) {
+  const DrawnTable t = RuledTableWithNumbers();
+  cv::Mat small;
+  cv::resize(t.page, small, {}, 1.0 / 3, 1.0 / 3, cv::INTER_AREA);
+  testing::TempDir tmp;
+  const std::string png = (tmp / "page_p1.png").string();
+  ASSERT_TRUE(cv::imwrite(png, small));
+  const auto run = testing::RunCli({"extract", png, "--dpi", "100"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto doc = nlohmann::json::parse(run.out);
+  const auto& input = doc.at("pages").at(0).at("input");
+  EXPECT_EQ(input.at("source"), "file");
+  EXPECT_EQ(input.at("size"), nlohmann::json({small.cols, small.rows}));
+  EXPECT_NEAR(input.at("scale").get<double>(), 2.0, 0.01);
+  ASSERT_EQ(doc.at("tables").size(), 1u);
+  ASSERT_EQ(doc.at("tables").at(0).at("cells").size(), 12u);
+  int boxes = 0;
+  for (const auto& cell : doc.at("tables").at(0).at("cells")) {
+    const int r = cell.at("r"), c = cell.at("c");
+    const cv::Rect drawn = t.text[static_cast<size_t>(r * 3 + c)];
+    const auto& in = cell.at("content_bbox");
+    if (drawn.empty()) {
+      EXPECT_TRUE(in.is_null());
+      continue;
+    }
+    ASSERT_TRUE(in.is_array()) << r << "," << c;
+    // The drawn text's ink on the file (a third of the drawing's size).
+    const cv::Rect want = InkBox(small, cv::Rect(drawn.x / 3 - 2, drawn.y / 3 - 2,
+                                                 drawn.width / 3 + 4, drawn.height / 3 + 6));
+    EXPECT_NEAR(in[0].get<int>(), want.x, 2) << r << "," << c;
+    EXPECT_NEAR(in[1].get<int>(), want.y, 2) << r << "," << c;
+    EXPECT_NEAR(in[0].get<int>() + in[2].get<int>(), want.x + want.width, 2) << r << "," << c;
+    EXPECT_NEAR(in[1].get<int>() + in[3].get<int>(), want.y + want.height, 2) << r << "," << c;
+    ++boxes;
+  }
+  EXPECT_EQ(boxes, 11);
 }
 
 // Every cell of the scanned test pages: a content box inside its ruled box mapped onto the input

@@ -463,66 +463,122 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
   return s;
 }
 
-// Ink of `bin` inside `area` with the horizontal runs of rule length (a rule or underline
-// across part of the area) removed: text only.
-cv::Mat TextInk(const cv::Mat& bin, const cv::Rect& area, const Params& p) {
+// A glyph of a band's cell: a component of its ink, glyph-sized (at least min_line_h high or
+// wide, at most max_line_h high), not a remnant of a rule along the cell's edge (thin and touching
+// it). `x0`..`x1` and `y0`..`y1` are its extent on the page.
+struct BandGlyph {
+  int x0, x1, y0, y1;
+};
+
+std::vector<BandGlyph> GlyphsIn(const cv::Mat& bin, const cv::Rect& area, const Params& p) {
   cv::Mat ink = bin(area).clone(), rules;
+  // Rules or underlines across part of the cell are no text.
   cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
                    cv::getStructuringElement(cv::MORPH_RECT, {p.min_h_rule, 1}));
-  return ink & ~rules;
+  ink &= ~rules;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+  std::vector<BandGlyph> out;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect c = ComponentBox(stats, i);
+    const bool touches = c.x == 0 || c.y == 0 || c.x + c.width == area.width ||
+                         c.y + c.height == area.height;
+    if ((touches && (c.width <= p.max_thick || c.height <= p.max_thick)) ||
+        (c.height < p.min_line_h && c.width < p.min_line_h) || c.height > p.max_line_h)
+      continue;
+    out.push_back({area.x + c.x, area.x + c.x + c.width, area.y + c.y, area.y + c.y + c.height});
+  }
+  return out;
 }
 
 // A text line across the cells of one band: its extent down the page and in how many cells of
-// the band it has ink.
+// the band it has glyphs.
 struct BandLine {
   int y0 = 0, y1 = 0;
   int cells = 0;
 };
 
-// The text lines of the band between lattice lines ys[r] and ys[r + 1]: extents of the rows of
-// ink (the union over the band's cells, clear of their rules) at least min_line_h high; each
-// counts the cells (lattice columns joined where `s` has no separator) that have ink in it.
+// The text lines of a band: vertical extents of glyphs that overlap (by a third of the shorter,
+// as LineBands in the read stage), over all the band's cells.
+std::vector<BandLine> LinesOf(std::vector<std::pair<int, int>> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::vector<BandLine> lines;
+  for (auto [a, b] : spans) {
+    if (!lines.empty() &&
+        a < lines.back().y1 - std::min(b - a, lines.back().y1 - lines.back().y0) / 3)
+      lines.back().y1 = std::max(lines.back().y1, b);
+    else
+      lines.push_back({a, b, 0});
+  }
+  return lines;
+}
+
+// Whether a cell's glyphs `gs` wrap as a paragraph does: two lines or more of `lines`, and every
+// line but its last running over most of the cell's width `w` (a wrapped label or header, a 绩效
+// paragraph). Rows of figures and labels one under another leave room at their ends.
+bool WrapsAsText(const std::vector<BandGlyph>& gs, const std::vector<BandLine>& lines, int w) {
+  std::vector<int> extent;  // per line with glyphs of the cell: how wide they run
+  for (const auto& l : lines) {
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (const auto& g : gs)
+      if (g.y0 < l.y1 && g.y1 > l.y0) lo = std::min(lo, g.x0), hi = std::max(hi, g.x1);
+    if (hi > lo) extent.push_back(hi - lo);
+  }
+  if (extent.size() < 2) return false;
+  for (size_t k = 0; k + 1 < extent.size(); ++k)
+    if (extent[k] * 5 < w * 4) return false;
+  return true;
+}
+
+// The text lines of the band between lattice lines ys[r] and ys[r + 1], each with the count of
+// the band's cells (lattice columns joined where `s` has no separator) that have glyphs in it;
+// empty when the band is too low to hold three lines, or a cell in it wraps as text.
 std::vector<BandLine> BandLines(const cv::Mat& bin, const Grid& g, const Separators& s, int r,
                                 const Params& p) {
   const int m = p.end_margin, C = g.n_cols();
   const int y0 = g.ys[r] + m, y1 = g.ys[r + 1] - m;
   if (y1 - y0 < 3 * p.min_line_h) return {};
-  std::vector<cv::Mat> profiles;  // per cell: ink pixels per row of the band
+  std::vector<std::vector<BandGlyph>> cells;
+  std::vector<cv::Rect> areas;
+  std::vector<std::pair<int, int>> spans;
   for (int c0 = 0; c0 < C;) {
     int c1 = c0;
     while (c1 + 1 < C && !s.v[r * C + c1]) ++c1;
     const cv::Rect area(g.xs[c0] + m, y0, g.xs[c1 + 1] - g.xs[c0] - 2 * m, y1 - y0);
     c0 = c1 + 1;
     if (area.width <= 0 || (area & cv::Rect(0, 0, bin.cols, bin.rows)) != area) continue;
-    cv::Mat profile;
-    cv::reduce(TextInk(bin, area, p) / 255, profile, 1, cv::REDUCE_SUM, CV_32S);
-    profiles.push_back(profile);
+    cells.push_back(GlyphsIn(bin, area, p));
+    areas.push_back(area);
+    for (const auto& gl : cells.back()) spans.emplace_back(gl.y0, gl.y1);
   }
-  std::vector<BandLine> lines;
-  int start = -1;
-  for (int y = 0; y <= y1 - y0; ++y) {
-    bool inked = false;
-    for (const auto& prof : profiles) inked = inked || (y < prof.rows && prof.at<int>(y) > 0);
-    if (inked && start < 0) start = y;
-    if (inked || start < 0) continue;
-    if (y - start >= p.min_line_h) {
-      BandLine line{y0 + start, y0 + y, 0};
-      for (const auto& prof : profiles)
-        line.cells += cv::sum(prof.rowRange(start, y))[0] > 0 ? 1 : 0;
-      lines.push_back(line);
+  std::vector<BandLine> lines = LinesOf(std::move(spans));
+  std::erase_if(lines, [&](const BandLine& l) { return l.y1 - l.y0 < p.min_line_h; });
+  size_t labelled = 0;  // lines with glyphs in the band's first cell
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (WrapsAsText(cells[i], lines, areas[i].width)) return {};
+    for (auto& l : lines) {
+      const bool inked = std::any_of(cells[i].begin(), cells[i].end(), [&](const BandGlyph& gl) {
+        return gl.y0 < l.y1 && gl.y1 > l.y0;
+      });
+      l.cells += inked;
+      labelled += i == 0 && areas[0].x == g.xs[0] + m && inked;
     }
-    start = -1;
   }
+  // Body rows are labelled: their first cell (a code, a name, an item) has text on (almost)
+  // every line. A header band does not (项目 centred beside wrapped column headers), nor a form's
+  // paragraphs beside a label cell that spans them.
+  if (5 * labelled < 4 * lines.size()) return {};
   return lines;
 }
 
 // Step 3b: implicit rows. A body ruled only by its frame, its header and its columns (or ruled
 // between sections, not between rows) is one tall lattice row holding many text lines; it is
-// split at the gaps between them. A band is split only when it holds three text lines or more
-// and at least two thirds of them have ink in two cells or more: a ruled row with a wrapped
-// label (its amounts centred beside it, so the lines run together) or a paragraph in one cell
-// is left alone, and so is the first row of a ruled table (its header, often wrapped in every
-// column). Marks the new boundaries in g.ys_inferred; false when no band was split.
+// split at the gaps between them. A band is split only when it holds three text lines or more,
+// at least two thirds of them have glyphs in two cells or more, its first cell has glyphs on
+// four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a wrapped
+// label beside its amounts, a wrapped header, or a form's paragraphs are left alone, and so is
+// the first row of a ruled table (its header). Marks the new boundaries in g.ys_inferred; false
+// when no band was split.
 bool InferRows(const cv::Mat& bin, Grid& g, const Separators& s, const Params& p) {
   std::vector<int> ys;
   std::vector<bool> inferred;
