@@ -229,6 +229,22 @@ TEST(ImplicitRows, BodyRuledOnlyByColumnsIsSplitIntoItsTextLines) {
   }
 }
 
+TEST(ImplicitRows, SectionsOfThreeAndTwoRowsAreSplit) {
+  // The same table with a rule after its third body row: sections of three rows and of two (a
+  // section of two is split because the table has shown itself to be ruled by sections).
+  std::vector<std::vector<std::string>> rows;
+  cv::Mat page = ImplicitRowTable(rows);
+  const int section = 540 + 3 * 110 + 5;
+  cv::line(page, {300, section}, {2100, section}, cv::Scalar(0), 3);
+  cv::rectangle(page, {301, 540 + 5 * 110 + 1, 1798, 110}, cv::Scalar(255), cv::FILLED);
+  for (int x : {300, 900, 1500, 2100})
+    cv::line(page, {x, 540 + 5 * 110}, {x, 540 + 6 * 110 + 40}, cv::Scalar(0), 3);
+  const auto grids = GridDetector(kDpi).detect(PagePreparer(kDpi).binarise(page));
+  ASSERT_EQ(grids.size(), 1u);
+  EXPECT_EQ(grids[0].n_rows(), 6);  // header, 3 + 2 body rows (the sixth row was erased)
+  EXPECT_EQ(grids[0].n_cols(), 3);
+}
+
 TEST(ImplicitRows, FullyRuledTableAndWrappedLabelAreLeftAlone) {
   // Every row ruled: no row is inferred.
   const DrawnTable t = RuledTableWithNumbers();

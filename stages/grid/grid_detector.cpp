@@ -361,10 +361,10 @@ bool KeepSupportedColumns(const std::vector<Segment>& separators, const Params& 
   std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
   const int row_pitch = pitch[pitch.size() / 2];
   int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
-  // A border that runs through the whole table, two rows or more, is no lone stroke either: a
-  // body ruled only by its frame, header and columns is one tall row (implicit rows), taller
-  // than the rest of the table together.
-  if (!one_row) need = std::min(need, p.whole_height.of(g.ys.back() - g.ys.front()));
+  // A border that runs through every row but the first (a merged header cell above it), two
+  // rows or more, is no lone stroke either: a body ruled only by its frame, header and columns
+  // is one tall row (implicit rows), taller than the rest of the table together.
+  if (!one_row) need = std::min(need, p.whole_height.of(g.ys.back() - g.ys[1]));
   std::vector<int> xs;
   for (int x : g.xs) {
     int support = 0;
@@ -498,14 +498,14 @@ struct BandLine {
   int cells = 0;
 };
 
-// The text lines of a band: vertical extents of glyphs that overlap (by a third of the shorter,
-// as LineBands in the read stage), over all the band's cells.
+// The text lines of a band: vertical extents of glyphs that overlap at all, over all the band's
+// cells. Rows have white between them; an amount centred beside a label wrapped over two lines
+// overlaps both, and makes one line of the three.
 std::vector<BandLine> LinesOf(std::vector<std::pair<int, int>> spans) {
   std::sort(spans.begin(), spans.end());
   std::vector<BandLine> lines;
   for (auto [a, b] : spans) {
-    if (!lines.empty() &&
-        a < lines.back().y1 - std::min(b - a, lines.back().y1 - lines.back().y0) / 3)
+    if (!lines.empty() && a < lines.back().y1)
       lines.back().y1 = std::max(lines.back().y1, b);
     else
       lines.push_back({a, b, 0});
@@ -571,33 +571,51 @@ std::vector<BandLine> BandLines(const cv::Mat& bin, const Grid& g, const Separat
   return lines;
 }
 
+// Whether a band's text lines make rows: `min_lines` or more, each with glyphs in two cells or
+// more (a line of a wrapped label alone is no row) and at least half as high as the median line
+// (a sliver between two lines is none either).
+bool MakesRows(const std::vector<BandLine>& lines, size_t min_lines) {
+  if (lines.size() < min_lines) return false;
+  std::vector<int> heights;
+  for (const auto& l : lines) heights.push_back(l.y1 - l.y0);
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  const int median = heights[heights.size() / 2];
+  return std::all_of(lines.begin(), lines.end(), [&](const BandLine& l) {
+    return l.cells >= 2 && 2 * (l.y1 - l.y0) >= median;
+  });
+}
+
 // Step 3b: implicit rows. A body ruled only by its frame, its header and its columns (or ruled
 // between sections, not between rows) is one tall lattice row holding many text lines; it is
 // split at the gaps between them. A band is split only when it holds three text lines or more,
-// at least two thirds of them have glyphs in two cells or more, its first cell has glyphs on
-// four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a wrapped
+// each with glyphs in two cells or more and none a sliver (MakesRows), its first cell has
+// glyphs on four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a wrapped
 // label beside its amounts, a wrapped header, or a form's paragraphs are left alone, and so is
-// the first row of a ruled table (its header). Marks the new boundaries in g.ys_inferred; false
+// the first row of a ruled table (its header). Once one band holds three rows, a band of two is
+// split too (a table ruled every few rows). Marks the new boundaries in g.ys_inferred; false
 // when no band was split.
 bool InferRows(const cv::Mat& bin, Grid& g, const Separators& s, const Params& p) {
+  std::vector<std::vector<BandLine>> bands;
+  for (int r = 0; r < g.n_rows(); ++r)
+    bands.push_back(r == 0 && g.n_rows() > 1 ? std::vector<BandLine>{} : BandLines(bin, g, s, r, p));
+  // Once one band of the table holds three rows, the table is ruled by sections, and a section of
+  // two rows is split too.
+  const bool sections =
+      std::any_of(bands.begin(), bands.end(), [](const auto& b) { return MakesRows(b, 3); });
+  if (!sections) return false;
   std::vector<int> ys;
   std::vector<bool> inferred;
-  bool any = false;
   for (int r = 0; r < g.n_rows(); ++r) {
     ys.push_back(g.ys[r]);
     inferred.push_back(false);
-    if (r == 0 && g.n_rows() > 1) continue;
-    const std::vector<BandLine> lines = BandLines(bin, g, s, r, p);
-    const auto shared = std::count_if(lines.begin(), lines.end(),
-                                      [](const BandLine& l) { return l.cells >= 2; });
-    if (lines.size() < 3 || 3 * static_cast<size_t>(shared) < 2 * lines.size()) continue;
+    const auto& lines = bands[static_cast<size_t>(r)];
+    if (!MakesRows(lines, 2)) continue;
     for (size_t k = 1; k < lines.size(); ++k) {
       ys.push_back((lines[k - 1].y1 + lines[k].y0) / 2);
       inferred.push_back(true);
     }
-    any = true;
   }
-  if (!any) return false;
   ys.push_back(g.ys.back());
   inferred.push_back(false);
   g.ys.swap(ys);
