@@ -11,7 +11,8 @@
 
 namespace juesuan {
 
-// Axis-aligned box in page pixels of the prepared (deskewed, upright) page image.
+// Axis-aligned box in page pixels of the prepared (deskewed, upright) page image, unless a
+// field says otherwise (Cell::content_bbox is in the input image's pixels: InputImage).
 struct Box {
   int x = 0, y = 0, w = 0, h = 0;
 };
@@ -26,6 +27,13 @@ struct Cell {
   float conf = 0.f;                  // 0..1; 1 for text-layer cells, 0 for empty cells
   int page = 0;                      // 1-based page number
   Box bbox;
+  // The tight box of the cell's ink (text-layer: of its characters' boxes), in pixels of the
+  // page's input image as given (InputImage), so that it can be drawn straight onto it;
+  // nullopt for a blank cell.
+  std::optional<Box> content_bbox;
+  // The row was split from a taller ruled row by its text lines (GridCell::row_inferred); the
+  // table lists such rows in Table::rows_inferred, which is what is written out.
+  bool row_inferred = false;
   bool exact = false;  // from the PDF's text layer: the printed characters, never repaired
   // Machine-readable doubts about this cell, e.g. "check_failed" (README, "Cell flags");
   // empty when nothing is known to be wrong.
@@ -82,6 +90,10 @@ struct Table {
   std::vector<Record> records;            // one per body row and group (BuildRecords)
   std::vector<std::string> notes;         // 注：/说明： lines printed under the table
   Box bbox;                               // on the first page
+  // Rows that no ruling line separates from a neighbour: split from a taller ruled row by its
+  // text lines (a body ruled only by its frame, header and columns). Ascending; empty when
+  // every row is ruled.
+  std::vector<int> rows_inferred;
 };
 
 // Text printed around the grids of a page (title, 公开NN表, 部门, 年度, 单位, 注).
@@ -95,9 +107,15 @@ struct TextLine {
 struct GridCell {
   int r = 0, c = 0, rs = 1, cs = 1;
   Box box;  // between the ruling lines
+  // Its top or bottom edge is not a ruling line but the gap between two text lines: the row
+  // was inferred (GridDetector, implicit rows).
+  bool row_inferred = false;
 };
 struct Grid {
   std::vector<int> xs, ys;  // column / row boundary positions (n_cols+1 / n_rows+1)
+  // Per entry of ys: true for a boundary that is no ruling line but the gap between two text
+  // lines (implicit rows); empty when every boundary is ruled.
+  std::vector<bool> ys_inferred;
   std::vector<GridCell> cells;
   Box bbox;
   int n_rows() const { return ys.empty() ? 0 : static_cast<int>(ys.size()) - 1; }
@@ -109,6 +127,21 @@ struct PageTable {
   Grid grid;
   std::vector<Cell> cells;  // one per grid cell, same order
 };
+// The image a page was read from, as given, and how the prepared page (the pixels of every Box
+// but Cell::content_bbox) was made from it: EXIF orientation, then scaling, then `rotation`
+// quarter turns, then deskew by `skew_deg` about the centre (PageResult). `to_input` is that
+// whole transform inverted: an input pixel (x', y') = (a x + b y + c, d x + e y + f) for a
+// prepared pixel (x, y), with to_input = {a, b, c, d, e, f}.
+struct InputImage {
+  std::string source;     // "render": the PDF page rendered at PageResult::dpi; "file": an image
+  std::string file;       // the image file (page images), "" for a rendered page
+  int frame = 0;          // 0-based frame of a multi-page TIFF, else 0
+  int width = 0, height = 0;  // of the input image as given (decoded, before any turn)
+  int orientation = 1;        // the EXIF orientation that was applied (1: none)
+  double scale = 1.0;         // prepared pixels per input pixel (upsampling of a page image)
+  std::array<double, 6> to_input{1, 0, 0, 0, 1, 0};
+};
+
 struct PageResult {
   int number = 0;  // 1-based
   int width = 0, height = 0, dpi = 0;
@@ -117,6 +150,7 @@ struct PageResult {
   std::string dpi_source;
   int rotation = 0;       // degrees clockwise applied to make the page upright
   double skew_deg = 0.0;  // skew that was removed
+  std::optional<InputImage> input;  // unset only in outputs written before it was recorded
   std::string path;       // "ocr" or "text-layer"
   std::string path_reason;
   std::vector<PageTable> tables;

@@ -18,6 +18,7 @@
 #include "stages/emit/debug_image.h"
 #include "stages/facts/facts.h"
 #include "stages/grid/grid_detector.h"
+#include "stages/prepare/input_frame.h"
 #include "stages/prepare/page_preparer.h"
 #include "stages/rasterise/page_images.h"
 #include "stages/rasterise/rasteriser.h"
@@ -242,6 +243,9 @@ struct Rasterise {
       ChooseReadPath(ctx, *job);
       if (job->doc->images) {
         ImagePage page = job->doc->images->page(job->index);
+        job->result.input = InputImage{"file",          page.file,        page.frame,
+                                       page.decoded_width, page.decoded_height, page.orientation,
+                                       page.scale};
         job->gray = std::move(page.gray);
         job->result.dpi = page.dpi;
         job->result.dpi_source = page.dpi_source;
@@ -257,6 +261,7 @@ struct Rasterise {
                             ? raster.render_at(job->index, ctx.options.text_layer_dpi, cancel)
                             : raster.render(job->index, cancel);
       job->gray = std::move(rp.gray);
+      job->result.input = InputImage{"render", "", 0, job->gray.cols, job->gray.rows};
       job->result.dpi = rp.dpi;
       job->result.dpi_source = kDpiRender;
       // The characters are placed at the resolution actually rendered: the pixel cap may have
@@ -269,6 +274,16 @@ struct Rasterise {
     return job;
   }
 };
+
+// The map from the prepared page back onto its input image, once rotation and skew are known.
+void SetInputTransform(PageResult& page) {
+  if (page.input) page.input->to_input = PreparedToInput(*page.input, page.rotation, page.skew_deg);
+}
+
+// The prepared-to-input map of a page (the identity when it is not known).
+std::array<double, 6> ToInput(const PageResult& page) {
+  return page.input ? page.input->to_input : InputImage{}.to_input;
+}
 
 struct Prepare {
   const GraphContext& ctx;
@@ -286,6 +301,7 @@ struct Prepare {
         job->result.width = job->gray.cols;
         job->result.height = job->gray.rows;
         job->binary = preparer.binarise(job->gray);
+        SetInputTransform(job->result);
         return;
       }
       job->result.width = job->gray.cols;
@@ -299,6 +315,7 @@ struct Prepare {
       job->binary = std::move(pp.binary);
       job->result.rotation = pp.rotation;
       job->result.skew_deg = pp.skew_deg;
+      SetInputTransform(job->result);
     });
     return job;
   }
@@ -332,13 +349,14 @@ struct ReadCells {
       if (p.grids.empty()) p.result.warnings.push_back("no ruled table on this page");
       if (p.text_layer) {
         for (const auto& grid : p.grids)
-          p.result.tables.push_back({grid, FillGridFromText(grid, p.words, p.index + 1)});
+          p.result.tables.push_back(
+              {grid, FillGridFromText(grid, p.words, p.index + 1, ToInput(p.result), p.binary)});
         p.result.lines = TextLinesOutside(p.words, p.grids);
         return;
       }
       CellOcr& ocr = ctx.engines.local();
       CancelScope cancellable(ocr, p.doc->cancel);
-      TableReader reader(ocr, p.result.dpi);
+      TableReader reader(ocr, p.result.dpi, ToInput(p.result));
       for (const auto& grid : p.grids)
         p.result.tables.push_back({grid, reader.read_grid(p.gray, p.binary, grid, p.index + 1)});
       // Loose text: titles, units and notes around tables, and the prose of narrative pages

@@ -75,6 +75,27 @@ def main():
                  b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>")
     stream = b"BT /F1 14 Tf 72 760 Td (Narrative page: no table here.) Tj ET"
     write_pdf(os.path.join(out, "no_table.pdf"), [(text_only, stream)])
+    write_pdf(os.path.join(out, "implicit_rows.pdf"), [(text_only, implicit_rows_stream())])
+
+
+def implicit_rows_stream():
+    """A table ruled only by its frame, the rule under its header and its column rules: a header
+    row and eight body rows of a code and two amounts with no rule between them (implicit rows)."""
+    xs, top, header, pitch, rows = [72, 222, 372, 522], 700, 672, 22, 8
+    bottom = header - rows * pitch - 6
+    ops = [b"1 w"]
+    for x in xs:
+        ops.append(b"%d %d m %d %d l S" % (x, top, x, bottom))
+    for y in (top, header, bottom):
+        ops.append(b"%d %d m %d %d l S" % (xs[0], y, xs[-1], y))
+    lines = [(top - 19, ["101", "202", "303"])]
+    for r in range(rows):
+        lines.append((header - 16 - r * pitch,
+                      ["%d" % (2010301 + r), "%d.25" % (100 + 17 * r), "%d.80" % (3000 + 211 * r)]))
+    for y, texts in lines:
+        for x, t in zip(xs, texts):
+            ops.append(b"BT /F1 11 Tf %d %d Td (%s) Tj ET" % (x + 12, y, t.encode()))
+    return b"\n".join(ops)
 
 
 if __name__ == "__main__":

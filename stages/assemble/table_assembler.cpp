@@ -417,6 +417,10 @@ void TableAssembler::assemble(Document& doc) const {
     std::sort(t.cells.begin(), t.cells.end(),
               [](const Cell& a, const Cell& b) { return a.r != b.r ? a.r < b.r : a.c < b.c; });
     t.leaf_headers = LeafHeaders(t);
+    t.rows_inferred.clear();
+    for (const Cell& c : t.cells)
+      if (c.row_inferred && (t.rows_inferred.empty() || t.rows_inferred.back() != c.r))
+        t.rows_inferred.push_back(c.r);
   }
   doc.department = votes.Winner(FactVotes::kDepartment, &doc.department_source);
   doc.year = votes.Winner(FactVotes::kYear, &doc.year_source);

@@ -60,6 +60,9 @@ Cell CellFromJson(const json& j) {
   c.conf = j.at("conf").get<float>();
   c.page = Int(j.at("page"));
   c.bbox = BoxFromJson(j.at("bbox"));
+  // Outputs written before content boxes were recorded have none.
+  if (const auto it = j.find("content_bbox"); it != j.end() && !it->is_null())
+    c.content_bbox = BoxFromJson(*it);
   c.exact = j.at("source") == "text-layer";
   c.flags = j.at("flags").get<std::vector<std::string>>();
   return c;
@@ -111,8 +114,22 @@ Table TableFromJson(const json& j) {
   for (const auto& r : j.at("records")) t.records.push_back(RecordFromJson(r));
   t.notes = j.at("notes").get<std::vector<std::string>>();
   t.bbox = BoxFromJson(j.at("bbox"));
+  if (const auto it = j.find("rows_inferred"); it != j.end()) t.rows_inferred = Ints(*it);
   t.leaf_headers = LeafHeaders(t);
   return t;
+}
+
+InputImage InputFromJson(const json& j) {
+  InputImage in;
+  in.source = j.at("source").get<std::string>();
+  in.file = StringOrEmpty(j.at("file"));
+  in.frame = Int(j.at("frame"));
+  in.width = Int(j.at("size").at(0));
+  in.height = Int(j.at("size").at(1));
+  in.orientation = Int(j.at("orientation"));
+  in.scale = j.at("scale").get<double>();
+  for (size_t i = 0; i < in.to_input.size(); ++i) in.to_input[i] = j.at("to_input").at(i).get<double>();
+  return in;
 }
 
 PageResult PageFromJson(const json& j) {
@@ -127,6 +144,7 @@ PageResult PageFromJson(const json& j) {
   p.height = Int(j.at("size").at(1));
   p.rotation = Int(j.at("rotation"));
   p.skew_deg = j.at("skew_deg").get<double>();
+  if (const auto it = j.find("input"); it != j.end()) p.input = InputFromJson(*it);
   p.tables.resize(static_cast<size_t>(Count(j.at("tables"), kMaxGridsPerPage)));
   p.seconds = j.at("seconds").get<double>();
   for (const auto& [stage, seconds] : j.at("stage_seconds").items())

@@ -77,6 +77,54 @@ nlohmann::json FactsJson(const std::vector<Fact>& facts) {
   return out;
 }
 
+nlohmann::json CellJson(const Cell& c) {
+  return {{"r", c.r},
+          {"c", c.c},
+          {"rs", c.rs},
+          {"cs", c.cs},
+          {"text", c.text},
+          {"raw", c.raw},
+          {"conf", Round3(c.conf)},
+          {"page", c.page},
+          {"bbox", BoxJson(c.bbox)},
+          {"content_bbox", c.content_bbox ? BoxJson(*c.content_bbox) : nlohmann::json()},
+          {"source", c.exact ? "text-layer" : "ocr"},
+          {"flags", c.flags}};
+}
+
+// The input image and the transform from it to the prepared page (InputImage).
+nlohmann::json InputJson(const InputImage& in) {
+  nlohmann::json to_input = nlohmann::json::array();
+  // Six decimals: a thousandth of a pixel over a page of ten thousand.
+  for (double v : in.to_input) to_input.push_back(std::round(v * 1e6) / 1e6 + 0.0);
+  return {{"source", in.source},
+          {"file", OrNull(in.file)},
+          {"frame", in.frame},
+          {"size", {in.width, in.height}},
+          {"orientation", in.orientation},
+          {"scale", std::round(in.scale * 1e6) / 1e6},
+          {"to_input", to_input}};
+}
+
+nlohmann::json PageJson(const PageResult& p) {
+  nlohmann::json stages = nlohmann::json::object();
+  for (const auto& [stage, secs] : p.stage_seconds) stages[stage] = Round3(secs);
+  nlohmann::json page = {{"page", p.number},
+                         {"path", p.path},
+                         {"path_reason", p.path_reason},
+                         {"dpi", p.dpi},
+                         {"dpi_source", p.dpi_source},
+                         {"size", {p.width, p.height}},
+                         {"rotation", p.rotation},
+                         {"skew_deg", Round3(p.skew_deg)},
+                         {"tables", p.tables.size()},
+                         {"seconds", Round3(p.seconds)},
+                         {"stage_seconds", stages},
+                         {"warnings", p.warnings}};
+  if (p.input) page["input"] = InputJson(*p.input);
+  return page;
+}
+
 }  // namespace
 
 nlohmann::json ToJson(const Document& doc) {
@@ -84,18 +132,7 @@ nlohmann::json ToJson(const Document& doc) {
   json tables = json::array();
   for (const auto& t : doc.tables) {
     json cells = json::array();
-    for (const auto& c : t.cells)
-      cells.push_back({{"r", c.r},
-                       {"c", c.c},
-                       {"rs", c.rs},
-                       {"cs", c.cs},
-                       {"text", c.text},
-                       {"raw", c.raw},
-                       {"conf", Round3(c.conf)},
-                       {"page", c.page},
-                       {"bbox", BoxJson(c.bbox)},
-                       {"source", c.exact ? "text-layer" : "ocr"},
-                       {"flags", c.flags}});
+    for (const auto& c : t.cells) cells.push_back(CellJson(c));
     json columns = json::array();
     for (const auto& c : t.columns) columns.push_back(ColumnJson(c));
     json records = json::array();
@@ -111,27 +148,13 @@ nlohmann::json ToJson(const Document& doc) {
                       {"header_rows", t.header_rows},
                       {"columns", columns},
                       {"bbox", BoxJson(t.bbox)},
+                      {"rows_inferred", t.rows_inferred},
                       {"notes", t.notes},
                       {"cells", cells},
                       {"records", records}});
   }
   json pages = json::array();
-  for (const auto& p : doc.page_results) {
-    json stages = json::object();
-    for (const auto& [stage, secs] : p.stage_seconds) stages[stage] = Round3(secs);
-    pages.push_back({{"page", p.number},
-                     {"path", p.path},
-                     {"path_reason", p.path_reason},
-                     {"dpi", p.dpi},
-                     {"dpi_source", p.dpi_source},
-                     {"size", {p.width, p.height}},
-                     {"rotation", p.rotation},
-                     {"skew_deg", Round3(p.skew_deg)},
-                     {"tables", p.tables.size()},
-                     {"seconds", Round3(p.seconds)},
-                     {"stage_seconds", stages},
-                     {"warnings", p.warnings}});
-  }
+  for (const auto& p : doc.page_results) pages.push_back(PageJson(p));
   json quality = QualityJson(doc.repairs, doc.checks);
   return {
       {"schema_version", kSchemaVersion},

@@ -360,7 +360,11 @@ bool KeepSupportedColumns(const std::vector<Segment>& separators, const Params& 
   for (size_t k = 1; k < g.ys.size(); ++k) pitch.push_back(g.ys[k] - g.ys[k - 1]);
   std::nth_element(pitch.begin(), pitch.begin() + pitch.size() / 2, pitch.end());
   const int row_pitch = pitch[pitch.size() / 2];
-  const int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
+  int need = (one_row ? p.one_row_support : p.col_support).of(row_pitch);
+  // A border that runs through every row but the first (a merged header cell above it), two
+  // rows or more, is no lone stroke either: a body ruled only by its frame, header and columns
+  // is one tall row (implicit rows), taller than the rest of the table together.
+  if (!one_row) need = std::min(need, p.whole_height.of(g.ys.back() - g.ys[1]));
   std::vector<int> xs;
   for (int x : g.xs) {
     int support = 0;
@@ -404,6 +408,11 @@ bool BuildLattice(const Rules& rules, const Params& p, Grid& g) {
   return g.n_rows() >= 1 && g.n_cols() >= 1;
 }
 
+// Whether lattice line ys[k] was inferred from the text (InferRows) rather than ruled.
+bool Inferred(const Grid& g, int k) {
+  return k < static_cast<int>(g.ys_inferred.size()) && g.ys_inferred[static_cast<size_t>(k)];
+}
+
 // Which borders of the lattice cells are drawn: v[r * C + c] between cells (r, c) and (r, c + 1),
 // h[r * C + c] between (r, c) and (r + 1, c).
 struct Separators {
@@ -436,8 +445,10 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
     for (int c = 0; c < C; ++c) {
       if (c + 1 < C)
         s.v[r * C + c] = separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
+      // A line inferred from the text (InferRows) is no rule, but divides the rows all the same.
       if (r + 1 < R)
-        s.h[r * C + c] = separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
+        s.h[r * C + c] = Inferred(g, r + 1) || separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1],
+                                                         g.ys[r], g.ys[r + 2]);
     }
   // A second look at missing column separators: one that is present in the rows above and
   // below, with text on both sides and none across it, was erased by the scan (a merged body
@@ -480,6 +491,166 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
   return s;
 }
 
+// A glyph of a band's cell: a component of its ink, glyph-sized (at least min_line_h high or
+// wide, at most max_line_h high), not a remnant of a rule along the cell's edge (thin and touching
+// it). `x0`..`x1` and `y0`..`y1` are its extent on the page.
+struct BandGlyph {
+  int x0, x1, y0, y1;
+};
+
+std::vector<BandGlyph> GlyphsIn(const cv::Mat& bin, const cv::Rect& area, const Params& p) {
+  cv::Mat ink = bin(area).clone(), rules;
+  // Rules or underlines across part of the cell are no text.
+  cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {p.min_h_rule, 1}));
+  ink &= ~rules;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+  std::vector<BandGlyph> out;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect c = ComponentBox(stats, i);
+    const bool touches = c.x == 0 || c.y == 0 || c.x + c.width == area.width ||
+                         c.y + c.height == area.height;
+    if ((touches && (c.width <= p.max_thick || c.height <= p.max_thick)) ||
+        (c.height < p.min_line_h && c.width < p.min_line_h) || c.height > p.max_line_h)
+      continue;
+    out.push_back({area.x + c.x, area.x + c.x + c.width, area.y + c.y, area.y + c.y + c.height});
+  }
+  return out;
+}
+
+// A text line across the cells of one band: its extent down the page and in how many cells of
+// the band it has glyphs.
+struct BandLine {
+  int y0 = 0, y1 = 0;
+  int cells = 0;
+};
+
+// The text lines of a band: vertical extents of glyphs that overlap at all, over all the band's
+// cells. Rows have white between them; an amount centred beside a label wrapped over two lines
+// overlaps both, and makes one line of the three.
+std::vector<BandLine> LinesOf(std::vector<std::pair<int, int>> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::vector<BandLine> lines;
+  for (auto [a, b] : spans) {
+    if (!lines.empty() && a < lines.back().y1)
+      lines.back().y1 = std::max(lines.back().y1, b);
+    else
+      lines.push_back({a, b, 0});
+  }
+  return lines;
+}
+
+// Whether a cell's glyphs `gs` wrap as a paragraph does: two lines or more of `lines`, and every
+// line but its last running over most of the cell's width `w` (a wrapped label or header, a 绩效
+// paragraph). Rows of figures and labels one under another leave room at their ends.
+bool WrapsAsText(const std::vector<BandGlyph>& gs, const std::vector<BandLine>& lines, int w) {
+  std::vector<int> extent;  // per line with glyphs of the cell: how wide they run
+  for (const auto& l : lines) {
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (const auto& g : gs)
+      if (g.y0 < l.y1 && g.y1 > l.y0) lo = std::min(lo, g.x0), hi = std::max(hi, g.x1);
+    if (hi > lo) extent.push_back(hi - lo);
+  }
+  if (extent.size() < 2) return false;
+  for (size_t k = 0; k + 1 < extent.size(); ++k)
+    if (extent[k] * 5 < w * 4) return false;
+  return true;
+}
+
+// The text lines of the band between lattice lines ys[r] and ys[r + 1], each with the count of
+// the band's cells (lattice columns joined where `s` has no separator) that have glyphs in it;
+// empty when the band is too low to hold three lines, or a cell in it wraps as text.
+std::vector<BandLine> BandLines(const cv::Mat& bin, const Grid& g, const Separators& s, int r,
+                                const Params& p) {
+  const int m = p.end_margin, C = g.n_cols();
+  const int y0 = g.ys[r] + m, y1 = g.ys[r + 1] - m;
+  if (y1 - y0 < 3 * p.min_line_h) return {};
+  std::vector<std::vector<BandGlyph>> cells;
+  std::vector<cv::Rect> areas;
+  std::vector<std::pair<int, int>> spans;
+  for (int c0 = 0; c0 < C;) {
+    int c1 = c0;
+    while (c1 + 1 < C && !s.v[r * C + c1]) ++c1;
+    const cv::Rect area(g.xs[c0] + m, y0, g.xs[c1 + 1] - g.xs[c0] - 2 * m, y1 - y0);
+    c0 = c1 + 1;
+    if (area.width <= 0 || (area & cv::Rect(0, 0, bin.cols, bin.rows)) != area) continue;
+    cells.push_back(GlyphsIn(bin, area, p));
+    areas.push_back(area);
+    for (const auto& gl : cells.back()) spans.emplace_back(gl.y0, gl.y1);
+  }
+  std::vector<BandLine> lines = LinesOf(std::move(spans));
+  std::erase_if(lines, [&](const BandLine& l) { return l.y1 - l.y0 < p.min_line_h; });
+  size_t labelled = 0;  // lines with glyphs in the band's first cell
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (WrapsAsText(cells[i], lines, areas[i].width)) return {};
+    for (auto& l : lines) {
+      const bool inked = std::any_of(cells[i].begin(), cells[i].end(), [&](const BandGlyph& gl) {
+        return gl.y0 < l.y1 && gl.y1 > l.y0;
+      });
+      l.cells += inked;
+      labelled += i == 0 && areas[0].x == g.xs[0] + m && inked;
+    }
+  }
+  // Body rows are labelled: their first cell (a code, a name, an item) has text on (almost)
+  // every line. A header band does not (项目 centred beside wrapped column headers), nor a form's
+  // paragraphs beside a label cell that spans them.
+  if (5 * labelled < 4 * lines.size()) return {};
+  return lines;
+}
+
+// Whether a band's text lines make rows: `min_lines` or more, each with glyphs in two cells or
+// more (a line of a wrapped label alone is no row) and at least half as high as the median line
+// (a sliver between two lines is none either).
+bool MakesRows(const std::vector<BandLine>& lines, size_t min_lines) {
+  if (lines.size() < min_lines) return false;
+  std::vector<int> heights;
+  for (const auto& l : lines) heights.push_back(l.y1 - l.y0);
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  const int median = heights[heights.size() / 2];
+  return std::all_of(lines.begin(), lines.end(), [&](const BandLine& l) {
+    return l.cells >= 2 && 2 * (l.y1 - l.y0) >= median;
+  });
+}
+
+// Step 3b: implicit rows. A body ruled only by its frame, its header and its columns (or ruled
+// between sections, not between rows) is one tall lattice row holding many text lines; it is
+// split at the gaps between them. A band is split only when it holds three text lines or more,
+// each with glyphs in two cells or more and none a sliver (MakesRows), its first cell has
+// glyphs on four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a wrapped
+// label beside its amounts, a wrapped header, or a form's paragraphs are left alone, and so is
+// the first row of a ruled table (its header). Once one band holds three rows, a band of two is
+// split too (a table ruled every few rows). Marks the new boundaries in g.ys_inferred; false
+// when no band was split.
+bool InferRows(const cv::Mat& bin, Grid& g, const Separators& s, const Params& p) {
+  std::vector<std::vector<BandLine>> bands;
+  for (int r = 0; r < g.n_rows(); ++r)
+    bands.push_back(r == 0 && g.n_rows() > 1 ? std::vector<BandLine>{} : BandLines(bin, g, s, r, p));
+  // Once one band of the table holds three rows, the table is ruled by sections, and a section of
+  // two rows is split too.
+  const bool sections =
+      std::any_of(bands.begin(), bands.end(), [](const auto& b) { return MakesRows(b, 3); });
+  if (!sections) return false;
+  std::vector<int> ys;
+  std::vector<bool> inferred;
+  for (int r = 0; r < g.n_rows(); ++r) {
+    ys.push_back(g.ys[r]);
+    inferred.push_back(false);
+    const auto& lines = bands[static_cast<size_t>(r)];
+    if (!MakesRows(lines, 2)) continue;
+    for (size_t k = 1; k < lines.size(); ++k) {
+      ys.push_back((lines[k - 1].y1 + lines[k].y0) / 2);
+      inferred.push_back(true);
+    }
+  }
+  ys.push_back(g.ys.back());
+  inferred.push_back(false);
+  g.ys.swap(ys);
+  g.ys_inferred.swap(inferred);
+  return true;
+}
+
 // Step 5: the cells of the lattice (g.cells), lattice cells without a separator between them
 // merged into one.
 void MergeCells(const Separators& s, Grid& g) {
@@ -506,7 +677,8 @@ void MergeCells(const Separators& s, Grid& g) {
           break;
         }
       GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
-                    Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]}};
+                    Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]},
+                    Inferred(g, r) || Inferred(g, r1 + 1)};
       for (int rr = r; rr <= r1; ++rr)
         for (int cc = c; cc <= c1; ++cc)
           if (owner[rr * C + cc] < 0) owner[rr * C + cc] = static_cast<int>(g.cells.size());
@@ -574,7 +746,9 @@ std::vector<Grid> GridDetector::detect(const cv::Mat& bin) const {
     const Rules rules = ValidateRules(rulings, labels, i, region, p_);
     Grid g;
     if (!BuildLattice(rules, p_, g)) continue;
-    MergeCells(FindSeparators(bin, g, rules, p_), g);
+    Separators separators = FindSeparators(bin, g, rules, p_);
+    if (InferRows(bin, g, separators, p_)) separators = FindSeparators(bin, g, rules, p_);
+    MergeCells(separators, g);
     g.bbox =
         Box{g.xs.front(), g.ys.front(), g.xs.back() - g.xs.front(), g.ys.back() - g.ys.front()};
     grids.push_back(std::move(g));

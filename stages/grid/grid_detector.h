@@ -48,6 +48,10 @@ class GridDetector {
     Share col_support{3, 2};
     // A grid of a single row (a 合计 row run over onto a page of its own) has one pitch to give.
     Share one_row_support{4, 5};
+    // ... and a border through this share of a taller grid's height below its first row is
+    // supported whatever its pitches (a body ruled only by its columns: one tall row under the
+    // header, whose merged cells may span the border).
+    Share whole_height{9, 10};
     int edge = 0;  // a rule overhanging the outer border by this has no side border
     // Separators of cells (stage 4).
     // Share of a separator drawn for it to stand on its own: a merged cell's separator is

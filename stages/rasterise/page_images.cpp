@@ -297,8 +297,14 @@ ImagePage PageImages::decode(int index) const {
     throw std::runtime_error("too many pixels in " + what);
   ImagePage out;
   out.gray = ToGray(pix.get());
-  if (file.format == ImageFormat::kJpeg)
-    out.gray = ApplyOrientation(out.gray, JpegOrientation(file.bytes));
+  out.file = file.name;
+  out.frame = frame;
+  out.decoded_width = out.gray.cols;
+  out.decoded_height = out.gray.rows;
+  if (file.format == ImageFormat::kJpeg) {
+    out.orientation = JpegOrientation(file.bytes);
+    out.gray = ApplyOrientation(out.gray, out.orientation);
+  }
   const int res = pixGetXRes(pix.get());
   int text_dpi = -1;  // EstimateDpi(out.gray), computed once and only when asked for
   auto estimate = [&] { return text_dpi < 0 ? (text_dpi = EstimateDpi(out.gray)) : text_dpi; };
@@ -322,6 +328,7 @@ ImagePage PageImages::decode(int index) const {
     const double scale = std::min(static_cast<double>(kOcrDpi) / out.dpi, room);
     if (scale > 1.05) {
       cv::resize(out.gray, out.gray, {}, scale, scale, cv::INTER_CUBIC);
+      out.scale = scale;
       out.dpi = static_cast<int>(std::lround(out.dpi * scale));
     }
   }

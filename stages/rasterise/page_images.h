@@ -34,6 +34,13 @@ struct ImagePage {
   int dpi = 0;   // of `gray`: kOcrDpi when the file's own was below kMinOcrDpi (upsampled)
   const char* dpi_source = kDpiEstimated;
   int file_dpi = 0;  // the file's resolution as decided by dpi_source, before any upsampling
+  // The image as given, for mapping boxes back onto it (InputImage): its file and frame, its
+  // size as decoded, the EXIF orientation applied and the upsampling factor (1: none).
+  std::string file;
+  int frame = 0;
+  int decoded_width = 0, decoded_height = 0;
+  int orientation = 1;
+  double scale = 1.0;
 };
 
 // Pages below kMinOcrDpi (screenshots and web images at 96-150 dpi) are upsampled to kOcrDpi

@@ -184,6 +184,24 @@ cv::Rect CellInterior(const Box& cell, const CropParams& p, cv::Size image) {
 
 }  // namespace
 
+std::vector<cv::Point> InkOutline(const cv::Mat& ink, cv::Point offset) {
+  std::vector<cv::Point> pixels, hull;
+  cv::findNonZero(ink, pixels);
+  if (pixels.empty()) return {};
+  cv::convexHull(pixels, hull);
+  for (auto& p : hull) p += offset;
+  return hull;
+}
+
+std::vector<cv::Point> EllipsisOutline(const cv::Mat& binary, const Box& cell,
+                                       const CropParams& p) {
+  const cv::Rect r = CellInterior(cell, p, binary.size());
+  if (r.empty()) return {};
+  cv::Mat bin = binary(r).clone();
+  EraseEdgeRules(bin, p);
+  return InkOutline(bin, r.tl());
+}
+
 std::string ReadEllipses(const cv::Mat& binary, const Box& cell, const CropParams& p, int dpi) {
   const cv::Rect r = CellInterior(cell, p, binary.size());
   if (r.empty()) return "";
@@ -290,9 +308,10 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, in
 }
 
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, const CropParams& p,
-                 bool* multiline) {
+                 bool* multiline, std::vector<cv::Point>* ink_outline) {
   const cv::Rect r = CellInterior(cell, p, gray.size());
   if (multiline) *multiline = false;
+  if (ink_outline) ink_outline->clear();
   if (r.empty()) return {};
   cv::Mat bin = binary(r).clone();
   EraseEdgeRules(bin, p);
@@ -318,6 +337,7 @@ cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell, co
   cv::Mat text_mask = cv::Mat::zeros(bin.size(), CV_8U);
   for (int i = 1; i < n; ++i)
     if (keep[i]) text_mask.setTo(255, labels == i);
+  if (ink_outline) *ink_outline = InkOutline(text_mask, r.tl());
   cv::dilate(text_mask, text_mask,
              cv::getStructuringElement(cv::MORPH_RECT, {p.mask_grow, p.mask_grow}));
   cv::Mat crop(ink.size(), CV_8U, cv::Scalar(255));

@@ -6,6 +6,7 @@
 #include <memory>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
 #include "pipeline/document.h"
 #include "stages/common/cancel.h"
@@ -106,8 +107,17 @@ struct CropParams {
 //      box on them. Out: a new image that the caller owns (the page is not modified), or an
 //      empty Mat for a blank cell. `multiline` (may be null) is set when the ink holds more than
 //      one text line. Call it before CellOcr::read_cell, which expects crops cleaned this way.
+//      `ink_outline` (may be null) gets the convex hull of the ink that was kept (the text), in
+//      pixels of the page; empty for a blank cell.
 cv::Mat CropCell(const cv::Mat& gray, const cv::Mat& binary, const Box& cell,
-                 const CropParams& params, bool* multiline);
+                 const CropParams& params, bool* multiline,
+                 std::vector<cv::Point>* ink_outline = nullptr);
+// The convex hull of the ink pixels (non-zero) of `ink`, moved by `offset`; empty without ink.
+std::vector<cv::Point> InkOutline(const cv::Mat& ink, cv::Point offset);
+// The ink of a cell CropCell found blank but ReadEllipses read (the dots, edge rules erased),
+// as InkOutline gives it.
+std::vector<cv::Point> EllipsisOutline(const cv::Mat& binary, const Box& cell,
+                                       const CropParams& params);
 // Ellipses ("…") printed in a cell that CropCell found blank: their dots are speck-sized, so
 // they are dropped with the specks. Three or more dots of one size on one line, evenly and
 // closely spaced (centre to centre at most half an em of 10.5 pt type at `dpi`), make one "…";

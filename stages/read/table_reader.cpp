@@ -4,6 +4,7 @@
 #include <map>
 
 #include "stages/common/text_normalise.h"
+#include "stages/prepare/input_frame.h"
 
 namespace juesuan {
 
@@ -22,14 +23,20 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
     cell.r = g.r, cell.c = g.c, cell.rs = g.rs, cell.cs = g.cs;
     cell.page = page;
     cell.bbox = g.box;
+    cell.row_inferred = g.row_inferred;
     bool multiline = false;
-    cv::Mat crop = CropCell(gray, binary, g.box, crop_, &multiline);
+    std::vector<cv::Point> ink;
+    cv::Mat crop = CropCell(gray, binary, g.box, crop_, &multiline, &ink);
     if (crop.empty()) {
       // A blank template's "…" rows: dots the crop dropped as specks.
       cell.text = cell.raw = ReadEllipses(binary, g.box, crop_, dpi_);
       cell.conf = cell.text.empty() ? 0.f : kEllipsisConf;
+      if (!cell.text.empty())
+        cell.content_bbox = MapPixelsToInput(to_input_, EllipsisOutline(binary, g.box, crop_));
       continue;
     }
+    // Ink that OCR reads as nothing is still ink: the box says where it is.
+    cell.content_bbox = MapPixelsToInput(to_input_, ink);
     bool text_column = g.cs == 1 && text_votes[g.c] >= 2 && number_votes[g.c] == 0;
     Reading rd =
         ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);

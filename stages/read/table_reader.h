@@ -8,6 +8,7 @@
 // Order: read_grid for each grid of the page, then read_lines; either may come alone.
 #pragma once
 
+#include <array>
 #include <opencv2/core.hpp>
 #include <vector>
 
@@ -40,7 +41,11 @@ float CalibratedConf(const Reading& rd);
 
 class TableReader {
  public:
-  TableReader(CellOcr& ocr, int dpi) : ocr_(ocr), dpi_(dpi), crop_(CropParams::ForDpi(dpi)) {}
+  // `to_input` maps the prepared page onto the page's input image (InputImage::to_input): the
+  // cells' content boxes are given there. The identity keeps them on the prepared page.
+  TableReader(CellOcr& ocr, int dpi,
+              const std::array<double, 6>& to_input = {1, 0, 0, 0, 1, 0})
+      : ocr_(ocr), dpi_(dpi), crop_(CropParams::ForDpi(dpi)), to_input_(to_input) {}
   // One Cell per grid cell, in grid order; blank cells are kept with empty text.
   std::vector<Cell> read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid,
                               int page);
@@ -50,6 +55,7 @@ class TableReader {
   CellOcr& ocr_;
   int dpi_;
   CropParams crop_;
+  std::array<double, 6> to_input_;
 };
 
 }  // namespace juesuan

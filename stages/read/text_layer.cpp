@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "stages/common/utf8.h"
+#include "stages/prepare/input_frame.h"
+#include "stages/read/cell_ocr.h"
 
 namespace juesuan {
 namespace {
@@ -17,6 +19,32 @@ struct Glyph {
   double cx() const { return box.x + box.width / 2; }
   double cy() const { return box.y + box.height / 2; }
 };
+
+// A text-layer cell's content box. The characters' boxes are the font's (a CJK font's can be
+// twice the line's height, reaching over the rules), so they only say where to look: the box is
+// that of the ink inside them and inside the cell's rules, on `binary` (the rendered page), or
+// the characters' boxes clipped to the cell when there is no ink there. On the input image
+// (`to_input`); nullopt for a cell without characters.
+std::optional<Box> GlyphsBox(const std::vector<Glyph>& glyphs, const Box& cell,
+                             const cv::Mat& binary, const std::array<double, 6>& to_input) {
+  if (glyphs.empty()) return std::nullopt;
+  cv::Rect2d all = glyphs.front().box;
+  for (const auto& g : glyphs) all |= g.box;
+  // Clear of the rules: a rule and its antialiased edge are 3 px at the text-layer resolution.
+  constexpr int kRuleClear = 3;
+  const cv::Rect inside(cell.x + kRuleClear, cell.y + kRuleClear, cell.w - 2 * kRuleClear,
+                        cell.h - 2 * kRuleClear);
+  const int x0 = static_cast<int>(std::floor(all.x)), y0 = static_cast<int>(std::floor(all.y));
+  cv::Rect region = cv::Rect(x0, y0, static_cast<int>(std::ceil(all.x + all.width)) - x0,
+                             static_cast<int>(std::ceil(all.y + all.height)) - y0) &
+                    inside & cv::Rect(0, 0, binary.cols, binary.rows);
+  if (!binary.empty() && !region.empty()) {
+    const std::vector<cv::Point> ink = InkOutline(binary(region), region.tl());
+    if (!ink.empty()) return MapPixelsToInput(to_input, ink);
+  }
+  if (region.empty()) region = inside;
+  return MapBoxToInput(to_input, Box{region.x, region.y, region.width, region.height});
+}
 
 std::vector<Glyph> Glyphs(const std::vector<TextBox>& words) {
   std::vector<Glyph> out;
@@ -168,7 +196,8 @@ void TurnTextBoxes(std::vector<TextBox>& words, int degrees_clockwise, cv::Size 
   }
 }
 
-std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page) {
+std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page,
+                                   const std::array<double, 6>& to_input, const cv::Mat& binary) {
   std::vector<std::vector<Glyph>> per_cell(grid.cells.size());
   for (const auto& g : Glyphs(words)) {
     for (size_t i = 0; i < grid.cells.size(); ++i) {
@@ -186,6 +215,8 @@ std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>&
     c.r = g.r, c.c = g.c, c.rs = g.rs, c.cs = g.cs;
     c.page = page;
     c.bbox = g.box;
+    c.row_inferred = g.row_inferred;
+    c.content_bbox = GlyphsBox(per_cell[i], g.box, binary, to_input);
     // Text written sideways inside an upright page (a narrow header cell, a turned stamp):
     // read it in its own direction. A cell whose characters run in different directions has
     // no reliable order, so it is marked unsure.

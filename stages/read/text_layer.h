@@ -8,6 +8,7 @@
 // TextLinesOutside. Free functions over values: nothing is kept between calls.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,13 @@ void TurnTextBoxes(std::vector<TextBox>& words, int degrees_clockwise, cv::Size 
 // that crosses a rule is split by its characters' boxes. Wrapped text joins line by line. A
 // cell whose characters run in several directions is flagged "mixed_direction"; one with two
 // runs of text far apart on a line (a rule the grid missed) "gap_in_text".
-std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page);
+// A cell's content box is the box of the ink of `binary` (the page the grid was found on) inside
+// its characters' boxes and its rules, or of those boxes when `binary` is empty or has no ink
+// there, mapped onto the input image by `to_input` (InputImage::to_input; the identity keeps it
+// on the prepared page).
+std::vector<Cell> FillGridFromText(const Grid& grid, const std::vector<TextBox>& words, int page,
+                                   const std::array<double, 6>& to_input = {1, 0, 0, 0, 1, 0},
+                                   const cv::Mat& binary = cv::Mat());
 
 // Words outside every grid, grouped into lines (a wide gap starts a new TextLine).
 std::vector<TextLine> TextLinesOutside(const std::vector<TextBox>& words,
