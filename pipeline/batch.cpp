@@ -181,14 +181,19 @@ void CollectManifest(const fs::path& manifest, Found& found) {
   if (in.bad()) found.Problem(manifest, manifest.filename(), "cannot read manifest to the end");
 }
 
+// An input named on the command line that does not exist: nothing to do (a typo or a missing
+// mount), so a usage error.
+[[noreturn]] void ThrowNotFound(const fs::path& path, const std::error_code& ec) {
+  throw UsageError(
+      "input not found: " + path.string() + " (" +
+      (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)).message() + ")");
+}
+
 // An INPUT from the command line: a folder, a PDF, or else a manifest.
 void CollectInput(const fs::path& path, Found& found) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status))
-    throw UsageError(
-        "input not found: " + path.string() + " (" +
-        (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)).message() + ")");
+  if (ec || !fs::exists(status)) ThrowNotFound(path, ec);
   if (fs::is_directory(status))
     CollectTree(path, found);
   else if (!fs::is_regular_file(status))
@@ -595,11 +600,7 @@ ResolvedInputs ResolveInputs(const BatchOptions& options) {
   for (const auto& in : options.inputs) CollectInput(fs::path(in), found);
   for (const auto& dir : options.page_folders) {
     std::error_code ec;
-    if (!fs::exists(dir, ec))
-      throw UsageError("input not found: " + dir + " (" +
-                       (ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory))
-                           .message() +
-                       ")");
+    if (!fs::exists(dir, ec)) ThrowNotFound(dir, ec);
     CollectPageFolder(fs::path(dir), found);
   }
   ResolvedInputs resolved;
