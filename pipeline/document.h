@@ -133,9 +133,9 @@ struct PageTable {
 // whole transform inverted: an input pixel (x', y') = (a x + b y + c, d x + e y + f) for a
 // prepared pixel (x, y), with to_input = {a, b, c, d, e, f}.
 struct InputImage {
-  std::string source;     // "render": the PDF page rendered at PageResult::dpi; "file": an image
-  std::string file;       // the image file (page images), "" for a rendered page
-  int frame = 0;          // 0-based frame of a multi-page TIFF, else 0
+  std::string source;  // "render": the PDF page rendered at PageResult::dpi; "file": an image
+  std::string file;    // the image file (page images), "" for a rendered page
+  int frame = 0;       // 0-based frame of a multi-page TIFF, else 0
   int width = 0, height = 0;  // of the input image as given (decoded, before any turn)
   int orientation = 1;        // the EXIF orientation that was applied (1: none)
   double scale = 1.0;         // prepared pixels per input pixel (upsampling of a page image)
@@ -148,10 +148,10 @@ struct PageResult {
   // Where `dpi` came from: "render" (a PDF page rendered at it), or for a page image
   // "metadata" | "option" (--dpi) | "estimated" (from its text) | "default" (--dpi's default).
   std::string dpi_source;
-  int rotation = 0;       // degrees clockwise applied to make the page upright
-  double skew_deg = 0.0;  // skew that was removed
+  int rotation = 0;                 // degrees clockwise applied to make the page upright
+  double skew_deg = 0.0;            // skew that was removed
   std::optional<InputImage> input;  // unset only in outputs written before it was recorded
-  std::string path;       // "ocr" or "text-layer"
+  std::string path;                 // "ocr" or "text-layer"
   std::string path_reason;
   std::vector<PageTable> tables;
   std::vector<TextLine> lines;  // text outside the grids, top to bottom
@@ -171,7 +171,7 @@ struct FactNumber {
 
 // One statement of the prose (情况说明): what it is about and the numbers it gives.
 struct Fact {
-  std::string kind;  // a kind of models/fact_kinds.json
+  std::string kind;          // a kind of models/fact_kinds.json
   std::string subject_code;  // the 科目 the sentence names ("2010350"), else ""
   std::string subject_name;  // as printed ("一般公共服务支出（类）…事业运行（项）"), else ""
   std::vector<FactNumber> numbers;

@@ -15,7 +15,8 @@ void RepairTables(Document& doc, const CodeDictionary& dict, const TableCatalogu
   // The document's year picks the dictionary's edition: codes retired or renamed since are
   // right in an older document.
   std::optional<int> year;
-  if (doc.year.size() == 4 && std::all_of(doc.year.begin(), doc.year.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (doc.year.size() == 4 &&
+      std::all_of(doc.year.begin(), doc.year.end(), [](char c) { return c >= '0' && c <= '9'; }))
     year = std::stoi(doc.year);
   Repairer repairer(dict, catalogue, year);
   for (int i = 0; i < static_cast<int>(doc.tables.size()); ++i) {

@@ -243,9 +243,9 @@ struct Rasterise {
       ChooseReadPath(ctx, *job);
       if (job->doc->images) {
         ImagePage page = job->doc->images->page(job->index);
-        job->result.input = InputImage{"file",          page.file,        page.frame,
-                                       page.decoded_width, page.decoded_height, page.orientation,
-                                       page.scale};
+        job->result.input = InputImage{
+            "file",           page.file, page.frame, page.decoded_width, page.decoded_height,
+            page.orientation, page.scale};
         job->gray = std::move(page.gray);
         job->result.dpi = page.dpi;
         job->result.dpi_source = page.dpi_source;

@@ -49,7 +49,7 @@ struct GraphContext {
   // Called once per finished input, never concurrently (RunExtractGraph serialises the calls
   // and turns a throw into a failed Outcome of that input).
   std::function<void(Outcome&&)> report;
-  std::function<void()> on_page;  // optional, after every page
+  std::function<void()> on_page;         // optional, after every page
   const FactCatalogue* facts = nullptr;  // the narrative facts' catalogue; none: no facts read
 };
 

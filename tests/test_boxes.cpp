@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <functional>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -162,8 +162,8 @@ TEST(ContentBox, TurnedAndSkewedPageBoxesAreOnTheInputImage) {
   const cv::Mat turned = RotateQuarterTurns(t.page, 270);
   const cv::Mat input = RemoveSkew(turned, -1.5);
   // Where a box of the upright page is on the input: its corners through the same two steps.
-  const cv::Mat tilt = cv::getRotationMatrix2D(
-      cv::Point2f(turned.cols / 2.0f, turned.rows / 2.0f), -1.5, 1.0);
+  const cv::Mat tilt =
+      cv::getRotationMatrix2D(cv::Point2f(turned.cols / 2.0f, turned.rows / 2.0f), -1.5, 1.0);
   auto truth = [&](const cv::Rect& r) {
     const cv::Rect wide(r.x - 6, r.y - 6, r.width + 12, r.height + 18);
     std::vector<cv::Point2f> corners;
@@ -271,7 +271,8 @@ TEST(ImplicitRows, FullyRuledTableAndWrappedLabelAreLeftAlone) {
 // table ruled by its frame, header rule and columns only, with eight body rows (written by
 // scripts/make_testdata.py; its Helvetica digits make a text layer --ocr auto finds unusable).
 nlohmann::json ExtractImplicitRows(const std::string& mode) {
-  const auto run = testing::RunCli({"extract", testing::TestData("implicit_rows.pdf"), "--ocr", mode});
+  const auto run =
+      testing::RunCli({"extract", testing::TestData("implicit_rows.pdf"), "--ocr", mode});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return nlohmann::json::parse(run.out);
 }
@@ -300,7 +301,9 @@ void ExpectImplicitRowsPdf(const nlohmann::json& doc, const std::string& path) {
   }
 }
 
-TEST(ImplicitRows, PdfPageReadWithOcr) { ExpectImplicitRowsPdf(ExtractImplicitRows("always"), "ocr"); }
+TEST(ImplicitRows, PdfPageReadWithOcr) {
+  ExpectImplicitRowsPdf(ExtractImplicitRows("always"), "ocr");
+}
 
 TEST(ImplicitRows, PdfPageReadFromItsTextLayer) {
   ExpectImplicitRowsPdf(ExtractImplicitRows("never"), "text-layer");

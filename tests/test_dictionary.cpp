@@ -150,7 +150,7 @@ TEST(CodeDictionary, EditionOfTheDocumentYear) {
       "function\t20138\t市场监督管理事务\t款\t201\t2019-2025\tsure\n");
   EXPECT_EQ(d.Edition(2018).Find("210")->name, "医疗卫生与计划生育支出");
   EXPECT_EQ(d.Edition(2019).Find("210")->name, "卫生健康支出");
-  EXPECT_EQ(d.Edition(2031).Find("210")->name, "卫生健康支出");         // after the last: latest
+  EXPECT_EQ(d.Edition(2031).Find("210")->name, "卫生健康支出");            // after the last: latest
   EXPECT_EQ(d.Edition(2012).Find("210")->name, "医疗卫生与计划生育支出");  // before: earliest
   EXPECT_EQ(d.Edition(2018).Find("20138"), nullptr);
   EXPECT_EQ(d.Edition(2024).Find("20115"), nullptr);

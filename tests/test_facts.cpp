@@ -84,9 +84,9 @@ const Fact* Kind(const std::vector<Fact>& facts, const std::string& kind, int nt
 }
 
 TEST(FactPatterns, SubjectWithBudgetFinalAndRate) {
-  const auto facts = Read(
-      {"一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）事业运行（项）。",
-       "年初预算为637.60万元，支出决算为556.56万元，完成年初预算的87.29%。"});
+  const auto facts =
+      Read({"一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）事业运行（项）。",
+            "年初预算为637.60万元，支出决算为556.56万元，完成年初预算的87.29%。"});
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].kind, "subject_expenditure");
   EXPECT_EQ(facts[0].subject_code, "2010350");
@@ -96,15 +96,17 @@ TEST(FactPatterns, SubjectWithBudgetFinalAndRate) {
 }
 
 TEST(FactPatterns, SubjectWithPrintedCodes) {
-  const auto facts = Read({"6、公共安全支出（204类）司法（06款）其他司法支出（99项）3845.49万元。"});
+  const auto facts =
+      Read({"6、公共安全支出（204类）司法（06款）其他司法支出（99项）3845.49万元。"});
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].subject_code, "2040699");
   EXPECT_EQ(Number(facts[0], "amount"), "3845.49");
 }
 
 TEST(FactPatterns, SubjectsNamedWithDashes) {
-  const auto facts = Read({"1. “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元，"
-                           "主要用于行政单位的基本支出。"});
+  const auto facts =
+      Read({"1. “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元，"
+            "主要用于行政单位的基本支出。"});
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].subject_code, "2010301");
   EXPECT_EQ(Number(facts[0], "amount"), "1,202.95");
@@ -120,24 +122,29 @@ TEST(FactPatterns, TotalsWithChangeInOtherWordings) {
   EXPECT_EQ(Number(facts[0], "change"), "-109.37");
   EXPECT_EQ(Number(facts[0], "change_pct"), "-7.84");
   // Shanxi: composition with shares in one sentence.
-  facts = Read({"本年支出合计1,285.83万元，其中：基本支出702.00万元，占54.60%；项目支出583.83万元，"
-                "占45.40%。"});
+  facts =
+      Read({"本年支出合计1,285.83万元，其中：基本支出702.00万元，占54.60%；项目支出583.83万元，"
+            "占45.40%。"});
   ASSERT_EQ(facts.size(), 3u);
   EXPECT_EQ(Number(*Kind(facts, "expenditure_basic"), "share"), "54.60");
   EXPECT_EQ(Number(*Kind(facts, "expenditure_project"), "amount"), "583.83");
 }
 
 TEST(FactPatterns, HenanWordings) {
-  // Seed 000 (三门峡): 收入合计 without 本年, 类 named "一般公共服务（类）支出", counts in a reason.
+  // Seed 000 (三门峡): 收入合计 without 本年, 类 named "一般公共服务（类）支出", counts in a
+  // reason.
   auto facts = Read({"2024年度收、支总计均为1285.83万元。",
-                     "与上年度相比，收、支总计各减少109.37万元，下降7.84%，主要原因：一是人员变动，退休2人、调走2人。"});
+                     "与上年度相比，收、支总计各减少109.37万元，下降7.84%"
+                     "，主要原因：一是人员变动，退休2人、调走2人。"});
   ASSERT_EQ(facts.size(), 1u);
   EXPECT_EQ(facts[0].numbers.size(), 3u);  // 2人 is no number of 收支总计
   facts = Read({"2024年度收入合计1285.83万元，其中：财政拨款收入1285.83万元，占100.00%。"});
   ASSERT_EQ(facts.size(), 2u);
   EXPECT_EQ(facts[0].kind, "income_total");
-  facts = Read({"2024年度一般公共预算财政拨款支出1063.77万元，主要用于以下方面：一般公共服务（类）支出861.56万元，"
-                "占80.99%；科学技术（类）支出49.92万元，占4.69%。"});
+  facts =
+      Read({"2024年度一般公共预算财政拨款支出1063."
+            "77万元，主要用于以下方面：一般公共服务（类）支出861.56万元，"
+            "占80.99%；科学技术（类）支出49.92万元，占4.69%。"});
   ASSERT_EQ(facts.size(), 3u);
   EXPECT_EQ(facts[1].subject_code, "201");
   EXPECT_EQ(Number(facts[1], "amount"), "861.56");
@@ -152,7 +159,8 @@ TEST(FactPatterns, HenanWordings) {
 }
 
 TEST(FactPatterns, NoneAndUnchangedStatementsAreFacts) {
-  auto facts = Read({"本部门2023年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出。"});
+  auto facts = Read(
+      {"本部门2023年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出。"});
   ASSERT_GE(facts.size(), 1u);
   EXPECT_EQ(facts[0].kind, "gov_fund");
   EXPECT_EQ(Number(facts[0], "amount"), "0");
@@ -166,9 +174,10 @@ TEST(FactPatterns, NoneAndUnchangedStatementsAreFacts) {
 }
 
 TEST(FactPatterns, ThreePublicCountsAndProcurementShares) {
-  auto facts = Read({"2023年度“三公”经费财政拨款支出决算为3.58万元，完成预算的59.67%，较上年减少0.42万元，"
-                     "下降10.50%。",
-                     "公务用车保有量4辆。"});
+  auto facts =
+      Read({"2023年度“三公”经费财政拨款支出决算为3.58万元，完成预算的59.67%，较上年减少0.42万元，"
+            "下降10.50%。",
+            "公务用车保有量4辆。"});
   const Fact* total = Kind(facts, "three_public_total");
   ASSERT_NE(total, nullptr);
   EXPECT_EQ(Number(*total, "final"), "3.58");
@@ -176,8 +185,10 @@ TEST(FactPatterns, ThreePublicCountsAndProcurementShares) {
   EXPECT_EQ(Number(*total, "change"), "-0.42");
   ASSERT_NE(Kind(facts, "vehicles_held"), nullptr);
   EXPECT_EQ(Number(*Kind(facts, "vehicles_held"), "count"), "4");
-  facts = Read({"2023年度本部门政府采购支出总额10.00万元，其中：政府采购货物支出0万元、政府采购工程支出0万元、"
-                "政府采购服务支出10.00万元。授予中小企业合同金额10.00万元，占政府采购支出总额的100%。"});
+  facts = Read(
+      {"2023年度本部门政府采购支出总额10."
+       "00万元，其中：政府采购货物支出0万元、政府采购工程支出0万元、"
+       "政府采购服务支出10.00万元。授予中小企业合同金额10.00万元，占政府采购支出总额的100%。"});
   EXPECT_EQ(Number(*Kind(facts, "procurement_total"), "amount"), "10.00");
   EXPECT_EQ(Number(*Kind(facts, "procurement_services"), "amount"), "10.00");
   ASSERT_NE(Kind(facts, "procurement_sme"), nullptr);
@@ -186,7 +197,8 @@ TEST(FactPatterns, ThreePublicCountsAndProcurementShares) {
 }
 
 TEST(FactPatterns, YearsOrdinalsAndThresholdsAreNoNumbers) {
-  const auto facts = Read({"截至2024年12月31日，本部门共有车辆2辆；单价100万元（含）以上设备（不含车辆）1台（套）。"});
+  const auto facts = Read(
+      {"截至2024年12月31日，本部门共有车辆2辆；单价100万元（含）以上设备（不含车辆）1台（套）。"});
   ASSERT_EQ(facts.size(), 2u);
   EXPECT_EQ(facts[0].kind, "vehicles_held");
   ASSERT_EQ(facts[0].numbers.size(), 1u);
@@ -197,10 +209,11 @@ TEST(FactPatterns, YearsOrdinalsAndThresholdsAreNoNumbers) {
 
 TEST(FactChecks, InProseIdentitiesPassOnRoundingAndFailOnASlip) {
   Document doc;
-  doc.facts = Read({"机关运行经费支出19.55万元，比上年增加1.51万元，增长8.37%。",
-                    "一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，"
-                    "完成年初预算的95.89%。",
-                    "一般公共预算财政拨款基本支出105.58万元。其中：人员经费95.36万元；公用经费10.23万元。"});
+  doc.facts = Read(
+      {"机关运行经费支出19.55万元，比上年增加1.51万元，增长8.37%。",
+       "一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，"
+       "完成年初预算的95.89%。",
+       "一般公共预算财政拨款基本支出105.58万元。其中：人员经费95.36万元；公用经费10.23万元。"});
   auto checks = CheckFacts(doc, FactKinds());
   std::map<std::string, std::string> status;
   for (const auto& c : checks) status[c.rule] = c.status;
@@ -251,16 +264,15 @@ FactKey KeyOf(const std::string& kind, const std::string& subject,
 }
 
 std::multiset<FactKey> TruthOf(const std::string& pdf) {
-  const auto truth =
-      nlohmann::json::parse(testing::ReadAll(testing::TestData("facts_truth.json")));
+  const auto truth = nlohmann::json::parse(testing::ReadAll(testing::TestData("facts_truth.json")));
   std::multiset<FactKey> out;
   for (const auto& f : truth["documents"][pdf]["facts"]) {
     std::vector<std::pair<std::string, std::string>> numbers;
     for (const auto& [role, texts] : f["numbers"].items())
       for (const auto& t : texts.is_array() ? texts : nlohmann::json::array({texts}))
         numbers.emplace_back(role, t.get<std::string>());
-    out.insert(KeyOf(f["kind"], f["subject"].is_null() ? "" : f["subject"].get<std::string>(),
-                     numbers));
+    out.insert(
+        KeyOf(f["kind"], f["subject"].is_null() ? "" : f["subject"].get<std::string>(), numbers));
   }
   return out;
 }
@@ -270,7 +282,8 @@ std::multiset<FactKey> FactsOf(const nlohmann::json& output) {
   for (const auto& f : output["facts"]) {
     std::vector<std::pair<std::string, std::string>> numbers;
     for (const auto& n : f["numbers"]) numbers.emplace_back(n["role"], n["text"]);
-    out.insert(KeyOf(f["kind"], f["subject"]["code"].is_null() ? "" : f["subject"]["code"].get<std::string>(),
+    out.insert(KeyOf(f["kind"],
+                     f["subject"]["code"].is_null() ? "" : f["subject"]["code"].get<std::string>(),
                      numbers));
   }
   return out;
@@ -326,8 +339,8 @@ std::map<std::string, std::string> ChecksOf(const nlohmann::json& output, const 
 }
 
 TEST(FactsOnRealPages, ProseAgreesWithTheTables) {
-  // Each prose figure a table of the cut prints: 本年收入合计, 本年支出合计, 基本支出, 项目支出, the
-  // 一般公共预算 total and every 类 and 项 named, 收入预算 / 支出预算 (元 in b26's tables).
+  // Each prose figure a table of the cut prints: 本年收入合计, 本年支出合计, 基本支出, 项目支出,
+  // the 一般公共预算 total and every 类 and 项 named, 收入预算 / 支出预算 (元 in b26's tables).
   const std::map<std::string, size_t> at_least = {{"facts_final2024_social_work.pdf", 20},
                                                   {"facts_f24_planning.pdf", 20},
                                                   {"facts_b25_govoffice.pdf", 15},
@@ -337,10 +350,11 @@ TEST(FactsOnRealPages, ProseAgreesWithTheTables) {
     EXPECT_GE(ChecksOf(out, "F.table").size(), n) << pdf;
     for (const auto& c : out["checks"]) {
       if (c["rule"] != "F.table") continue;
-      // f24-planning's prose gives 一般公共预算财政拨款基本支出 5377.64 (03's 基本支出 of all money)
-      // where its 05 prints 5364.75: the document contradicts itself.
-      const bool contradiction = pdf == "facts_f24_planning.pdf" &&
-                                 c["detail"].get<std::string>().starts_with("general_budget_basic ");
+      // f24-planning's prose gives 一般公共预算财政拨款基本支出 5377.64 (03's 基本支出 of all
+      // money) where its 05 prints 5364.75: the document contradicts itself.
+      const bool contradiction =
+          pdf == "facts_f24_planning.pdf" &&
+          c["detail"].get<std::string>().starts_with("general_budget_basic ");
       EXPECT_EQ(c["status"], contradiction ? "fail" : "pass") << pdf << " " << c["id"];
     }
   }
@@ -366,8 +380,8 @@ TEST(FactsOnRealPages, InProseChecksOfACleanDocument) {
     const auto checks = ChecksOf(out, rule);
     EXPECT_FALSE(checks.empty()) << rule;
     for (const auto& [id, status] : checks) {
-      // 307.82 of 321.02 全年预算 is "完成年初预算的95.89%" (年初预算 0); 住房保障's 9.55 % is 9.56 %
-      // moved to make the shares add up to 100 %.
+      // 307.82 of 321.02 全年预算 is "完成年初预算的95.89%" (年初预算 0); 住房保障's 9.55 % is 9.56
+      // % moved to make the shares add up to 100 %.
       if (id == "F.rate[14][rate_initial]" || id == "F.share[13][9]")
         EXPECT_EQ(status, "warning") << id;
       else
@@ -396,7 +410,8 @@ TEST(FactsOnRealPages, ValidateRoundTripsAndRechecksTheFacts) {
   std::ofstream(edited) << doc.dump();
   const testing::CliResult r = testing::RunCli({"validate", edited.string()});
   EXPECT_EQ(r.exit_code, 6) << r.out;
-  EXPECT_NE(r.out.find("F.table[2][amount][income_expenditure_summary]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("F.table[2][amount][income_expenditure_summary]"), std::string::npos)
+      << r.out;
 }
 
 TEST(FactsOnRealPages, RecordsAndDatabaseHoldEveryFactNumber) {

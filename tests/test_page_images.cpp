@@ -216,7 +216,7 @@ TEST(PageImages, ScreenDefaultResolutionIsCheckedAgainstTheText) {
   const ImagePage q = PageImages(says96, "web.png", {}).page(0);
   EXPECT_STREQ(q.dpi_source, kDpiMetadata);
   EXPECT_EQ(q.file_dpi, 96);
-  EXPECT_EQ(q.dpi, kOcrDpi);  // and upsampled for reading
+  EXPECT_EQ(q.dpi, kOcrDpi);                               // and upsampled for reading
   EXPECT_TRUE(BelievableResolution(150, ScanPages()[0]));  // not a screen default: believed
   EXPECT_FALSE(BelievableResolution(2400, ScanPages()[0]));
 }
@@ -391,10 +391,12 @@ TEST(PageImages, BatchReadsFoldersOfPagesAsDocuments) {
       Encode(ToPix(cv::Mat(300, 400, CV_8UC1, cv::Scalar(255)), 150).get(), IFF_PNG);
   WriteFile(tmp / "listed/blank_pages/p1.png", blank);
   WriteFile(tmp / "listed/blank_pages/p2.png", blank);
-  WriteFile(tmp / "listed/list.txt", "# page folders\n--pages-of blank_pages\n--pages-of ../empty\n");
-  const std::vector<std::string> args = {"batch", (tmp / "listed/list.txt").string(),
+  WriteFile(tmp / "listed/list.txt",
+            "# page folders\n--pages-of blank_pages\n--pages-of ../empty\n");
+  const std::vector<std::string> args = {"batch",      (tmp / "listed/list.txt").string(),
                                          "--pages-of", (tmp / "scans/doc17/").string(),
-                                         "-o", (tmp / "out").string(), "--quiet"};
+                                         "-o",         (tmp / "out").string(),
+                                         "--quiet"};
   auto r = RunCli(args);
   EXPECT_EQ(r.exit_code, 4) << r.err;  // the empty folder
   ASSERT_TRUE(fs::exists(tmp / "out/doc17.json"));

@@ -734,7 +734,8 @@ TEST(Repairer, KeepsCodesOfTheDocumentYearsEdition) {
   EXPECT_TRUE(testing::CellRC(now, 3, 0)->flags.empty());
   EXPECT_EQ(testing::CellRC(now, 3, 1)->flags, std::vector<std::string>{"dictionary_mismatch"});
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("30311's name in the 2017 editions"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("30311's name in the 2017 editions"), std::string::npos)
+      << warnings[0];
   // A renamed 类 printed with its older name in an older document is right; with no year at all
   // either name is.
   for (std::optional<int> year : {std::optional<int>(2018), std::optional<int>()}) {

@@ -128,7 +128,8 @@ InputImage InputFromJson(const json& j) {
   in.height = Int(j.at("size").at(1));
   in.orientation = Int(j.at("orientation"));
   in.scale = j.at("scale").get<double>();
-  for (size_t i = 0; i < in.to_input.size(); ++i) in.to_input[i] = j.at("to_input").at(i).get<double>();
+  for (size_t i = 0; i < in.to_input.size(); ++i)
+    in.to_input[i] = j.at("to_input").at(i).get<double>();
   return in;
 }
 

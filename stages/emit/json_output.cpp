@@ -66,13 +66,14 @@ nlohmann::json FactsJson(const std::vector<Fact>& facts) {
     for (const auto& n : f.numbers)
       numbers.push_back(
           {{"role", n.role}, {"value", ValueJson(n.text)}, {"text", n.text}, {"unit", n.unit}});
-    out.push_back({{"index", out.size()},
-                   {"kind", f.kind},
-                   {"subject", {{"code", OrNull(f.subject_code)}, {"name", OrNull(f.subject_name)}}},
-                   {"numbers", numbers},
-                   {"page", f.page},
-                   {"sentence", f.sentence},
-                   {"flags", f.flags}});
+    out.push_back(
+        {{"index", out.size()},
+         {"kind", f.kind},
+         {"subject", {{"code", OrNull(f.subject_code)}, {"name", OrNull(f.subject_name)}}},
+         {"numbers", numbers},
+         {"page", f.page},
+         {"sentence", f.sentence},
+         {"flags", f.flags}});
   }
   return out;
 }

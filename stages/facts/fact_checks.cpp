@@ -83,15 +83,16 @@ void RateChecks(const Document& doc, int i, std::vector<Check>& out) {
     const std::string named = rate_role == std::string("rate_initial") ? "budget_initial"
                               : rate_role == std::string("rate_full")  ? "budget_full"
                                                                        : "";
-    std::vector<std::string> bases =
-        named.empty() ? std::vector<std::string>{"budget_full", "budget_initial"}
-                      : std::vector<std::string>{named};
+    std::vector<std::string> bases = named.empty()
+                                         ? std::vector<std::string>{"budget_full", "budget_initial"}
+                                         : std::vector<std::string>{named};
     std::optional<Operand> budget;
     std::string budget_role;
     for (const auto& b : bases)
       if (!budget && (budget = NumberOf(f, b))) budget_role = b;
     if (!budget) continue;
-    std::string status = RatioFits(final_value->value, budget->value, rate->value) ? "pass" : "fail";
+    std::string status =
+        RatioFits(final_value->value, budget->value, rate->value) ? "pass" : "fail";
     const std::string other = budget_role == "budget_initial" ? "budget_full" : "budget_initial";
     const auto other_budget = named.empty() ? std::nullopt : NumberOf(f, other);
     if (status == "fail" && other_budget &&
@@ -133,11 +134,11 @@ void ChangeCheck(const Document& doc, int i, std::vector<Check>& out) {
   if (PriorMayBeZero(current->value, change->value, up)) return;  // from nothing: no percentage
   const Interval prior = up ? current->value - change->value : current->value + change->value;
   const bool fits = ChangeFits(current->value, change->value, percent->value, up);
-  out.push_back(MakeCheck("F.change", std::to_string(i),
-                          "change ÷ (" + role + (up ? " − " : " + ") + "change) = change_pct (" +
-                              f.kind + ")",
-                          {{i, role, -1, 1}, {i, "change", -1, 1}, {i, "change_pct", 1, 1}},
-                          PercentOf(change->value, prior), percent->value, fits ? "pass" : "fail"));
+  out.push_back(MakeCheck(
+      "F.change", std::to_string(i),
+      "change ÷ (" + role + (up ? " − " : " + ") + "change) = change_pct (" + f.kind + ")",
+      {{i, role, -1, 1}, {i, "change", -1, 1}, {i, "change_pct", 1, 1}},
+      PercentOf(change->value, prior), percent->value, fits ? "pass" : "fail"));
 }
 
 // The role a total and its parts are compared in: the first of amount and count it prints
@@ -150,7 +151,8 @@ std::string TotalRole(const Fact& f) {
 
 // The facts printed after total `i` whose kinds are its parts, before the next fact of its kind;
 // empty unless every part kind is printed.
-std::vector<int> PartsOf(const Document& doc, int i, const FactKind& kind, const std::string& role) {
+std::vector<int> PartsOf(const Document& doc, int i, const FactKind& kind,
+                         const std::string& role) {
   std::vector<int> parts;
   std::vector<std::string> seen;
   const Fact& total = doc.facts[i];
@@ -192,7 +194,9 @@ void ShareCheck(const Document& doc, int i, int j, const std::string& role, bool
                           (balanced ? "; the shares are made to add up to 100 %" : "") + ")",
                       {{j, role, -1, 1}, {i, role, -1, 1}, {j, "share", 1, 1}},
                       PercentOf(part.value, total.value), share->value,
-                      fits ? "pass" : balanced ? "warning" : "fail");
+                      fits       ? "pass"
+                      : balanced ? "warning"
+                                 : "fail");
   c.conditional = balanced;
   out.push_back(std::move(c));
 }
@@ -227,7 +231,8 @@ void PartsChecks(const Document& doc, int i, const FactCatalogue& catalogue,
 const Record* LinkedRecord(const Table& table, const FactTableLink& link, const Fact& f) {
   for (const auto& r : table.records) {
     if (link.first_row) return &r;
-    if (!link.line_id.empty() && r.line_id == link.line_id && (link.half.empty() || r.half == link.half))
+    if (!link.line_id.empty() && r.line_id == link.line_id &&
+        (link.half.empty() || r.half == link.half))
       return &r;
     if (link.total_row && r.role == "total") return &r;
     if (link.subject_row && !f.subject_code.empty() && r.code == f.subject_code) return &r;
@@ -245,8 +250,8 @@ void TableCheck(const Document& doc, int i, const FactTableLink& link, std::vect
   const auto number = NumberOf(f, link.role);
   const FactNumber* printed = FindNumber(f, link.role);
   if (!number || !number->money) return;
-  const bool unknown_subject = std::find(f.flags.begin(), f.flags.end(),
-                                         "subject_not_in_dictionary") != f.flags.end();
+  const bool unknown_subject =
+      std::find(f.flags.begin(), f.flags.end(), "subject_not_in_dictionary") != f.flags.end();
   if (link.subject_row && (f.subject_code.empty() || unknown_subject)) return;
   for (int ti = 0; ti < static_cast<int>(doc.tables.size()); ++ti) {
     const Table& t = doc.tables[ti];
@@ -255,8 +260,9 @@ void TableCheck(const Document& doc, int i, const FactTableLink& link, std::vect
                                      [&](const Column& c) { return c.id == link.column; });
     const Record* record = LinkedRecord(t, link, f);
     if (column == t.columns.end() || !record) continue;
-    const auto value = std::find_if(record->values.begin(), record->values.end(),
-                                    [&](const RecordValue& v) { return v.column == column->index; });
+    const auto value =
+        std::find_if(record->values.begin(), record->values.end(),
+                     [&](const RecordValue& v) { return v.column == column->index; });
     if (value == record->values.end()) continue;
     const Amount cell = ParseAmount(value->text);
     if (!cell.is_number() && cell.kind != Amount::Kind::kBlank && !cell.is_dash()) continue;

@@ -40,7 +40,8 @@ U32 MatchForm(const std::string& sentence) {
     if (c >= U'０' && c <= U'９') c = U'0' + (c - U'０');
     if (c == U'．') c = U'.';
     // OCR reads the prose's full-width marks as ASCII; a comma between digits groups them.
-    const bool between_digits = i > 0 && i + 1 < in.size() && IsDigit(in[i - 1]) && IsDigit(in[i + 1]);
+    const bool between_digits =
+        i > 0 && i + 1 < in.size() && IsDigit(in[i - 1]) && IsDigit(in[i + 1]);
     if (c == U',' && !between_digits) c = U'，';
     if (c == U';') c = U'；';
     if (c == U':') c = U'：';
@@ -58,7 +59,8 @@ struct Trigger {
   const FactKind* kind = nullptr;
   std::string subject_code, subject_name;
   bool subject_unknown = false;
-  bool reference = false;  // names the base of a share ("占本年支出合计的"): takes its place, no fact
+  bool reference =
+      false;  // names the base of a share ("占本年支出合计的"): takes its place, no fact
 };
 
 struct Number {
@@ -68,9 +70,9 @@ struct Number {
 
 // Units a number of the prose is printed with, longest first where one begins another.
 const std::vector<U32>& Units() {
-  static const std::vector<U32> units = {U"万元", U"亿元", U"元", U"万", U"%", U"台（套）", U"个",
-                                         U"辆", U"台", U"套", U"人次", U"人", U"批次",
-                                         U"次", U"团组", U"项", U"分"};
+  static const std::vector<U32> units = {U"万元", U"亿元", U"元",   U"万", U"%",    U"台（套）",
+                                         U"个",   U"辆",   U"台",   U"套", U"人次", U"人",
+                                         U"批次", U"次",   U"团组", U"项", U"分"};
   return units;
 }
 
@@ -98,11 +100,12 @@ std::vector<Number> FindNumbers(const U32& s) {
         break;
       }
     // "增长13.95。": a percentage whose sign was left out.
-    const bool after_change = i >= 2 && (s.compare(i - 2, 2, U"增长") == 0 || s.compare(i - 2, 2, U"下降") == 0);
+    const bool after_change =
+        i >= 2 && (s.compare(i - 2, 2, U"增长") == 0 || s.compare(i - 2, 2, U"下降") == 0);
     if (n.unit.empty() && after_change && (j == s.size() || IsClauseEnd(s[j]))) n.unit = "%";
     const bool threshold = (i >= 2 && s.compare(i - 2, 2, U"单价") == 0) ||
-                           StartsWithAt(s, n.end, U"（含）以上") || StartsWithAt(s, n.end, U"以上") ||
-                           StartsWithAt(s, n.end, U"以下");
+                           StartsWithAt(s, n.end, U"（含）以上") ||
+                           StartsWithAt(s, n.end, U"以上") || StartsWithAt(s, n.end, U"以下");
     if (!n.unit.empty() && !threshold) out.push_back(n);
     i = std::max(j, i + 1);
   }
@@ -149,8 +152,8 @@ std::optional<SubjectPart> ReadPart(const U32& s, size_t at, char32_t level) {
   const size_t close = s.find(U32(1, level) + U"）", at);
   size_t open = 0;
   std::string digits;
-  if (close == U32::npos || close - at > kMaxSubjectPart || !ReadBracket(s, close, &open, &digits) ||
-      open <= at)
+  if (close == U32::npos || close - at > kMaxSubjectPart ||
+      !ReadBracket(s, close, &open, &digits) || open <= at)
     return std::nullopt;
   for (size_t k = at; k < open; ++k)
     if (IsClauseEnd(s[k]) || IsDigit(s[k])) return std::nullopt;
@@ -168,7 +171,8 @@ const CodeEntry* ReadClass(const U32& s, size_t open, const std::string& digits,
   return e && e->level == "类" ? e : nullptr;
 }
 
-// Subjects named by 类 [款 [项]]: "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）事业运行（项）",
+// Subjects named by 类 [款 [项]]:
+// "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）事业运行（项）",
 // "公共安全支出（204类）司法（06款）其他司法支出（99项）".
 std::vector<Trigger> FindSubjects(const U32& s, const FactKind* kind, const CodeDictionary& dict) {
   std::vector<Trigger> out;
@@ -202,8 +206,8 @@ std::vector<Trigger> FindSubjects(const U32& s, const FactKind* kind, const Code
 
 bool IsDash(char32_t c) { return c == U'-' || c == U'－' || c == U'—' || c == U'–'; }
 
-// Subjects named as "类-款-项" before 科目 (the quotes dropped): "一般公共服务支出-政府办公厅（室）及
-// 相关机构事务-行政运行科目1,202.95万元".
+// Subjects named as "类-款-项" before 科目 (the quotes dropped):
+// "一般公共服务支出-政府办公厅（室）及 相关机构事务-行政运行科目1,202.95万元".
 std::vector<Trigger> FindDashedSubjects(const U32& s, const FactKind* kind,
                                         const CodeDictionary& dict) {
   std::vector<Trigger> out;
@@ -285,9 +289,9 @@ std::string RoleOf(const U32& cue, const std::string& unit, bool* down) {
   const bool change = *down || ContainsAny(cue, {U"增加", U"增长", U"上升", U"提高", U"增"});
   if (unit == "%") {
     if (ContainsAny(cue, {U"完成", U"执行率", U"执行进度"}))
-      return Contains(cue, U"年初") ? "rate_initial"
+      return Contains(cue, U"年初")                 ? "rate_initial"
              : ContainsAny(cue, {U"全年", U"调整"}) ? "rate_full"
-                                                   : "rate";
+                                                    : "rate";
     if (change) return "change_pct";
     return "share";
   }
@@ -301,8 +305,8 @@ std::string RoleOf(const U32& cue, const std::string& unit, bool* down) {
   return "amount";
 }
 
-// Stated as none: 无 / 没有 shortly before the trigger in its clause ("没有财政拨款“三公”经费支出"),
-// or 未发生 / 未安排 after it.
+// Stated as none: 无 / 没有 shortly before the trigger in its clause
+// ("没有财政拨款“三公”经费支出"), or 未发生 / 未安排 after it.
 constexpr size_t kNoneReach = 8;
 bool StatedNone(const U32& s, const Trigger& t) {
   for (size_t back = 1; back <= kNoneReach && back <= t.start; ++back) {
@@ -316,7 +320,8 @@ bool StatedNone(const U32& s, const Trigger& t) {
   return ContainsAny(clause, {U"未发生", U"未安排", U"无支出"});
 }
 
-// "与2023年（度）持平" / "与上年持平": no change. "决算数与全年预算数持平" is no change on the year.
+// "与2023年（度）持平" / "与上年持平": no change. "决算数与全年预算数持平" is no change on the
+// year.
 bool StatedUnchanged(const U32& segment) {
   const size_t at = segment.find(U"持平");
   if (at == U32::npos) return false;
@@ -373,7 +378,8 @@ struct SentenceFacts {
 // A kind carries the roles its catalogue entry lists: "退休2人" in a reason is no number of
 // 收入支出总计.
 bool Carries(const FactKind* kind, const std::string& role) {
-  return !kind || std::find(kind->numbers.begin(), kind->numbers.end(), role) != kind->numbers.end();
+  return !kind ||
+         std::find(kind->numbers.begin(), kind->numbers.end(), role) != kind->numbers.end();
 }
 
 FactNumber MakeNumber(const U32& cue, const Number& n) {
@@ -485,7 +491,8 @@ std::vector<Fact> ReadFacts(const std::vector<NarrativeSentence>& sentences,
     }
     for (auto& f : found.facts) {
       const bool merge = !out.empty() && last == i - 1 &&
-                         sentences[i - 1].paragraph == sentence.paragraph && MergeInto(out.back(), f);
+                         sentences[i - 1].paragraph == sentence.paragraph &&
+                         MergeInto(out.back(), f);
       if (merge)
         AppendSentence(out.back(), sentence.text);
       else

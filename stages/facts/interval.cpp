@@ -35,10 +35,8 @@ bool RatioFits(const Interval& part, const Interval& whole, const Interval& perc
   // Smallest ratio: the smallest part over the largest whole (over the smallest when the part
   // may be negative); largest: the largest part over the smallest positive whole (unbounded
   // when the whole may be as small as 0).
-  const bool low_ok = part.lo >= 0 ? kPercentHalfCents * part.lo <= percent.hi * whole.hi
-                                   : true;
-  const bool high_ok =
-      whole.lo <= 0 ? true : kPercentHalfCents * part.hi >= percent.lo * whole.lo;
+  const bool low_ok = part.lo >= 0 ? kPercentHalfCents * part.lo <= percent.hi * whole.hi : true;
+  const bool high_ok = whole.lo <= 0 ? true : kPercentHalfCents * part.hi >= percent.lo * whole.lo;
   return low_ok && high_ok;
 }
 

@@ -18,10 +18,9 @@ bool IsPageNumber(const std::string& text) {
 
 bool IsLonePunctuation(const std::string& text) {
   const std::u32string s = DecodeUtf8(StripSpaces(text));
-  return !s.empty() && s.size() <= 2 &&
-         std::none_of(s.begin(), s.end(), [](char32_t c) {
-           return IsHanIdeograph(c) || (c >= U'0' && c <= U'9');
-         });
+  return !s.empty() && s.size() <= 2 && std::none_of(s.begin(), s.end(), [](char32_t c) {
+    return IsHanIdeograph(c) || (c >= U'0' && c <= U'9');
+  });
 }
 
 // Text lines that share a baseline band (a line split at a wide gap) made one, left to right.
@@ -53,11 +52,13 @@ bool StartsWithOrdinal(const std::string& text) {
   const std::u32string numerals = U"一二三四五六七八九十";
   size_t i = s.size() > 0 && (s[0] == U'（' || s[0] == U'(') ? 1 : 0;
   const size_t digits_from = i;
-  while (i < s.size() && ((s[i] >= U'0' && s[i] <= U'9') || numerals.find(s[i]) != std::u32string::npos))
+  while (i < s.size() &&
+         ((s[i] >= U'0' && s[i] <= U'9') || numerals.find(s[i]) != std::u32string::npos))
     ++i;
   if (i == digits_from || i >= s.size() || i - digits_from > 3) return false;
   if (digits_from == 1) return s[i] == U'）' || s[i] == U')';
-  return s[i] == U'、' || (s[i] == U'.' && i + 1 < s.size() && !(s[i + 1] >= U'0' && s[i + 1] <= U'9')) ||
+  return s[i] == U'、' ||
+         (s[i] == U'.' && i + 1 < s.size() && !(s[i + 1] >= U'0' && s[i + 1] <= U'9')) ||
          s[i] == U'．';
 }
 
@@ -150,8 +151,8 @@ std::vector<NarrativeSentence> NarrativeSentences(const std::vector<PageResult>&
     if (p.lines.empty()) continue;
     std::vector<PageParagraph> paragraphs = PageParagraphs(p.lines);
     for (size_t i = 0; i < paragraphs.size(); ++i) {
-      const bool continues = i == 0 && !pending.empty() && !paragraphs[i].indented &&
-                             !EndsSentence(pending);
+      const bool continues =
+          i == 0 && !pending.empty() && !paragraphs[i].indented && !EndsSentence(pending);
       if (!continues) {
         flush();
         pending_page = p.number;

@@ -447,8 +447,8 @@ Separators FindSeparators(const cv::Mat& bin, const Grid& g, const Rules& rules,
         s.v[r * C + c] = separator(true, g.xs[c + 1], g.ys[r], g.ys[r + 1], g.xs[c], g.xs[c + 2]);
       // A line inferred from the text (InferRows) is no rule, but divides the rows all the same.
       if (r + 1 < R)
-        s.h[r * C + c] = Inferred(g, r + 1) || separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1],
-                                                         g.ys[r], g.ys[r + 2]);
+        s.h[r * C + c] = Inferred(g, r + 1) ||
+                         separator(false, g.ys[r + 1], g.xs[c], g.xs[c + 1], g.ys[r], g.ys[r + 2]);
     }
   // A second look at missing column separators: one that is present in the rows above and
   // below, with text on both sides and none across it, was erased by the scan (a merged body
@@ -509,8 +509,8 @@ std::vector<BandGlyph> GlyphsIn(const cv::Mat& bin, const cv::Rect& area, const 
   std::vector<BandGlyph> out;
   for (int i = 1; i < n; ++i) {
     const cv::Rect c = ComponentBox(stats, i);
-    const bool touches = c.x == 0 || c.y == 0 || c.x + c.width == area.width ||
-                         c.y + c.height == area.height;
+    const bool touches =
+        c.x == 0 || c.y == 0 || c.x + c.width == area.width || c.y + c.height == area.height;
     if ((touches && (c.width <= p.max_thick || c.height <= p.max_thick)) ||
         (c.height < p.min_line_h && c.width < p.min_line_h) || c.height > p.max_line_h)
       continue;
@@ -618,15 +618,16 @@ bool MakesRows(const std::vector<BandLine>& lines, size_t min_lines) {
 // between sections, not between rows) is one tall lattice row holding many text lines; it is
 // split at the gaps between them. A band is split only when it holds three text lines or more,
 // each with glyphs in two cells or more and none a sliver (MakesRows), its first cell has
-// glyphs on four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a wrapped
-// label beside its amounts, a wrapped header, or a form's paragraphs are left alone, and so is
-// the first row of a ruled table (its header). Once one band holds three rows, a band of two is
+// glyphs on four lines in five, and no cell in it wraps as text (WrapsAsText): a ruled row with a
+// wrapped label beside its amounts, a wrapped header, or a form's paragraphs are left alone, and so
+// is the first row of a ruled table (its header). Once one band holds three rows, a band of two is
 // split too (a table ruled every few rows). Marks the new boundaries in g.ys_inferred; false
 // when no band was split.
 bool InferRows(const cv::Mat& bin, Grid& g, const Separators& s, const Params& p) {
   std::vector<std::vector<BandLine>> bands;
   for (int r = 0; r < g.n_rows(); ++r)
-    bands.push_back(r == 0 && g.n_rows() > 1 ? std::vector<BandLine>{} : BandLines(bin, g, s, r, p));
+    bands.push_back(r == 0 && g.n_rows() > 1 ? std::vector<BandLine>{}
+                                             : BandLines(bin, g, s, r, p));
   // Once one band of the table holds three rows, the table is ruled by sections, and a section of
   // two rows is split too.
   const bool sections =
@@ -676,7 +677,10 @@ void MergeCells(const Separators& s, Grid& g) {
           c1 = cc - 1;
           break;
         }
-      GridCell cell{r, c, r1 - r + 1, c1 - c + 1,
+      GridCell cell{r,
+                    c,
+                    r1 - r + 1,
+                    c1 - c + 1,
                     Box{g.xs[c], g.ys[r], g.xs[c1 + 1] - g.xs[c], g.ys[r1 + 1] - g.ys[r]},
                     Inferred(g, r) || Inferred(g, r1 + 1)};
       for (int rr = r; rr <= r1; ++rr)

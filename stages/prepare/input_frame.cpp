@@ -65,9 +65,8 @@ std::array<double, 6> PreparedToInput(const InputImage& input, int rotation, dou
   if (((rotation % 180) + 180) % 180 == 90) std::swap(w, h);
   if (skew_deg != 0.0) {
     // RemoveSkew: cv::getRotationMatrix2D(centre, skew_deg, 1) about the image's centre.
-    const cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(w / 2),
-                                                            static_cast<float>(h / 2)),
-                                                skew_deg, 1.0);
+    const cv::Mat rot = cv::getRotationMatrix2D(
+        cv::Point2f(static_cast<float>(w / 2), static_cast<float>(h / 2)), skew_deg, 1.0);
     forward = Linear(rot.at<double>(0, 0), rot.at<double>(0, 1), rot.at<double>(0, 2),
                      rot.at<double>(1, 0), rot.at<double>(1, 1), rot.at<double>(1, 2)) *
               forward;
@@ -85,8 +84,10 @@ Box BoundsOf(const std::array<double, 6>& m, const std::vector<cv::Point2d>& cor
     x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
   }
   // Rounded outwards, less a hair: a corner that lands on a pixel edge stays on it.
-  const int ix0 = static_cast<int>(std::floor(x0 + 1e-6)), iy0 = static_cast<int>(std::floor(y0 + 1e-6));
-  const int ix1 = static_cast<int>(std::ceil(x1 - 1e-6)), iy1 = static_cast<int>(std::ceil(y1 - 1e-6));
+  const int ix0 = static_cast<int>(std::floor(x0 + 1e-6)),
+            iy0 = static_cast<int>(std::floor(y0 + 1e-6));
+  const int ix1 = static_cast<int>(std::ceil(x1 - 1e-6)),
+            iy1 = static_cast<int>(std::ceil(y1 - 1e-6));
   return Box{ix0, iy0, ix1 - ix0, iy1 - iy0};
 }
 
@@ -104,10 +105,11 @@ std::optional<Box> MapPixelsToInput(const std::array<double, 6>& to_input,
 }
 
 Box MapBoxToInput(const std::array<double, 6>& to_input, const Box& box) {
-  return BoundsOf(to_input, {{static_cast<double>(box.x), static_cast<double>(box.y)},
-                             {static_cast<double>(box.x + box.w), static_cast<double>(box.y)},
-                             {static_cast<double>(box.x), static_cast<double>(box.y + box.h)},
-                             {static_cast<double>(box.x + box.w), static_cast<double>(box.y + box.h)}});
+  return BoundsOf(to_input,
+                  {{static_cast<double>(box.x), static_cast<double>(box.y)},
+                   {static_cast<double>(box.x + box.w), static_cast<double>(box.y)},
+                   {static_cast<double>(box.x), static_cast<double>(box.y + box.h)},
+                   {static_cast<double>(box.x + box.w), static_cast<double>(box.y + box.h)}});
 }
 
 }  // namespace juesuan

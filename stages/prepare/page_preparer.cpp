@@ -195,7 +195,7 @@ bool PagePreparer::ReadsBetterAsItStands(const cv::Mat& gray, const cv::Mat& bin
                                          const cv::Mat& turned,
                                          const ReadabilityScorer& scorer) const {
   const double as_is = MeanReadability(gray, bin, scorer, false);
-  if (as_is < 0) return false;  // no horizontal text line at all: the geometry stands
+  if (as_is < 0) return false;            // no horizontal text line at all: the geometry stands
   if (as_is < p_.readable) return false;  // the lines do not read as text either way
   const double on_side = MeanReadability(turned, binarise(turned), scorer, true);
   return as_is > on_side + p_.sideways_margin;

@@ -76,7 +76,7 @@ class PagePreparer {
     // enough to tell upright from turned, and each OCR read costs in proportion to its width (the
     // widest lines of a page are titles and notes of 40 characters and more).
     int max_sample_aspect = 10;
-    Share sample_pad{1, 4};     // white round a sample, a share of its height: Tesseract wants it
+    Share sample_pad{1, 4};  // white round a sample, a share of its height: Tesseract wants it
     int min_sample_pad = 2;
     // Confidence summed over the samples: turned lines must read clearly better, not by noise.
     double flip_margin = 0.3;

@@ -43,8 +43,7 @@ class TableReader {
  public:
   // `to_input` maps the prepared page onto the page's input image (InputImage::to_input): the
   // cells' content boxes are given there. The identity keeps them on the prepared page.
-  TableReader(CellOcr& ocr, int dpi,
-              const std::array<double, 6>& to_input = {1, 0, 0, 0, 1, 0})
+  TableReader(CellOcr& ocr, int dpi, const std::array<double, 6>& to_input = {1, 0, 0, 0, 1, 0})
       : ocr_(ocr), dpi_(dpi), crop_(CropParams::ForDpi(dpi)), to_input_(to_input) {}
   // One Cell per grid cell, in grid order; blank cells are kept with empty text.
   std::vector<Cell> read_grid(const cv::Mat& gray, const cv::Mat& binary, const Grid& grid,

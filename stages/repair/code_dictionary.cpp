@@ -13,7 +13,8 @@ namespace {
 // "2017-2025" -> 2017, 2025; "2025" -> 2025, 2025.
 bool ParseYears(const std::string& s, int& first, int& last) {
   auto year = [](const std::string& y, int& out) {
-    if (y.size() != 4 || !std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (y.size() != 4 ||
+        !std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return false;
     out = std::stoi(y);
     return true;

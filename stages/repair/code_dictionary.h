@@ -24,7 +24,7 @@ enum class CodeSystem { kFunction, kEconDept, kEconGov };
 struct CodeEntry {
   CodeSystem system = CodeSystem::kFunction;
   std::string code, name, level, parent;
-  std::string editions;            // as written: "2017-2025", "2019-2025", "2025"
+  std::string editions;               // as written: "2017-2025", "2019-2025", "2025"
   int first_year = 0, last_year = 0;  // the years of `editions`
   bool sure = true;
   bool ValidIn(int year) const { return first_year <= year && year <= last_year; }
@@ -67,7 +67,7 @@ class CodeDictionary {
   void Index();
   void BuildEditions();
   std::vector<CodeEntry> entries_;
-  std::unordered_map<std::string, size_t> by_code_;           // the latest entry of each code
+  std::unordered_map<std::string, size_t> by_code_;  // the latest entry of each code
   std::unordered_map<std::string, std::vector<size_t>> all_by_code_;
   // editions_[i] is the edition of year first_edition_ + i; empty in an edition itself.
   std::vector<std::shared_ptr<const CodeDictionary>> editions_;

@@ -304,8 +304,8 @@ std::optional<std::string> Repairer::RepairName(const std::string& code, const s
   // With no year to choose an edition, every edition's name is right.
   const bool any_edition = &all_editions_ == &dict_;
   for (const CodeEntry* other : all_editions_.AllEditions(code))
-    if (other->name != e->name && (FoldEqual(p, other->name) ||
-                                   ConfusionDistance(printed, other->name) < d)) {
+    if (other->name != e->name &&
+        (FoldEqual(p, other->name) || ConfusionDistance(printed, other->name) < d)) {
       if (far) *far = !(any_edition && FoldEqual(p, other->name));
       return std::nullopt;
     }
