@@ -34,10 +34,19 @@ std::optional<Box> GlyphsBox(const std::vector<Glyph>& glyphs, const Box& cell,
   constexpr int kRuleClear = 3;
   const cv::Rect inside(cell.x + kRuleClear, cell.y + kRuleClear, cell.w - 2 * kRuleClear,
                         cell.h - 2 * kRuleClear);
-  const int x0 = static_cast<int>(std::floor(all.x)), y0 = static_cast<int>(std::floor(all.y));
-  cv::Rect region = cv::Rect(x0, y0, static_cast<int>(std::ceil(all.x + all.width)) - x0,
-                             static_cast<int>(std::ceil(all.y + all.height)) - y0) &
-                    inside & cv::Rect(0, 0, binary.cols, binary.rows);
+  // Clipped in doubles first: a damaged text layer's boxes may lie anywhere (or be NaN), and
+  // only coordinates on the page may be rounded to pixels.
+  const cv::Rect page = inside & cv::Rect(0, 0, binary.cols, binary.rows);
+  const bool finite = std::isfinite(all.x) && std::isfinite(all.y) && std::isfinite(all.width) &&
+                      std::isfinite(all.height);
+  const cv::Rect2d clip =
+      finite ? all & cv::Rect2d(page.x, page.y, page.width, page.height) : cv::Rect2d();
+  const int x0 = static_cast<int>(std::floor(clip.x)), y0 = static_cast<int>(std::floor(clip.y));
+  cv::Rect region = clip.empty()
+                        ? cv::Rect()
+                        : cv::Rect(x0, y0, static_cast<int>(std::ceil(clip.x + clip.width)) - x0,
+                                   static_cast<int>(std::ceil(clip.y + clip.height)) - y0) &
+                              page;
   if (!binary.empty() && !region.empty()) {
     const std::vector<cv::Point> ink = InkOutline(binary(region), region.tl());
     if (!ink.empty()) return MapPixelsToInput(to_input, ink);
