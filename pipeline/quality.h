@@ -47,6 +47,9 @@ struct Check {
   std::vector<std::string> table_labels;  // printed numbers ("02") or "#<index>"
   std::vector<CheckCell> cells;
   std::vector<CheckFact> facts;  // narrative operands (stages/facts); empty for table checks
+  // Table cells a failing fact check compares the prose with that the table's own checks prove
+  // (stages/facts, F.table): cited, not suspected, so they are not flagged by the prose.
+  std::vector<CheckCell> reference_cells;
   int64_t expected = 0, actual = 0, difference = 0;  // cents
   int64_t tolerance = 0;                             // cents allowed for independent rounding
   std::string status;                                // "pass", "fail", "warning"

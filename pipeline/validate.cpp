@@ -142,6 +142,7 @@ ValidationReport ValidateJson(const json& doc, const TableCatalogue& catalogue,
   // The cells as they stand: no repair, the same checker as the extraction's last check.
   report.checks = Checker(catalogue).check(parsed);
   if (facts) {
+    parsed.checks = report.checks;  // the fact checks cite table cells these checks prove
     std::vector<Check> fact_checks = CheckNarrativeFacts(parsed, *facts);
     report.checks.insert(report.checks.end(), fact_checks.begin(), fact_checks.end());
   }
@@ -214,17 +215,23 @@ std::string CellName(const CheckCell& cell) {
          std::to_string(cell.c);
 }
 
-// The identity as an equation of cells: "t1.r5.c3 = t1.r6.c3 + t1.r7.c3 - t1.r8.c3".
+// The identity as an equation of cells and facts: "t1.r5.c3 = t1.r6.c3 + t1.r7.c3 - t1.r8.c3",
+// "fact2.amount = t0.r5.c1 (reference)" (a table cell its table proves: Check::reference_cells).
 std::string Equation(const Check& check) {
   std::string sides[2];
-  for (const auto& cell : check.cells) {
-    std::string& side = sides[cell.side > 0 ? 0 : 1];
+  auto add = [&](int side_sign, int coef, const std::string& name) {
+    std::string& side = sides[side_sign > 0 ? 0 : 1];
     if (!side.empty())
-      side += cell.coef < 0 ? " - " : " + ";
-    else if (cell.coef < 0)
+      side += coef < 0 ? " - " : " + ";
+    else if (coef < 0)
       side += "-";
-    side += CellName(cell);
-  }
+    side += name;
+  };
+  for (const auto& cell : check.cells) add(cell.side, cell.coef, CellName(cell));
+  for (const auto& cell : check.reference_cells)
+    add(cell.side, cell.coef, CellName(cell) + " (reference)");
+  for (const auto& f : check.facts)
+    add(f.side, f.coef, "fact" + std::to_string(f.fact) + "." + f.role);
   return sides[0] + " = " + (sides[1].empty() ? "0" : sides[1]);
 }
 

@@ -210,6 +210,30 @@ TEST(FuzzFindings, TextBoxesBeyondIntRangeSaturate) {
   }
 }
 
+TEST(FuzzFindings, ContentBoxOfHugeCharacterBoxesStaysOnThePage) {
+  // A character box of 3e12 px centred in a cell: its box was rounded to int before it was
+  // clipped to the page (UBSan, fuzz_text_layer, GlyphsBox). Clipped in doubles first, the
+  // content box is the ink inside the cell.
+  Grid grid;
+  grid.xs = {0, 200};
+  grid.ys = {0, 100};
+  grid.cells = {GridCell{0, 0, 1, 1, Box{0, 0, 200, 100}}};
+  cv::Mat binary = cv::Mat::zeros(100, 200, CV_8U);
+  cv::rectangle(binary, cv::Rect(50, 40, 60, 20), cv::Scalar(255), cv::FILLED);
+  TextBox huge;
+  huge.text = U"预";
+  huge.box = cv::Rect2d(-1.5e12 + 100, -1.5e12 + 50, 3e12, 3e12);
+  huge.chars = {huge.box};
+  const auto cells = FillGridFromText(grid, {huge}, 1, {1, 0, 0, 0, 1, 0}, binary);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].text, "预");
+  ASSERT_TRUE(cells[0].content_bbox.has_value());
+  EXPECT_EQ(cells[0].content_bbox->x, 50);
+  EXPECT_EQ(cells[0].content_bbox->y, 40);
+  EXPECT_LE(cells[0].content_bbox->w, 61);
+  EXPECT_LE(cells[0].content_bbox->h, 21);
+}
+
 TEST(FuzzFindings, AGlyphOfFontSize1e12IsDroppedAsOffThePage) {
   // 599 bytes: "BT /F1 1000000000000 Tf 72 700 Td (Budget) Tj ET" (a whole extract reached the
   // int conversion in TextLinesOutside).

@@ -91,6 +91,8 @@ struct Expected {
     for (const auto& c : doc["checks"]) {
       ++checks;
       operands += static_cast<long long>(c["cells"].size());
+      if (c.contains("reference_cells"))  // a fact check's cited cells: side 'reference'
+        operands += static_cast<long long>(c["reference_cells"].size());
       failing_checks += c["status"] == "fail";
     }
     repairs += static_cast<long long>(doc["repairs"].size());

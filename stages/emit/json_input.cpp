@@ -168,6 +168,14 @@ Repair RepairFromJson(const json& j) {
   return r;
 }
 
+std::vector<CheckCell> CheckCellsFromJson(const json& cells) {
+  std::vector<CheckCell> out;
+  for (const auto& cell : cells)
+    out.push_back({Int(cell.at("table")), Int(cell.at("r")), Int(cell.at("c")),
+                   cell.at("side") == "actual" ? 1 : -1, Int(cell.at("coef"))});
+  return out;
+}
+
 Check CheckFromJson(const json& j) {
   Check c;
   c.id = j.at("id").get<std::string>();
@@ -175,9 +183,7 @@ Check CheckFromJson(const json& j) {
   c.detail = j.at("detail").get<std::string>();
   c.table_labels = j.at("tables").get<std::vector<std::string>>();
   c.tables = Ints(j.at("table_indices"));
-  for (const auto& cell : j.at("cells"))
-    c.cells.push_back({Int(cell.at("table")), Int(cell.at("r")), Int(cell.at("c")),
-                       cell.at("side") == "actual" ? 1 : -1, Int(cell.at("coef"))});
+  c.cells = CheckCellsFromJson(j.at("cells"));
   c.expected = CentsFromJson(j.at("expected"));
   c.actual = CentsFromJson(j.at("actual"));
   c.difference = CentsFromJson(j.at("difference"));
@@ -188,6 +194,8 @@ Check CheckFromJson(const json& j) {
     for (const auto& f : *it)
       c.facts.push_back({Int(f.at("fact")), f.at("role").get<std::string>(),
                          f.at("side") == "actual" ? 1 : -1, Int(f.at("coef"))});
+  if (const auto it = j.find("reference_cells"); it != j.end())
+    c.reference_cells = CheckCellsFromJson(*it);
   return c;
 }
 

@@ -180,6 +180,21 @@ nlohmann::json ToJson(const Document& doc) {
 
 nlohmann::json CentsJson(int64_t cents) { return nlohmann::json::parse(FormatCents(cents, false)); }
 
+namespace {
+
+nlohmann::json CheckCellsJson(const std::vector<CheckCell>& cells) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& cc : cells)
+    out.push_back({{"table", cc.table},
+                   {"r", cc.r},
+                   {"c", cc.c},
+                   {"side", cc.side > 0 ? "actual" : "expected"},
+                   {"coef", cc.coef}});
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector<Check>& checks) {
   using nlohmann::json;
   json rs = json::array();
@@ -197,19 +212,12 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
   json cs = json::array();
   int pass = 0, fail = 0, warning = 0;
   for (const auto& c : checks) {
-    json cells = json::array();
-    for (const auto& cc : c.cells)
-      cells.push_back({{"table", cc.table},
-                       {"r", cc.r},
-                       {"c", cc.c},
-                       {"side", cc.side > 0 ? "actual" : "expected"},
-                       {"coef", cc.coef}});
     json check = {{"id", c.id},
                   {"rule", c.rule},
                   {"detail", c.detail},
                   {"tables", c.table_labels},
                   {"table_indices", c.tables},
-                  {"cells", cells},
+                  {"cells", CheckCellsJson(c.cells)},
                   {"expected", CentsJson(c.expected)},
                   {"actual", CentsJson(c.actual)},
                   {"difference", CentsJson(c.difference)},
@@ -223,6 +231,7 @@ nlohmann::json QualityJson(const std::vector<Repair>& repairs, const std::vector
                          {"role", f.role},
                          {"side", f.side > 0 ? "actual" : "expected"},
                          {"coef", f.coef}});
+      check["reference_cells"] = CheckCellsJson(c.reference_cells);
     }
     cs.push_back(std::move(check));
     pass += c.status == "pass";

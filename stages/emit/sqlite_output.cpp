@@ -425,6 +425,13 @@ void InsertChecks(SqliteConnection& c, sqlite3_int64 document, const nlohmann::j
           " VALUES (?, ?, ?, ?, ?, ?, ?)",
           {check, operand++, Field(cell, "table"), Field(cell, "r"), Field(cell, "c"),
            Field(cell, "side"), Field(cell, "coef")});
+    // A fact check's reference cells (proven by their table, not suspected): side "reference".
+    for (const auto& cell : Elements(Field(k, "reference_cells")))
+      c.Insert(
+          "INSERT INTO check_operands (check_ref, operand_index, table_index, r, c, side, coef)"
+          " VALUES (?, ?, ?, ?, ?, 'reference', ?)",
+          {check, operand++, Field(cell, "table"), Field(cell, "r"), Field(cell, "c"),
+           Field(cell, "coef")});
     operand = 0;
     for (const auto& f : Elements(Field(k, "facts")))
       c.Insert(

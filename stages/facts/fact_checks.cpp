@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 
+#include "stages/check/flags.h"
 #include "stages/common/amount.h"
+#include "stages/common/table_view.h"
 #include "stages/facts/fact_reader.h"
 #include "stages/facts/interval.h"
 
@@ -240,6 +242,25 @@ const Record* LinkedRecord(const Table& table, const FactTableLink& link, const 
   return nullptr;
 }
 
+// Whether the table's own arithmetic proves cell (table, r, c): it is an operand of at least
+// kConfirmingChecks passing table checks (unconditional) and of no table check that does not
+// pass, and it carries no flag. When such a cell and the prose disagree, the prose is what was
+// misread or misprinted (on scans most failing F.table checks are OCR'd prose numbers), so the
+// check cites the cell as its reference instead of naming it as a suspect operand.
+bool ProvenByItsTable(const Document& doc, int table, int r, int c) {
+  int passing = 0;
+  for (const auto& ch : doc.checks) {
+    if (!ch.facts.empty()) continue;  // a fact check of an earlier run (validate)
+    for (const auto& ref : ch.cells) {
+      if (ref.table != table || ref.r != r || ref.c != c) continue;
+      if (ch.status != "pass") return false;
+      passing += !ch.conditional;
+    }
+  }
+  const Cell* cell = AnchorAt(doc.tables[table], r, c);
+  return passing >= kConfirmingChecks && cell && cell->flags.empty();
+}
+
 int64_t TableScale(const Document& doc, const Table& t, int64_t fallback) {
   const int64_t scale = MoneyScale(t.unit ? *t.unit : doc.unit);
   return scale > 0 ? scale : fallback;
@@ -278,7 +299,11 @@ void TableCheck(const Document& doc, int i, const FactTableLink& link, std::vect
     InProseUnit(c, MoneyScale(printed->unit));
     c.tables = {ti};
     c.table_labels = {Label(t, ti)};
-    c.cells = {{ti, record->row, column->index, -1, 1}};
+    const CheckCell table_cell{ti, record->row, column->index, -1, 1};
+    if (c.status == "fail" && ProvenByItsTable(doc, ti, record->row, column->index))
+      c.reference_cells = {table_cell};
+    else
+      c.cells = {table_cell};
     out.push_back(std::move(c));
     return;
   }
