@@ -184,6 +184,16 @@ TEST(EndToEnd, UpsideDownScanIsTurned) {
   EXPECT_EQ(doc["disclosure"]["year"], "2024");
 }
 
+TEST(EndToEnd, CoverWithABigTitleIsNotTurned) {
+  // b26-justice-dept's office-scanned cover: a title of 0.45-inch characters and scanner
+  // specks. The long strokes of the big characters (预, 算) are line-shaped at the orientation
+  // check's resolution, read as noise both ways round, and once turned the page upside down.
+  json doc = CachedExtraction("scan_cover_large_title.pdf");
+  ASSERT_EQ(doc["pages"].size(), 1u);
+  EXPECT_EQ(doc["pages"][0]["rotation"], 0);
+  EXPECT_EQ(doc["pages"][0]["path"], "ocr");
+}
+
 TEST(EndToEnd, UnitOfThreeExpensesPage) {
   // The 09 page alone prints 单位：万元 above its table; it must give the unit, not a department.
   json doc = CachedExtraction("scan_upside_down.pdf");

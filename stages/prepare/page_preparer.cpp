@@ -168,7 +168,16 @@ std::vector<cv::Rect> PagePreparer::SampleTextLines(const cv::Mat& binary, size_
   }
   std::sort(lines.begin(), lines.end(),
             [](const cv::Rect& a, const cv::Rect& b) { return a.width > b.width; });
-  if (lines.size() > count) lines.resize(count);
+  // A line of four characters or more holds as many separate glyphs; one long stroke of a big
+  // title character (a cover's 预算) is line-shaped too, and reads as noise either way round.
+  std::vector<cv::Rect> samples;
+  for (const cv::Rect& r : lines) {
+    if (samples.size() == count) break;
+    cv::Mat glyph_labels;
+    if (cv::connectedComponents(text(r), glyph_labels, 8) - 1 >= p_.min_sample_aspect)
+      samples.push_back(r);
+  }
+  lines = std::move(samples);
   for (auto& r : lines) {
     r.width = std::min(r.width, p_.max_sample_aspect * r.height);
     int pad = std::max(p_.min_sample_pad, p_.sample_pad.of(r.height));
@@ -221,12 +230,16 @@ cv::Mat PagePreparer::upright(const cv::Mat& gray, cv::Mat& bin, const Readabili
     // characters, but with clearly lower confidence. Single lines are what Tesseract reads best.
     cv::Mat b = out.rotation ? binarise(up) : bin;
     double upright_score = 0, turned_score = 0;
-    for (const cv::Rect& r : SampleTextLines(b, p_.samples)) {
+    const std::vector<cv::Rect> lines = SampleTextLines(b, p_.samples);
+    for (const cv::Rect& r : lines) {
       cv::Mat crop = up(r);
       upright_score += scorer(crop);
       turned_score += scorer(RotateQuarterTurns(crop, 180));
     }
-    if (turned_score > upright_score + p_.flip_margin) {
+    // Turned, the lines must also read as text (mean confidence `readable`): noise reads
+    // poorly both ways round, and a page is never flipped on noise.
+    if (turned_score > upright_score + p_.flip_margin &&
+        turned_score >= p_.readable * static_cast<double>(lines.size())) {
       up = RotateQuarterTurns(up, 180);
       out.rotation = (out.rotation + 180) % 360;
     }
