@@ -192,6 +192,8 @@ TEST(EndToEnd, CoverWithABigTitleIsNotTurned) {
   ASSERT_EQ(doc["pages"].size(), 1u);
   EXPECT_EQ(doc["pages"][0]["rotation"], 0);
   EXPECT_EQ(doc["pages"][0]["path"], "ocr");
+  // Its 预算主管部门 is the only place the document names its department.
+  EXPECT_EQ(doc["disclosure"]["department"], "上海市普陀区司法局");
 }
 
 TEST(EndToEnd, UnitOfThreeExpensesPage) {

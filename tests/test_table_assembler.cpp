@@ -714,6 +714,45 @@ TEST(Assemble, TitleIsTheTableNameNotTheDocumentHeading) {
   EXPECT_EQ(doc.year, "2024");
 }
 
+// A cover page (no table) in front of PageWithLines' table page, whose lines name neither the
+// department nor the year.
+Document CoverThenTable(std::vector<TextLine> cover_lines) {
+  Document doc = PageWithLines({{"收入决算表", Box{700, 300, 600, 80}, 0.9f}});
+  doc.page_results[0].number = 2;
+  PageResult cover = EmptyPage(1, 2000, 3000, 300);
+  cover.lines = std::move(cover_lines);
+  doc.page_results.insert(doc.page_results.begin(), cover);
+  doc.pages = 2;
+  return doc;
+}
+
+TEST(Assemble, TheCoverNamesDepartmentAndYearWhenTheTablesDoNot) {
+  // f24-finance-dept's cover: the department over "2024年度部门决算".
+  Document doc = CoverThenTable({{"上海市普陀区财政局", Box{700, 1300, 700, 70}, 0.9f},
+                                 {"2024年度部门决算", Box{720, 1420, 660, 70}, 0.9f}});
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.department, "上海市普陀区财政局");
+  EXPECT_EQ(doc.year, "2024");
+  ASSERT_TRUE(doc.department_source.has_value());
+  EXPECT_EQ(doc.department_source->page, 1);
+  EXPECT_EQ(doc.department_source->text, "上海市普陀区财政局 2024年度部门决算");
+  // b26-justice-dept's: the label and the department read as two lines of one row.
+  doc = CoverThenTable({{"预算主管部门：", Box{600, 900, 400, 40}, 0.9f},
+                        {"上海市普陀区司法局", Box{1100, 902, 500, 40}, 0.9f}});
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.department, "上海市普陀区司法局");
+  // A line far above the year is no department; a table's heading outvotes the cover.
+  doc = CoverThenTable({{"上海市普陀区财政局", Box{700, 300, 700, 70}, 0.9f},
+                        {"2024年度部门决算", Box{720, 1420, 660, 70}, 0.9f}});
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.department, "");
+  EXPECT_EQ(doc.year, "2024");
+  doc = CoverThenTable({{"预算主管部门：上海市普陀区司法局", Box{600, 900, 900, 40}, 0.9f}});
+  doc.page_results[1].lines.push_back({"部门：上海市普陀区财政局", Box{100, 500, 900, 40}, 0.9f});
+  TableAssembler().assemble(doc);
+  EXPECT_EQ(doc.department, "上海市普陀区财政局");
+}
+
 TEST(Assemble, AListTakesTheSentenceThatIntroducesIt) {
   // A 编制范围 unit list: no 表 title, the sentence above it (wrapped over two lines) names it;
   // narrative text further up is not the title even when it is longer.

@@ -377,14 +377,56 @@ bool ContinuesUntitled(const Table& prev, Table& t, const std::vector<int>& prev
   return true;
 }
 
+// The cover (and an inner cover) before the first table: "上海市普陀区2026年区级部门预算" /
+// "预算主管部门：上海市普陀区司法局", or "上海市普陀区财政局" over "2024年度部门决算". Only the
+// first pages are covers, and only until a table: later prose may end a line in 预算 or 决算.
+void VoteFromCover(const PageResult& page, FactVotes& votes) {
+  constexpr int kCoverPages = 2;
+  if (page.number > kCoverPages) return;
+  static const std::regex kNoDigits(R"(^[^0-9]{3,60}$)");
+  static const std::regex kDeptLabel(R"((?:部\s*门|单\s*位)\s*(?:名\s*称)?\s*(?::|：)$)");
+  const TextLine* above = nullptr;
+  for (size_t i = 0; i < page.lines.size(); ++i) {
+    const TextLine& line = page.lines[i];
+    const std::string s = StripSpaces(line.text);
+    std::smatch m;
+    if (std::regex_search(s, m, kDept) && !std::regex_search(s, kUnit)) {
+      const std::string d = StripSpaces(m[1]);
+      if (d.size() >= 6) votes.Vote(FactVotes::kDepartment, d, page.number, s);
+    } else if (std::regex_search(s, kDeptLabel) && i + 1 < page.lines.size()) {
+      // "预算主管部门：" and its value read as two lines: a wide gap after the colon.
+      const TextLine& next = page.lines[i + 1];
+      const std::string d = StripSpaces(next.text);
+      const bool same_row = next.bbox.x > line.bbox.x && next.bbox.y < line.bbox.y + line.bbox.h &&
+                            line.bbox.y < next.bbox.y + next.bbox.h;
+      if (same_row && d.size() >= 6 && std::regex_match(d, kNoDigits))
+        votes.Vote(FactVotes::kDepartment, d, page.number, s + d);
+    } else if (std::regex_match(s, m, kHeading)) {
+      votes.Vote(FactVotes::kYear, m[2], page.number, s);
+      std::string d = StripSpaces(m[1]);
+      // The department on the line just above the year (within two of its ems).
+      const std::string prev = above ? StripSpaces(above->text) : "";
+      if (d.empty() && above && line.bbox.y - (above->bbox.y + above->bbox.h) < 2 * EmOf(line) &&
+          std::regex_match(prev, kNoDigits))
+        d = prev;
+      if (d.size() >= 6)
+        votes.Vote(FactVotes::kDepartment, d, page.number, d == prev ? prev + " " + s : s);
+    }
+    above = &line;
+  }
+}
+
 }  // namespace
 
 void TableAssembler::assemble(Document& doc) const {
-  FactVotes votes;
+  FactVotes votes, cover;
+  bool before_tables = true;
   int previous = -1;  // index into doc.tables (pointers would dangle as the vector grows)
   bool previous_ends_page = false;
   std::vector<int> previous_xs;  // column lines of the previous table on its last page
   for (auto& page : doc.page_results) {
+    before_tables = before_tables && page.tables.empty();
+    if (before_tables) VoteFromCover(page, cover);
     for (size_t ti = 0; ti < page.tables.size(); ++ti) {
       const PageTable& pt = page.tables[ti];
       const Box& b = pt.grid.bbox;
@@ -422,8 +464,12 @@ void TableAssembler::assemble(Document& doc) const {
       if (c.row_inferred && (t.rows_inferred.empty() || t.rows_inferred.back() != c.r))
         t.rows_inferred.push_back(c.r);
   }
+  // The tables' headings decide; the cover speaks when they name no department or year.
   doc.department = votes.Winner(FactVotes::kDepartment, &doc.department_source);
+  if (doc.department.empty())
+    doc.department = cover.Winner(FactVotes::kDepartment, &doc.department_source);
   doc.year = votes.Winner(FactVotes::kYear, &doc.year_source);
+  if (doc.year.empty()) doc.year = cover.Winner(FactVotes::kYear, &doc.year_source);
   doc.unit = votes.Winner(FactVotes::kUnit, &doc.unit_source);
   if (doc.tables.empty()) doc.warnings.push_back("no ruled table found in the document");
   if (doc.unit.empty() && !doc.tables.empty())
