@@ -321,6 +321,33 @@ TEST(Repairer, UnreadableCodePartTakenFromTheNameUnderItsLei) {
   EXPECT_EQ(testing::CellRC(u, 1, 1)->flags, std::vector<std::string>{"not_a_code"});
 }
 
+// f24-finance-dept's scanned 08表: two groups side by side, the second group's 款 header misread
+// as nothing. Its 款 parts are parts of the 302 group (mostly two digits right of a 类 column),
+// not codes of their own: the kind's "code" role for that column must not make "01" a code.
+TEST(Repairer, PartColumnWithAMisreadHeaderIsNoCodeColumn) {
+  Repairer rep(Dict(), testing::Catalogue(), 2024);
+  Table t = testing::MakeTable(
+      "", "一般公共预算财政拨款基本支出决算表",
+      {{"科目编码", "", "科目名称", "决算数", "科目编码", "", "科目名称", "决算数"},
+       {"类", "款", "", "", "类", "", "", ""},
+       {"301", "", "工资福利支出", "2082.85", "302", "", "商品和服务支出", "171.07"},
+       {"301", "01", "基本工资", "262.33", "302", "01", "办公费", "21.21"},
+       {"301", "02", "津贴补贴", "1238.58", "302", "02", "印刷费", "7.61"},
+       {"301", "03", "奖金", "", "302", "04", "手续费", "0.09"}},
+      2);
+  // 科目编码 spans its group's 类 and 款 columns.
+  for (int c : {0, 4}) testing::CellRC(t, 0, c)->cs = 2;
+  std::erase_if(t.cells,
+                [](const Cell& cell) { return cell.r == 0 && (cell.c == 1 || cell.c == 5); });
+  t.leaf_headers = LeafHeaders(t);
+  t.kind = ClassifyTable(t, testing::Catalogue());
+  ASSERT_EQ(t.kind, "general_budget_basic_by_economic");
+  rep.repair(t, 0, nullptr);
+  for (int r = 2; r <= 5; ++r)
+    for (int c : {4, 5, 6}) EXPECT_TRUE(testing::CellRC(t, r, c)->flags.empty()) << r << " " << c;
+  EXPECT_EQ(testing::CellRC(t, 5, 6)->text, "手续费");
+}
+
 // b24-wanli-dept prints 款 parts without their zero ("2" for 02). On the text layer that is
 // exact; read by OCR a lone digit may be 02 or 12 with a digit lost, so it only narrows the
 // dictionary's choice and the printed name decides (economic codes too).

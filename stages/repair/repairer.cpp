@@ -725,8 +725,15 @@ std::vector<int> TablePass::CodesAndNames() {
   std::vector<CodeColumn> groups = FindCodeColumns(t_);
   std::vector<int> code_cols;
   for (const auto& g : groups) code_cols.push_back(g.col);
+  // A 款 / 项 part column of a group is no code column of its own, whatever its header says (a
+  // misread 款 header under 科目编码 took the kind's "code" role: f24-finance's 08表 read
+  // every 款 part "01" as a code not in the dictionary).
+  auto part_of_a_group = [&](int c) {
+    return std::any_of(groups.begin(), groups.end(),
+                       [c](const CodeColumn& g) { return c > g.col && c <= g.col + g.parts; });
+  };
   for (int c = 0; c < t_.n_cols; ++c)
-    if (c < static_cast<int>(roles_.size()) && roles_[c] == "code" &&
+    if (c < static_cast<int>(roles_.size()) && roles_[c] == "code" && !part_of_a_group(c) &&
         std::find(code_cols.begin(), code_cols.end(), c) == code_cols.end()) {
       code_cols.push_back(c);
       groups.push_back({c, 0, c + 1, t_.n_cols});
