@@ -59,6 +59,11 @@ TEST(Amount, NormalisesOcrNoise) {
   EXPECT_EQ(Norm("1 285.83"), "1285.83");  // space inside the number
   EXPECT_EQ(Norm("。556.56"), "556.56");   // stray mark
   EXPECT_EQ(Norm("556.56'"), "556.56");
+  // A bar and noise after a space are marks, not digits (b25-wanli-dept's scan: "0 | WA" was
+  // read as 01): only the pieces up to the last one with a digit are the number.
+  EXPECT_EQ(Norm("0 | WA"), "0");
+  EXPECT_EQ(Norm("1,285.83 l"), "1,285.83");
+  EXPECT_EQ(Norm("l 285.83"), "1285.83");   // before the digits a look-alike still counts
   EXPECT_EQ(Norm("——"), "——");              // dashes stay dashes
   EXPECT_EQ(Norm("一"), "—");               // 一 alone in an amount cell is a dash
   EXPECT_EQ(Norm("1,285.83"), "1,285.83");  // clean input unchanged

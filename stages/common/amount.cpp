@@ -190,13 +190,31 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
                                      bool letters_at_ends_are_stray) {
   std::vector<std::string> why;
   std::u32string u = DecodeUtf8(text), s;
-  bool had_space = false;
+  bool had_space = false, dropped_token = false;
+  // Space-separated pieces without a digit after the last piece with one are marks, not digits:
+  // in "0 | WA" (a rule remnant and noise right of a 0) the bar is no 1 of this number.
+  auto is_space = [](char32_t c) { return c == U' ' || c == 0x3000 || c == U'\t' || c == 0xA0; };
+  auto is_digit = [](char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); };
+  std::vector<std::u32string> pieces(1);
   for (char32_t c : u) {
-    if (c == U' ' || c == 0x3000 || c == U'\t' || c == 0xA0) {
-      had_space = true;
+    if (!is_space(c)) {
+      pieces.back().push_back(c);
+    } else if (!pieces.back().empty()) {
+      pieces.emplace_back();
+    }
+  }
+  size_t last_digits = pieces.size();
+  for (size_t k = 0; k < pieces.size(); ++k)
+    if (std::any_of(pieces[k].begin(), pieces[k].end(), is_digit)) last_digits = k;
+  for (size_t k = 0; k < pieces.size(); ++k) {
+    const auto& piece = pieces[k];
+    if (piece.empty()) continue;
+    if (last_digits < k) {
+      dropped_token = true;
       continue;
     }
-    s.push_back(c);
+    if (!s.empty()) had_space = true;
+    s += piece;
   }
   auto done = [&](const std::u32string& out) -> std::optional<std::string> {
     if (reason) {
@@ -222,7 +240,7 @@ std::optional<std::string> Normalize(const std::string& text, std::string* reaso
   bool neg = first > 0 && t[first - 1] == U'-' &&
              (first == 1 || !((t[first - 2] >= U'0' && t[first - 2] <= U'9')));
   std::u32string core = t.substr(first, last - first + 1);
-  bool stray = (first > (neg ? 1u : 0u)) || last + 1 < t.size();
+  bool stray = (first > (neg ? 1u : 0u)) || last + 1 < t.size() || dropped_token;
   std::optional<std::u32string> out = Regroup(core, why);
   if (!out) return std::nullopt;  // a letter or Han character inside: not an amount
   if (neg) *out = U"-" + *out;
