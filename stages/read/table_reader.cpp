@@ -5,6 +5,7 @@
 
 #include "stages/common/text_normalise.h"
 #include "stages/prepare/input_frame.h"
+#include "stages/read/leader_dots.h"
 
 namespace juesuan {
 
@@ -65,12 +66,31 @@ float CalibratedConf(const Reading& rd) {
   return conf;
 }
 
+Reading TableReader::ReadLineWithoutLeaders(const cv::Mat& line) {
+  const auto leaders = LeaderDots(line, dpi_);
+  if (!leaders) return ocr_.read_line(line, dpi_);
+  // The text before the dots and the page number after them, each read alone; the dots are
+  // written as one "……" (what they print), so the line still says it is a contents entry.
+  const int margin = std::max(2, dpi_ / 30);
+  Reading before, after;
+  if (leaders->start > margin) before = ocr_.read_line(line.colRange(0, leaders->start), dpi_);
+  if (line.cols - leaders->end > margin)
+    after = ocr_.read_line(line.colRange(leaders->end, line.cols), dpi_);
+  Reading out;
+  out.text = before.text + "……" + after.text;
+  out.raw = before.raw + "……" + after.raw;
+  const int parts = !before.text.empty() + !after.text.empty();
+  out.conf = parts == 0 ? 0.f : (before.conf + after.conf) / static_cast<float>(parts);
+  if (parts == 0) out.text.clear();
+  return out;
+}
+
 std::vector<TextLine> TableReader::read_lines(const cv::Mat& gray, const std::vector<Box>& boxes) {
   std::vector<TextLine> out;
   for (const auto& b : boxes) {
     cv::Rect r = cv::Rect(b.x, b.y, b.w, b.h) & cv::Rect(0, 0, gray.cols, gray.rows);
     if (r.width <= 0 || r.height <= 0) continue;
-    Reading rd = ocr_.read_line(gray(r), dpi_);
+    Reading rd = ReadLineWithoutLeaders(gray(r));
     if (rd.text.empty()) continue;
     out.push_back({rd.text, b, rd.conf});
   }

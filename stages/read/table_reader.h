@@ -51,6 +51,10 @@ class TableReader {
   std::vector<TextLine> read_lines(const cv::Mat& gray, const std::vector<Box>& boxes);
 
  private:
+  // A 目录 line read without its dot leaders (LeaderDots): the text before them and the page
+  // number after, joined by "……"; any other line as CellOcr::read_line reads it.
+  Reading ReadLineWithoutLeaders(const cv::Mat& line);
+
   CellOcr& ocr_;
   int dpi_;
   CropParams crop_;
