@@ -30,7 +30,7 @@ struct PreparedPage {
   double skew_deg = 0.0;
 };
 
-// Scores how readable an upright crop is (e.g. mean OCR confidence, 0..1). Used only to tell
+// Scores how readable an upright crop is, 0..1 (e.g. mean OCR confidence). Used only to tell
 // 0 from 180 degrees; geometry alone decides between horizontal and vertical text lines.
 using ReadabilityScorer = std::function<double(const cv::Mat& gray_crop)>;
 
@@ -114,6 +114,11 @@ class PagePreparer {
   // Turns `gray` upright (out.rotation); `bin` is its binary image, updated when it turns.
   cv::Mat upright(const cv::Mat& gray, cv::Mat& bin, const ReadabilityScorer& scorer,
                   PreparedPage& out) const;
+  // 0 or 180 degrees: whether the sample text lines of `up` (boxes `samples`) read better turned
+  // round, by flip_margin summed over the samples, and read as text turned (mean `readable`).
+  // The scorer's scores must lie in 0..1: the reads stop once the rest cannot change the verdict.
+  bool TurnedReadsBetter(const cv::Mat& up, const std::vector<cv::Rect>& samples,
+                         const ReadabilityScorer& scorer) const;
   // Mean readability of the sample text lines of `gray` (best of both ways round when
   // `both_ways`); -1 when the page has no line to sample.
   double MeanReadability(const cv::Mat& gray, const cv::Mat& bin, const ReadabilityScorer& scorer,
