@@ -35,6 +35,9 @@ struct Cell {
   // table lists such rows in Table::rows_inferred, which is what is written out.
   bool row_inferred = false;
   bool exact = false;  // from the PDF's text layer: the printed characters, never repaired
+  // Other readings OCR gave a doubtful amount, most likely first (Reading::alternatives): the
+  // constrained numeric repair may take one that two checks prove. Empty for most cells.
+  std::vector<std::string> alternatives;
   // Machine-readable doubts about this cell, e.g. "check_failed" (README, "Cell flags");
   // empty when nothing is known to be wrong.
   std::vector<std::string> flags;

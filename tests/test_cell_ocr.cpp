@@ -2,11 +2,16 @@
 // with Tesseract. Its text helpers live in stages/common (tests/test_common.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <string>
 
+#include "quality_fixtures.h"
+#include "stages/check/checker.h"
+#include "stages/classify/table_classifier.h"
+#include "stages/common/amount.h"
 #include "stages/grid/grid_detector.h"
 #include "stages/prepare/page_preparer.h"
 #include "stages/rasterise/rasteriser.h"
@@ -111,6 +116,50 @@ TEST(CellOcr, ReadsARenderedNumber) {
   EXPECT_EQ(r.text, "12345.67");
   EXPECT_GT(r.conf, 0.5f);
   EXPECT_LE(r.conf, 1.0f);
+}
+
+// 556.56 printed small and blurred: the digit model reads two digits wrong, unsure, and gives
+// the printed value among its alternatives (LSTM symbol choices, a second read at another scale).
+// No confusion rule reaches it from the reading (two digits); in 公开02表 the row and the column
+// prove it, and the repair takes it.
+TEST(CellOcr, DoubtfulAmountGetsAlternativesThatChecksCanProve) {
+  CellOcr ocr;
+  auto render = [](double blur) {
+    cv::Mat img(70, 360, CV_8U, cv::Scalar(255));
+    cv::putText(img, "556.56", {10, 45}, cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 1);
+    if (blur > 0) cv::GaussianBlur(img, img, {0, 0}, blur);
+    return img;
+  };
+  const Reading sure = ocr.read_cell(render(0), 300, false);
+  EXPECT_EQ(sure.text, "556.56");
+  EXPECT_TRUE(sure.alternatives.empty());  // a sure reading costs no second read
+
+  const Reading doubtful = ocr.read_cell(render(3.0), 300, false);
+  ASSERT_TRUE(doubtful.numeric);
+  EXPECT_LT(doubtful.conf, kUnsureConf);
+  EXPECT_FALSE(SameAmount(doubtful.text, "556.56")) << doubtful.text;
+  ASSERT_FALSE(doubtful.alternatives.empty());
+  EXPECT_LE(doubtful.alternatives.size(), kMaxAlternatives);
+  EXPECT_NE(std::find(doubtful.alternatives.begin(), doubtful.alternatives.end(), "556.56"),
+            doubtful.alternatives.end());
+  for (const auto& alt : doubtful.alternatives) {
+    EXPECT_TRUE(ParseAmount(alt).is_number()) << alt;
+    EXPECT_FALSE(SameAmount(alt, doubtful.text)) << alt;
+  }
+
+  Document d;
+  d.tables.push_back(testing::Table02());
+  d.tables[0].kind = ClassifyTable(d.tables[0], testing::Catalogue());
+  Cell* cell = testing::CellRC(d.tables[0], 4, 2);  // 2010350 本年收入合计
+  cell->text = cell->raw = doubtful.text;
+  cell->alternatives = doubtful.alternatives;
+  const auto repairs = Checker(testing::Catalogue()).RepairNumbers(d);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].before, doubtful.text);
+  EXPECT_NE(repairs[0].reason.find("the OCR alternative reading 556.56"), std::string::npos)
+      << repairs[0].reason;
+  EXPECT_EQ(cell->text, "556.56");
+  EXPECT_EQ(cell->raw, doubtful.text);
 }
 
 TEST(CellOcr, MissingModelThrows) {

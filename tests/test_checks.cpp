@@ -377,6 +377,74 @@ TEST(Checker, NumericRepairNeedsRowAndColumnEvidence) {
   EXPECT_EQ(testing::CellRC(f.tables[0], 4, 2)->text, "679.01");
 }
 
+// The cell OCR read as `text` (raw the same), with these alternative readings.
+void Read(Document& d, int r, int c, const std::string& text,
+          const std::vector<std::string>& alternatives) {
+  Cell* cell = testing::CellRC(d.tables[0], r, c);
+  cell->text = cell->raw = text;
+  cell->alternatives = alternatives;
+}
+
+// A value no confusion rule reaches (off by 122.45), but that OCR gave as another reading of
+// the cell: taken when the row and the column both prove it, the first alternative that does.
+TEST(Checker, OcrAlternativeReadingTakenOnTwoChecks) {
+  Document d = Doc({testing::Table02()});
+  Read(d, 4, 2, "679.01", {"579.01", "556.56"});
+  auto repairs = Checker(testing::Catalogue()).RepairNumbers(d);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].before, "679.01");
+  EXPECT_EQ(repairs[0].after, "556.56");
+  EXPECT_DOUBLE_EQ(repairs[0].confidence, 0.85);
+  EXPECT_NE(repairs[0].reason.find("the OCR alternative reading 556.56"), std::string::npos);
+  EXPECT_NE(repairs[0].reason.find("T02.row[2010350]"), std::string::npos);
+  EXPECT_EQ(testing::CellRC(d.tables[0], 4, 2)->raw, "679.01");
+  EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["fail"], 0);
+
+  // No alternative fits what the checks want: unchanged.
+  Document e = Doc({testing::Table02()});
+  Read(e, 4, 2, "679.01", {"579.01", "556.65"});
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(e).empty());
+  EXPECT_EQ(testing::CellRC(e.tables[0], 4, 2)->text, "679.01");
+
+  // One failing check (三公 接待费 only takes part in T09.a): an alternative is not enough.
+  Document f = Doc({testing::Table09()});
+  Read(f, 2, 11, "0.85", {"0.25"});
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(f).empty());
+  EXPECT_EQ(testing::CellRC(f.tables[0], 2, 11)->text, "0.85");
+}
+
+// A reading that is no amount leaves its checks undecided (warnings). A candidate (its
+// separators read as thousands commas, or an OCR alternative) is taken only when two of those
+// checks then pass and none fails.
+TEST(Checker, UnreadableAmountTakesAReadingTwoChecksProve) {
+  Document d = Doc({testing::Table02()});
+  Read(d, 1, 2, "1.285.83", {});  // 合计: 合计 = Σ 类 and the 合计 row's own identity
+  EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["fail"], 0);
+  auto repairs = Checker(testing::Catalogue()).RepairNumbers(d);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].after, "1,285.83");
+  EXPECT_NE(repairs[0].reason.find("thousands separators"), std::string::npos);
+  EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["warning"], 0);
+
+  Document e = Doc({testing::Table02()});
+  Read(e, 4, 2, "55b.56", {"566.56", "556.56"});
+  repairs = Checker(testing::Catalogue()).RepairNumbers(e);
+  ASSERT_EQ(repairs.size(), 1u);
+  EXPECT_EQ(repairs[0].after, "556.56");
+  EXPECT_NE(repairs[0].reason.find("the OCR alternative reading 556.56"), std::string::npos);
+
+  // Only wrong alternatives: the cell stays unreadable.
+  Document f = Doc({testing::Table02()});
+  Read(f, 4, 2, "55b.56", {"566.56"});
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(f).empty());
+
+  // One undecided check only (T09.a reads 接待费): never on one check's evidence.
+  Document g = Doc({testing::Table09()});
+  Read(g, 2, 11, "0.2.5", {"0.25"});
+  EXPECT_TRUE(Checker(testing::Catalogue()).RepairNumbers(g).empty());
+  EXPECT_EQ(testing::CellRC(g.tables[0], 2, 11)->text, "0.2.5");
+}
+
 TEST(Quality, JsonShape) {
   Document d = Doc({testing::Table02()});
   Set(d, 0, 4, 3, "556.66");

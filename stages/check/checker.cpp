@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "stages/common/amount.h"
 #include "stages/common/table_view.h"
@@ -927,32 +928,104 @@ std::vector<int64_t> WantedValues(const CellKey& key, const Cell& cell,
   return wanted;
 }
 
-// After the cell reads `text`: how many checks fail, or nullopt when a check on the cell still
-// fails or a check that passed before now fails.
-std::optional<int> FailsAfter(const Checker& checker, Document& doc, const CellKey& key, Cell& cell,
-                              const std::string& text, const std::vector<Check>& before_checks) {
+// The checks after the cell reads `text` (the cell is put back after).
+struct After {
+  int fails = 0;         // failing checks in the document
+  bool cell_ok = true;   // no failing check reads the cell
+  bool no_new = true;    // every failing check failed before too
+  int cell_passing = 0;  // passing hard checks that read the cell
+};
+After Evaluate(const Checker& checker, Document& doc, const CellKey& key, Cell& cell,
+               const std::string& text, const std::vector<Check>& before_checks) {
   auto [ti, r, c] = key;
   const std::string before = cell.text;
   cell.text = text;
   const std::vector<Check> after = checker.check(doc);
   cell.text = before;
-  int after_fails = 0;
-  bool cell_ok = true;
+  After out;
   std::set<std::string> failed_after;
   for (const auto& ch : after) {
-    if (ch.status != "fail") continue;
-    ++after_fails;
-    failed_after.insert(ch.id);
+    bool reads_cell = false;
     for (const auto& cc : ch.cells)
-      if (cc.table == ti && cc.r == r && cc.c == c) cell_ok = false;
+      reads_cell = reads_cell || (cc.table == ti && cc.r == r && cc.c == c);
+    if (ch.status == "pass" && !ch.conditional && reads_cell) ++out.cell_passing;
+    if (ch.status != "fail") continue;
+    ++out.fails;
+    failed_after.insert(ch.id);
+    if (reads_cell) out.cell_ok = false;
   }
-  bool no_new = true;
   std::set<std::string> failed_before;
   for (const auto& ch : before_checks)
     if (ch.status == "fail") failed_before.insert(ch.id);
-  for (const auto& id : failed_after) no_new = no_new && failed_before.count(id);
-  if (!cell_ok || !no_new) return std::nullopt;
-  return after_fails;
+  for (const auto& id : failed_after) out.no_new = out.no_new && failed_before.count(id);
+  return out;
+}
+
+// After the cell reads `text`: how many checks fail, or nullopt when a check on the cell still
+// fails or a check that passed before now fails.
+std::optional<int> FailsAfter(const Checker& checker, Document& doc, const CellKey& key, Cell& cell,
+                              const std::string& text, const std::vector<Check>& before_checks) {
+  const After a = Evaluate(checker, doc, key, cell, text, before_checks);
+  if (!a.cell_ok || !a.no_new) return std::nullopt;
+  return a.fails;
+}
+
+// A reading that is no amount only for its separators ("2.177 200", "300. 000", "5 668.416"):
+// every run of separators (. , - : ; ' or spaces) between digits that has exactly three digits
+// after it is a lost thousands comma; the last group may be two decimals. "" when the digits
+// do not fall in such groups.
+std::string SeparatorRereading(const std::string& reading) {
+  std::vector<std::string> groups;
+  std::vector<bool> point_before;  // the separator run before each group held a '.'
+  bool in_sep = true, point = false;
+  for (char ch : reading) {
+    if (ch >= '0' && ch <= '9') {
+      if (in_sep) groups.emplace_back(), point_before.push_back(point);
+      groups.back() += ch;
+      in_sep = false, point = false;
+    } else if (std::string_view(" .,-:;'").find(ch) != std::string_view::npos) {
+      if (!in_sep) in_sep = true, point = false;
+      point = point || ch == '.';
+    } else if (ch != '\n' && ch != '\t') {
+      return "";
+    }
+  }
+  if (groups.size() < 2 || groups[0].size() > 3) return "";
+  std::string out = groups[0];
+  for (size_t i = 1; i < groups.size(); ++i) {
+    const bool decimals = i + 1 == groups.size() && groups[i].size() == 2 && point_before[i];
+    if (groups[i].size() != 3 && !decimals) return "";
+    out += (decimals ? "." : ",") + groups[i];
+  }
+  return out;
+}
+
+// A new value to try in a cell, and where it came from.
+struct Candidate {
+  int64_t cents;
+  std::string text;
+  std::string source;  // how the reason names it
+};
+
+// The OCR-plausible re-readings of the cell's text; for text that is no amount, its separators
+// read as thousands commas; then its OCR alternative readings (Cell::alternatives). One per
+// value, the first.
+std::vector<Candidate> Candidates(const Cell& cell) {
+  std::vector<Candidate> out;
+  std::set<int64_t> seen;
+  const Amount now = ParseAmount(cell.text);
+  if (now.is_number()) seen.insert(now.cents);
+  for (auto& [cents, text] : Rereadings(cell.text))
+    if (seen.insert(cents).second) out.push_back({cents, text, "the re-reading"});
+  auto add = [&](const std::string& text, const char* source) {
+    const Amount a = ParseAmount(text);
+    if (a.is_number() && seen.insert(a.cents).second) out.push_back({a.cents, text, source});
+  };
+  if (now.kind == Amount::Kind::kInvalid)
+    for (const auto* reading : {&cell.raw, &cell.text})
+      add(SeparatorRereading(*reading), "the re-reading with thousands separators");
+  for (const auto& alt : cell.alternatives) add(alt, "the OCR alternative reading");
+  return out;
 }
 
 // The re-readings of one cell that every failing check on it agrees with and that clear at
@@ -970,7 +1043,7 @@ void CellOptions(const Checker& checker, const Checker::Params& params, Document
   auto [lo, hi] = std::minmax_element(wanted.begin(), wanted.end());
   const int64_t spread = params.max_spread_cents;
   if (*hi - *lo > spread) return;
-  for (const auto& [cents, text] : Rereadings(cell->text)) {
+  for (const auto& [cents, text, source] : Candidates(*cell)) {
     if (cents < *lo - spread || cents > *hi + spread) continue;
     const std::optional<int> after_fails = FailsAfter(checker, doc, key, *cell, text, checks);
     if (!after_fails || *after_fails > fails - static_cast<int>(params.min_failing_checks))
@@ -978,9 +1051,53 @@ void CellOptions(const Checker& checker, const Checker::Params& params, Document
     std::string reason =
         "constrained numeric repair: " + std::to_string(failing.size()) + " failing checks (";
     for (size_t k = 0; k < failing.size(); ++k) reason += (k ? ", " : "") + failing[k]->id;
-    reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) +
-              "; the re-reading " + text + " makes every check pass";
+    reason += ") all off by " + FormatCents(std::llabs(failing[0]->difference), false) + "; " +
+              source + " " + text + " makes every check pass";
     options.push_back({key, text, reason, *after_fails});
+  }
+}
+
+// The hard checks that could not be decided, by every OCR cell they read whose text is no
+// amount (a reading such as "300.000").
+std::map<CellKey, std::vector<const Check*>> UndecidedByCell(const Document& doc,
+                                                             const std::vector<Check>& checks) {
+  std::map<CellKey, std::vector<const Check*>> by_cell;
+  for (const auto& ch : checks) {
+    if (ch.status != "warning" || ch.conditional) continue;
+    std::set<CellKey> seen;
+    for (const auto& cc : ch.cells) {
+      const Cell* cell = AnchorAt(doc.tables[cc.table], cc.r, cc.c);
+      if (cell && !cell->exact && ParseAmount(cell->text).kind == Amount::Kind::kInvalid &&
+          seen.insert({cc.table, cc.r, cc.c}).second)
+        by_cell[{cc.table, cc.r, cc.c}].push_back(&ch);
+    }
+  }
+  return by_cell;
+}
+
+// The candidates (Candidates) for a cell that is no amount which make at least
+// `min_failing_checks` hard checks on it pass, none fail, and no check fail that did not: the
+// checks, undecided while the cell could not be read, prove the value. Never on one check's
+// evidence.
+void UnreadableCellOptions(const Checker& checker, const Checker::Params& params, Document& doc,
+                           const CellKey& key, const std::vector<const Check*>& undecided,
+                           const std::vector<Check>& checks, int fails,
+                           std::vector<NumericOption>& options) {
+  if (undecided.size() < params.min_failing_checks) return;
+  auto [ti, r, c] = key;
+  Cell* cell = AnchorAt(doc.tables[ti], r, c);
+  for (const auto& [cents, text, source] : Candidates(*cell)) {
+    const After a = Evaluate(checker, doc, key, *cell, text, checks);
+    if (!a.cell_ok || !a.no_new || a.fails > fails ||
+        a.cell_passing < static_cast<int>(params.min_failing_checks))
+      continue;
+    std::string reason = "constrained numeric repair: \"" + cell->text +
+                         "\" is no amount and leaves " + std::to_string(undecided.size()) +
+                         " checks undecided (";
+    for (size_t k = 0; k < undecided.size(); ++k) reason += (k ? ", " : "") + undecided[k]->id;
+    reason +=
+        "); " + source + " " + text + " makes " + std::to_string(a.cell_passing) + " of them pass";
+    options.push_back({key, text, reason, a.fails});
   }
 }
 
@@ -1020,10 +1137,13 @@ std::vector<Repair> Checker::RepairNumbers(Document& doc) const {
     const std::vector<Check> checks = check(doc);
     int fails = 0;
     const auto by_cell = FailingByCell(checks, &fails);
-    if (fails == 0) break;
+    const auto undecided_by_cell = UndecidedByCell(doc, checks);
+    if (fails == 0 && undecided_by_cell.empty()) break;
     std::vector<NumericOption> options;
     for (const auto& [key, failing] : by_cell)
       CellOptions(*this, params_, doc, key, failing, checks, fails, options);
+    for (const auto& [key, undecided] : undecided_by_cell)
+      UnreadableCellOptions(*this, params_, doc, key, undecided, checks, fails, options);
     const NumericOption* best = BestOption(options);
     if (!best) break;
     repairs.push_back(ApplyOption(doc, *best, params_.confidence));

@@ -53,9 +53,12 @@ class Checker {
   std::vector<Check> check(const Document& doc, int* trivial = nullptr) const;
 
   // Constrained numeric repair: a cell that two or more failing hard checks point at (they all
-  // need the same new value), and whose single OCR-plausible re-reading (one confusable digit, a
-  // moved or lost decimal point, a lost or extra digit) makes every check pass, is corrected.
-  // Never on a single check's evidence. Returns the repairs made (cells' raw keeps the reading).
+  // need the same new value), and whose single candidate makes every check pass, is corrected:
+  // an OCR-plausible re-reading (one confusable digit, a moved or lost decimal point, a lost or
+  // extra digit) or one of the cell's OCR alternatives (Cell::alternatives). A cell whose text is
+  // no amount is corrected when a candidate (an alternative, or its separators read as thousands
+  // commas) makes two or more of the hard checks it left undecided pass and none fail. Never on a
+  // single check's evidence. Returns the repairs made (cells' raw keeps the reading).
   std::vector<Repair> RepairNumbers(Document& doc) const;
 
   // Tolerance in cents for an identity with n operands.

@@ -65,6 +65,8 @@ Cell CellFromJson(const json& j) {
     c.content_bbox = BoxFromJson(*it);
   c.exact = j.at("source") == "text-layer";
   c.flags = j.at("flags").get<std::vector<std::string>>();
+  if (const auto it = j.find("alternatives"); it != j.end())
+    c.alternatives = it->get<std::vector<std::string>>();
   return c;
 }
 

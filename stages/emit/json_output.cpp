@@ -79,18 +79,21 @@ nlohmann::json FactsJson(const std::vector<Fact>& facts) {
 }
 
 nlohmann::json CellJson(const Cell& c) {
-  return {{"r", c.r},
-          {"c", c.c},
-          {"rs", c.rs},
-          {"cs", c.cs},
-          {"text", c.text},
-          {"raw", c.raw},
-          {"conf", Round3(c.conf)},
-          {"page", c.page},
-          {"bbox", BoxJson(c.bbox)},
-          {"content_bbox", c.content_bbox ? BoxJson(*c.content_bbox) : nlohmann::json()},
-          {"source", c.exact ? "text-layer" : "ocr"},
-          {"flags", c.flags}};
+  nlohmann::json j = {
+      {"r", c.r},
+      {"c", c.c},
+      {"rs", c.rs},
+      {"cs", c.cs},
+      {"text", c.text},
+      {"raw", c.raw},
+      {"conf", Round3(c.conf)},
+      {"page", c.page},
+      {"bbox", BoxJson(c.bbox)},
+      {"content_bbox", c.content_bbox ? BoxJson(*c.content_bbox) : nlohmann::json()},
+      {"source", c.exact ? "text-layer" : "ocr"},
+      {"flags", c.flags}};
+  if (!c.alternatives.empty()) j["alternatives"] = c.alternatives;
+  return j;
 }
 
 // The input image and the transform from it to the prepared page (InputImage).

@@ -2,12 +2,15 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <tesseract/ltrresultiterator.h>
 #include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
 
 #include <algorithm>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <regex>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 
@@ -154,6 +157,63 @@ void EraseEdgeRules(cv::Mat& bin, const CropParams& p) {
   for (int x = 0; x < w; ++x)
     if ((x < band || x >= w - band) && LongestRun(bin.col(x), p.rule_gap) >= p.rule_span.of(h))
       bin.col(x).setTo(0);
+}
+
+// The second read of a doubtful amount scales its text to this height instead of 32 px.
+constexpr double kSecondReadHeight = 44.0;
+// A symbol's other choice is tried when the network gives it at least this confidence (0..100),
+// and at most kMaxSwaps such choices, the likeliest, are combined one or two at a time.
+constexpr float kMinChoiceConf = 1.0f;
+constexpr size_t kMaxSwaps = 4;
+
+// The symbols of the recognition on `api` with their LSTM choices (lstm_choice_mode 2): the
+// recognised symbol first, then its other choices as the ChoiceIterator gives them.
+void CollectChoices(tesseract::TessBaseAPI& api, std::vector<SymbolChoices>& out) {
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (!it || it->Empty(tesseract::RIL_SYMBOL)) return;
+  do {
+    if (it->Empty(tesseract::RIL_SYMBOL)) continue;
+    if (!out.empty() && it->IsAtBeginningOf(tesseract::RIL_WORD)) out.push_back({{" ", 100.f}});
+    std::unique_ptr<char[], TextDeleter> top(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+    SymbolChoices s;
+    s.emplace_back(top ? top.get() : "", it->Confidence(tesseract::RIL_SYMBOL));
+    tesseract::ChoiceIterator choice(*it);
+    do {
+      const char* text = choice.GetUTF8Text();
+      if (text && s.front().first != text) s.emplace_back(text, choice.Confidence());
+    } while (choice.Next());
+    out.push_back(std::move(s));
+  } while (it->Next(tesseract::RIL_SYMBOL));
+}
+
+// Whole readings from symbol choices: the recognised one with one symbol, or two, replaced by
+// another choice (kMinChoiceConf, kMaxSwaps), the likeliest replacements first.
+std::vector<std::string> ChoiceReadings(const std::vector<SymbolChoices>& symbols) {
+  struct Swap {
+    size_t at;
+    const std::string* text;
+    float conf;
+  };
+  std::vector<Swap> swaps;
+  for (size_t i = 0; i < symbols.size(); ++i)
+    for (size_t k = 1; k < symbols[i].size(); ++k)
+      if (symbols[i][k].second >= kMinChoiceConf)
+        swaps.push_back({i, &symbols[i][k].first, symbols[i][k].second});
+  std::stable_sort(swaps.begin(), swaps.end(),
+                   [](const Swap& a, const Swap& b) { return a.conf > b.conf; });
+  if (swaps.size() > kMaxSwaps) swaps.resize(kMaxSwaps);
+  auto with = [&](const Swap* a, const Swap* b) {
+    std::string out;
+    for (size_t i = 0; i < symbols.size(); ++i)
+      out += a->at == i ? *a->text : b && b->at == i ? *b->text : symbols[i].front().first;
+    return out;
+  };
+  std::vector<std::string> out;
+  for (const auto& a : swaps) out.push_back(with(&a, nullptr));
+  for (size_t i = 0; i < swaps.size(); ++i)
+    for (size_t j = i + 1; j < swaps.size(); ++j)
+      if (swaps[i].at != swaps[j].at) out.push_back(with(&swaps[i], &swaps[j]));
+  return out;
 }
 
 }  // namespace
@@ -369,7 +429,8 @@ std::string CellOcr::recognise(tesseract::TessBaseAPI& api) {
   return text ? text.get() : "";
 }
 
-Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout) {
+Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout,
+                     const LineReadOptions& options) {
   if (layout == Layout::kWrapped) {
     // Wrapped cells: read line by line (PSM 7 on each) and join. Measured on the corpus, block
     // mode (PSM 6) on the whole cell dropped the first characters of long wrapped names.
@@ -392,17 +453,27 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
       return out;
     }
   }
-  // Tesseract's LSTM reads best with text about 32 px high and a margin of half that
-  // (measured: 99.5 % exact on amounts vs 97.7 % at the page's own scale, 300 dpi).
-  constexpr double kTargetHeight = 32.0;
+  // Tesseract's LSTM reads best with text about 32 px high (LineReadOptions) and a margin of half
+  // that (measured: 99.5 % exact on amounts vs 97.7 % at the page's own scale, 300 dpi).
+  const double target_height = options.text_height;
   cv::Mat img = crop;
-  double scale = kTargetHeight / std::max(1, crop.rows);
+  double scale = target_height / std::max(1, crop.rows);
   if (scale < 0.95 || scale > 1.05)
     cv::resize(crop, img, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-  PixPtr pix = ToPix(img, static_cast<int>(kTargetHeight / 2));
+  PixPtr pix = ToPix(img, static_cast<int>(target_height / 2));
   api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   api.SetImage(pix.get());
   api.SetSourceResolution(std::max(70, static_cast<int>(dpi * scale)));
+  // Mode 2: each symbol's alternatives from the CTC decoding (Tesseract >= 4.1); only for the
+  // reads that ask, since it runs extra beam searches. Back to 0 however the read ends (a
+  // cancelled read throws), as the engine reads on for other cells.
+  struct ChoiceMode {
+    tesseract::TessBaseAPI* api;
+    ~ChoiceMode() {
+      if (api) api->SetVariable("lstm_choice_mode", "0");
+    }
+  } choice_mode{options.choices ? &api : nullptr};
+  if (options.choices) api.SetVariable("lstm_choice_mode", "2");
   Reading out;
   out.raw = recognise(api);
   while (!out.raw.empty() && (out.raw.back() == '\n' || out.raw.back() == ' ')) out.raw.pop_back();
@@ -415,6 +486,7 @@ Reading CellOcr::run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, 
       out.raw.pop_back();
     out.conf = std::max(0, api.MeanTextConf()) / 100.0f;
   }
+  if (options.choices) CollectChoices(api, *options.choices);
   api.Clear();
   out.text = NormaliseReading(out.raw);
   return out;
@@ -437,15 +509,21 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
     dash.raw = dash.text;  // recognised by shape: no engine reading to keep
     return dash;
   }
+  // The digit model's reading when it was not kept (not a number, or conf < 0.5).
+  std::string unsure_digits;
   if (hint == CellHint::kAuto && !multiline) {
     Reading digits = run(*digits_, crop, dpi, Layout::kLine);
     std::string compact = StripStrayMarks(digits.text);
     if (LooksNumeric(compact) && digits.conf >= 0.5f) {
       digits.text = compact;
       digits.numeric = true;
-      if (digits.conf < kUnsureConf) ConfirmBySecondModel(crop, dpi, digits);
+      std::string second;
+      if (digits.conf < kUnsureConf) second = ConfirmBySecondModel(crop, dpi, digits);
+      if (digits.conf < kUnsureConf || !ParseAmount(digits.text).is_number())
+        AddAlternatives(crop, dpi, digits, second);
       return digits;
     }
+    unsure_digits = compact;
   }
   Reading text = run(*text_, crop, dpi, multiline ? Layout::kWrapped : Layout::kLine);
   // A cell read as nothing but bars (一, -, —, _) holds a dash; its length says which.
@@ -453,17 +531,46 @@ Reading CellOcr::read_cell(const cv::Mat& crop, int dpi, bool multiline, CellHin
   static const std::regex kBars("^(一|-|—|―|─|_|~|－)+$");
   if (std::regex_match(text.text, kBars)) return dash_of_length(text.raw);
   if (LooksNumeric(text.text)) text.numeric = true;
+  // An amount either model doubts: the other readings may be what two checks prove.
+  if ((text.numeric || (!unsure_digits.empty() && LooksNumeric(unsure_digits))) &&
+      (text.conf < kUnsureConf || !ParseAmount(text.text).is_number()))
+    AddAlternatives(crop, dpi, text, unsure_digits);
   return text;
 }
 
-void CellOcr::ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits) {
+std::string CellOcr::ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits) {
   // The text model is a different network trained on other data: when it reads the same amount
   // to the fen, the digit model's doubt was not about the value. Measured on the real-budget
   // scans before this rule: see README (conf calibration).
-  if (!ParseAmount(digits.text).is_number()) return;
-  const Reading second = run(*text_, crop, dpi, Layout::kLine);
-  if (SameAmount(digits.text, StripStrayMarks(second.text)))
-    digits.conf = std::max(digits.conf, kTwoModelsAgreeConf);
+  if (!ParseAmount(digits.text).is_number()) return "";
+  const std::string second = StripStrayMarks(run(*text_, crop, dpi, Layout::kLine).text);
+  if (SameAmount(digits.text, second)) digits.conf = std::max(digits.conf, kTwoModelsAgreeConf);
+  return second;
+}
+
+void CellOcr::AddAlternatives(const cv::Mat& crop, int dpi, Reading& digits,
+                              const std::string& second) {
+  std::vector<SymbolChoices> symbols;
+  LineReadOptions with_choices;
+  with_choices.choices = &symbols;
+  run(*digits_, crop, dpi, Layout::kLine, with_choices);
+  // Larger glyphs: a comma or a decimal point a few pixels apart at 32 px.
+  LineReadOptions larger;
+  larger.text_height = kSecondReadHeight;
+  const Reading rescaled = run(*digits_, crop, dpi, Layout::kLine, larger);
+  std::vector<std::string> candidates = {rescaled.text, second};
+  for (auto& c : ChoiceReadings(symbols)) candidates.push_back(NormaliseReading(c));
+  std::set<std::pair<int64_t, int>> seen;
+  const Amount main = ParseAmount(digits.text);
+  if (main.is_number()) seen.insert({main.cents, main.decimals});
+  for (const auto& c : candidates) {
+    const std::string text = StripStrayMarks(c);
+    const Amount a = ParseAmount(text);
+    if (!LooksNumeric(text) || !a.is_number() || !seen.insert({a.cents, a.decimals}).second)
+      continue;
+    digits.alternatives.push_back(text);
+    if (digits.alternatives.size() == kMaxAlternatives) break;
+  }
 }
 
 bool SameAmount(const std::string& a, const std::string& b) {

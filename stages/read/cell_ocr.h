@@ -3,9 +3,11 @@
 // thread and never share it: TessBaseAPI instances are independent but not thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <opencv2/core.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/document.h"
@@ -25,15 +27,29 @@ struct Reading {
   std::string raw;   // as Tesseract returned it (trailing newline removed)
   float conf = 0.f;  // mean word confidence 0..1
   bool numeric = false;
+  // Other readings of a doubtful amount, most likely first (CellOcr::read_cell): distinct
+  // amounts that parse (ParseAmount), none the same amount as `text`. Empty for a sure reading.
+  std::vector<std::string> alternatives;
 };
 
 enum class CellHint { kAuto, kText };
 
 // The conf of an amount that the digit and the text model read alike (CellOcr::read_cell).
 inline constexpr float kTwoModelsAgreeConf = 0.85f;
+// At most this many alternative readings are kept for a cell.
+inline constexpr size_t kMaxAlternatives = 6;
 // Whether two readings are the same amount: both parse (ParseAmount), equal to the fen and
 // printed with as many decimals ("1,234.50" and "1234.50" are; "1234.5" and "1234.50" are not).
 bool SameAmount(const std::string& a, const std::string& b);
+
+// Per symbol of a recognition, its readings most likely first: (UTF-8, confidence 0..100). A
+// word break is a symbol of one reading, " ".
+using SymbolChoices = std::vector<std::pair<std::string, float>>;
+// How CellOcr reads one line.
+struct LineReadOptions {
+  double text_height = 32.0;                      // px the crop's height is scaled to
+  std::vector<SymbolChoices>* choices = nullptr;  // filled with LSTM symbol choices when set
+};
 
 class CellOcr {
  public:
@@ -58,8 +74,14 @@ class CellOcr {
   enum class Layout { kLine, kWrapped };
   // An amount the digit model read with conf < kUnsureConf is read again by the text model;
   // when both give the same amount (value and decimals), its conf becomes kTwoModelsAgreeConf.
-  void ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits);
-  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout);
+  // Returns the text model's reading ("" when the digits do not parse).
+  std::string ConfirmBySecondModel(const cv::Mat& crop, int dpi, Reading& digits);
+  // An amount that stays doubtful (conf < kUnsureConf, or text that does not parse) gets
+  // alternatives: the LSTM's other choices for one or two of its symbols, a second read at
+  // another scale and, when given, the text model's reading `second`. Costs two reads.
+  void AddAlternatives(const cv::Mat& crop, int dpi, Reading& digits, const std::string& second);
+  Reading run(tesseract::TessBaseAPI& api, const cv::Mat& crop, int dpi, Layout layout,
+              const LineReadOptions& options = {});
   // Recognises the image set on `api` under the cancel token; returns its UTF-8 text.
   std::string recognise(tesseract::TessBaseAPI& api);
   std::unique_ptr<tesseract::TessBaseAPI> text_, digits_;

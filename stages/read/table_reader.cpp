@@ -43,6 +43,7 @@ std::vector<Cell> TableReader::read_grid(const cv::Mat& gray, const cv::Mat& bin
         ocr_.read_cell(crop, dpi_, multiline, text_column ? CellHint::kText : CellHint::kAuto);
     cell.text = rd.text;
     cell.raw = rd.raw;
+    cell.alternatives = rd.alternatives;
     cell.conf = rd.conf;
     // Ink that OCR turned into nothing: the cell is not known to be blank.
     if (rd.text.empty()) cell.flags.push_back("unreadable");
