@@ -419,12 +419,18 @@ TEST(Checker, OcrAlternativeReadingTakenOnTwoChecks) {
 TEST(Checker, UnreadableAmountTakesAReadingTwoChecksProve) {
   Document d = Doc({testing::Table02()});
   Read(d, 1, 2, "1.285.83", {});  // 合计: 合计 = Σ 类 and the 合计 row's own identity
+  // As the repair stage leaves a reading that does not parse: flagged, and a warning names it.
+  testing::CellRC(d.tables[0], 1, 2)->flags = {"unreadable"};
+  d.warnings = {"table 02 r1 c2: amount '1.285.83' cannot be read; kept as read", "other"};
   EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["fail"], 0);
   auto repairs = Checker(testing::Catalogue()).RepairNumbers(d);
   ASSERT_EQ(repairs.size(), 1u);
   EXPECT_EQ(repairs[0].after, "1,285.83");
   EXPECT_NE(repairs[0].reason.find("thousands separators"), std::string::npos);
   EXPECT_EQ(Count(Checker(testing::Catalogue()).check(d))["warning"], 0);
+  // Proven by two checks, it is no longer unreadable: neither its flag nor its warning stays.
+  EXPECT_TRUE(testing::CellRC(d.tables[0], 1, 2)->flags.empty());
+  EXPECT_EQ(d.warnings, std::vector<std::string>{"other"});
 
   Document e = Doc({testing::Table02()});
   Read(e, 4, 2, "55b.56", {"566.56", "556.56"});
