@@ -1129,9 +1129,7 @@ Repair ApplyOption(Document& doc, const NumericOption& option, double confidence
   // A reading that did not parse was flagged unreadable by the repair stage (flag and warning);
   // two checks now prove its value, and the repair record says what it was read as.
   if (std::erase(cell->flags, "unreadable") > 0) {
-    const std::string label =
-        "table " + (rp.table_number.empty() ? "#" + std::to_string(ti) : rp.table_number) + " r" +
-        std::to_string(r) + " c" + std::to_string(c) + ": amount '";
+    const std::string label = CellWarningPrefix(doc.tables[ti], ti, r, c) + "amount '";
     std::erase_if(doc.warnings, [&](const std::string& w) {
       return w.starts_with(label) && w.ends_with("' cannot be read; kept as read");
     });

@@ -146,6 +146,12 @@ std::string RowCode(const Table& t, int r, const CodeColumn& g) {
   return s + CodeParts(t, r, g);
 }
 
+std::string CellWarningPrefix(const Table& t, int table_index, int r, int c) {
+  const std::string name =
+      t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?");
+  return "table " + name + " r" + std::to_string(r) + " c" + std::to_string(c) + ": ";
+}
+
 void AddFlag(Cell& cell, const std::string& flag) {
   if (std::find(cell.flags.begin(), cell.flags.end(), flag) == cell.flags.end())
     cell.flags.push_back(flag);

@@ -35,6 +35,10 @@ std::string RowCode(const Table& t, int r, const CodeColumn& g);
 std::string CodeParts(const Table& t, int r, const CodeColumn& g);
 // Adds `flag` to the cell's flags once.
 void AddFlag(Cell& cell, const std::string& flag);
+// The start of a document warning about one cell, "table 02 r11 c1: " (the table's printed
+// number, else "#" and its index; "?" without either): the one place that names a cell in
+// warnings, so that a later stage can find a warning it makes stale.
+std::string CellWarningPrefix(const Table& t, int table_index, int r, int c);
 
 // The 栏次 row's cells: "栏次" and the small integers that number the columns.
 bool IsColumnNumberCell(const std::string& text);

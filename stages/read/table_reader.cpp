@@ -77,12 +77,12 @@ Reading TableReader::ReadLineWithoutLeaders(const cv::Mat& line) {
   if (leaders->start > margin) before = ocr_.read_line(line.colRange(0, leaders->start), dpi_);
   if (line.cols - leaders->end > margin)
     after = ocr_.read_line(line.colRange(leaders->end, line.cols), dpi_);
+  const int parts = !before.text.empty() + !after.text.empty();
+  if (parts == 0) return {};  // leaders alone: nothing to read
   Reading out;
   out.text = before.text + "……" + after.text;
   out.raw = before.raw + "……" + after.raw;
-  const int parts = !before.text.empty() + !after.text.empty();
-  out.conf = parts == 0 ? 0.f : (before.conf + after.conf) / static_cast<float>(parts);
-  if (parts == 0) out.text.clear();
+  out.conf = (before.conf + after.conf) / static_cast<float>(parts);
   return out;
 }
 

@@ -421,7 +421,6 @@ class TablePass {
         t_(t),
         table_index_(table_index),
         warnings_(warnings),
-        tname_(t.number ? *t.number : (table_index >= 0 ? "#" + std::to_string(table_index) : "?")),
         kind_(catalogue.Find(t.kind)),
         roles_(ColumnRoles(t, catalogue)),
         economic_(KindCodeType(t, catalogue) == "economic") {}
@@ -474,7 +473,6 @@ class TablePass {
   Table& t_;
   const int table_index_;
   std::vector<std::string>* warnings_;
-  const std::string tname_;
   const TableKind* const kind_;
   const std::vector<std::string> roles_;  // the columns' roles before any repair
   const bool economic_;
@@ -483,9 +481,7 @@ class TablePass {
 
 void TablePass::Warn(Cell& cell, const std::string& flag, const std::string& msg) {
   AddFlag(cell, flag);
-  if (warnings_)
-    warnings_->push_back("table " + tname_ + " r" + std::to_string(cell.r) + " c" +
-                         std::to_string(cell.c) + ": " + msg);
+  if (warnings_) warnings_->push_back(CellWarningPrefix(t_, table_index_, cell.r, cell.c) + msg);
 }
 
 void TablePass::Record(Cell& cell, const std::string& field, const std::string& after,
